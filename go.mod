@@ -1,0 +1,8 @@
+module github.com/lambdagate/lambdagate
+
+go 1.26.8
+
+require (
+	github.com/aws/aws-lambda-go v1.55.1 // indirect
+	github.com/google/go-cmp v0.7.0 // indirect
+)
