@@ -11,13 +11,13 @@ type Source uint8
 
 // The event sources. The zero value, Unknown, is never produced by [Decode].
 const (
-	Unknown        Source = iota
-	REST                  // API Gateway REST API, Lambda proxy integration (payload 1.0)
-	HTTPAPI               // API Gateway HTTP API (payload 2.0, or 1.0 when Version is "1.0")
-	ALB                   // Application Load Balancer, multi-value headers off
-	ALBMultiValue         // Application Load Balancer, multi-value headers on
-	FunctionURL           // Lambda function URL
-	WebSocket             // API Gateway WebSocket API
+	Unknown       Source = iota
+	REST                 // API Gateway REST API, Lambda proxy integration (payload 1.0)
+	HTTPAPI              // API Gateway HTTP API (payload 2.0, or 1.0 when Version is "1.0")
+	ALB                  // Application Load Balancer, multi-value headers off
+	ALBMultiValue        // Application Load Balancer, multi-value headers on
+	FunctionURL          // Lambda function URL
+	WebSocket            // API Gateway WebSocket API
 	numSources
 )
 

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/jsonx"
 )
 
 // Encoding says how a response body travels in the function's output.
@@ -114,30 +114,8 @@ func NoContent() *Response {
 func Error(status int, message string) *Response {
 	b := make([]byte, 0, len(message)+16)
 	b = append(b, `{"message":`...)
-	b = strconv.AppendQuote(b, message)
-	if !isPlainQuoted(b) {
-		b, _ = json.Marshal(struct {
-			Message string `json:"message"`
-		}{message})
-		return RawJSON(status, b)
-	}
-	b = append(b, '}')
-	return RawJSON(status, b)
-}
-
-// isPlainQuoted reports whether the Go quoting in b is also valid JSON,
-// which holds when it has no \x, \a, \v or \U escapes.
-func isPlainQuoted(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		if b[i] == '\\' && i+1 < len(b) {
-			switch b[i+1] {
-			case 'x', 'a', 'v', 'U', '\'':
-				return false
-			}
-			i++
-		}
-	}
-	return true
+	b = jsonx.AppendString(b, message)
+	return RawJSON(status, append(b, '}'))
 }
 
 // Value returns the payload 2.0 shorthand: the function returns v itself

@@ -1,0 +1,160 @@
+package lambdagate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// Adapter runs a [Handler] as a Lambda function: it implements
+// aws-lambda-go's lambda.Handler, so the runtime hands it the invoke
+// payload bytes and takes the output bytes without reflection.
+//
+// For each invoke it decodes the event ([event.Decode]), calls the
+// handler, and encodes the response for the event's source
+// ([response.AppendOutput]). When the handler returns an error or panics,
+// or its response cannot be encoded, the Adapter logs it with the request
+// ids (and the stack, for a panic) and answers what the gateway answers
+// for a failed function:
+//
+//   - REST and WebSocket APIs: 502 {"message":"Internal server error"} with
+//     x-amzn-ErrorType: InternalServerErrorException.
+//   - HTTP APIs: 500 {"message":"Internal Server Error"}.
+//   - ALB and function URLs, which have no documented error body of their
+//     own, and payloads that are not an HTTP event at all: Invoke returns
+//     the error, so Lambda records a function error and the service sends
+//     its own response (502 for ALB and function URLs).
+//
+// An Adapter is safe for concurrent use; the Lambda runtime calls Invoke
+// from several goroutines when AWS_LAMBDA_MAX_CONCURRENCY allows.
+type Adapter struct {
+	// Handler answers the requests. A nil Handler answers every request
+	// with the source's error response.
+	Handler Handler
+	// Logger receives handler errors and panics; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// NewAdapter returns an Adapter for h.
+func NewAdapter(h Handler) *Adapter { return &Adapter{Handler: h} }
+
+func (a *Adapter) logger() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.Default()
+}
+
+// Invoke decodes payload, serves it and returns the function output.
+func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	req, err := event.Decode(payload)
+	if err != nil {
+		a.logger().ErrorContext(ctx, "lambdagate: cannot decode event", logIDs(ctx, nil, "error", err)...)
+		return nil, err
+	}
+	resp, err := a.serve(ctx, req)
+	if err != nil {
+		return a.errorOutput(req, err)
+	}
+	out, err := response.AppendOutput(make([]byte, 0, outputSize(resp)), req, resp)
+	if err != nil {
+		a.logger().ErrorContext(ctx, "lambdagate: cannot encode response", logIDs(ctx, req, "error", err)...)
+		return a.errorOutput(req, err)
+	}
+	return out, nil
+}
+
+// Serve calls the handler for req and returns the response the client
+// must get: the handler's, or the source's error response when the handler
+// failed. A nil response without error counts as a failure. ALB and
+// function URL requests get response.Gateway's error response here;
+// Invoke turns those into function errors instead.
+func (a *Adapter) Serve(ctx context.Context, req *event.Request) *response.Response {
+	resp, err := a.serve(ctx, req)
+	if err != nil {
+		return response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
+	}
+	return resp
+}
+
+// serve calls the handler, logging and returning any failure.
+func (a *Adapter) serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+	resp, err := a.call(ctx, req)
+	if err == nil && resp == nil {
+		err = errors.New("lambdagate: handler returned a nil response and no error")
+	}
+	if err != nil {
+		var pe *PanicError
+		if !errors.As(err, &pe) {
+			a.logger().ErrorContext(ctx, "lambdagate: handler failed", logIDs(ctx, req, "error", err)...)
+		}
+		return nil, err
+	}
+	return resp, nil
+}
+
+// A PanicError is a panic recovered from a handler.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the goroutine's stack at the panic
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("lambdagate: handler panic: %v", e.Value) }
+
+func (a *Adapter) call(ctx context.Context, req *event.Request) (resp *response.Response, err error) {
+	if a.Handler == nil {
+		return nil, errors.New("lambdagate: nil handler")
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			pe := &PanicError{Value: v, Stack: debug.Stack()}
+			a.logger().ErrorContext(ctx, "lambdagate: handler panic", logIDs(ctx, req, "panic", fmt.Sprint(v), "stack", string(pe.Stack))...)
+			resp, err = nil, pe
+		}
+	}()
+	return a.Handler.Serve(ctx, req)
+}
+
+// errorOutput returns the output for a failed request: the source's error
+// response, or a function error for sources without one.
+func (a *Adapter) errorOutput(req *event.Request, cause error) ([]byte, error) {
+	switch req.Source {
+	case event.ALB, event.ALBMultiValue, event.FunctionURL:
+		return nil, cause
+	}
+	resp := response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
+	return response.Marshal(req, resp)
+}
+
+func outputSize(r *response.Response) int {
+	n := 128 + len(r.Body)
+	if r.Encoding == response.Base64Encoding || len(r.Body) > 64 {
+		n += len(r.Body)/3 + 4
+	}
+	for _, f := range r.Header {
+		n += len(f.Name) + len(f.Value) + 8
+	}
+	for _, c := range r.Cookies {
+		n += len(c) + 4
+	}
+	return n
+}
+
+// logIDs returns slog attributes naming the invoke and the request.
+func logIDs(ctx context.Context, req *event.Request, kv ...any) []any {
+	attrs := make([]any, 0, len(kv)+6)
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		attrs = append(attrs, "awsRequestId", lc.AwsRequestID)
+	}
+	if req != nil {
+		attrs = append(attrs, "requestId", req.RequestID, "source", req.Source.String())
+	}
+	return append(attrs, kv...)
+}

@@ -1,0 +1,350 @@
+package response
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/jsonx"
+)
+
+// IsBinary reports whether a body with these Content-Type and
+// Content-Encoding values is binary, and so travels base64-encoded in the
+// function output. A body with a Content-Encoding other than identity is
+// binary (compressed). Text types are text/*, JSON and XML (with +json and
+// +xml suffixes), JavaScript, form data, YAML and GraphQL; a missing
+// Content-Type counts as text. Everything else is binary.
+func IsBinary(contentType, contentEncoding string) bool {
+	if ce := strings.TrimSpace(contentEncoding); ce != "" && !strings.EqualFold(ce, "identity") {
+		return true
+	}
+	mt := event.MediaType(contentType)
+	switch {
+	case mt == "":
+		return false
+	case strings.HasPrefix(mt, "text/"):
+		return false
+	case strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return false
+	}
+	switch mt {
+	case "application/json", "application/xml", "application/javascript", "application/ecmascript",
+		"application/x-www-form-urlencoded", "application/yaml", "application/x-yaml",
+		"application/graphql", "application/x-ndjson", "image/svg+xml":
+		return false
+	}
+	return true
+}
+
+// base64Body decides the encoding of r's body in the function output.
+func (r *Response) base64Body() (bool, error) {
+	switch r.Encoding {
+	case Base64Encoding:
+		return true, nil
+	case TextEncoding:
+		if !utf8.Valid(r.Body) {
+			return false, errors.New("response: body is not valid UTF-8 but Encoding is TextEncoding")
+		}
+		return false, nil
+	}
+	if IsBinary(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding")) {
+		return true, nil
+	}
+	// A text body that is not UTF-8 would be mangled by JSON; send it whole.
+	return !utf8.Valid(r.Body), nil
+}
+
+// checkHeader refuses header names that are not HTTP tokens and values
+// with CR, LF or NUL, which would let a value split the response.
+func checkHeader(name, value string) error {
+	if name == "" {
+		return errors.New("response: empty header name")
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte(name[i]) {
+			return fmt.Errorf("response: invalid header name %q", name)
+		}
+	}
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return fmt.Errorf("response: header %q value %q contains CR, LF or NUL", name, value)
+	}
+	return nil
+}
+
+func isTokenByte(c byte) bool {
+	if c >= 0x7f || c <= ' ' {
+		return false
+	}
+	return !strings.ContainsRune(`()<>@,;:\"/[]?={}`, rune(c))
+}
+
+// Marshal returns the function output that sends r to the client of req's
+// source. See [AppendOutput].
+func Marshal(req *event.Request, r *Response) ([]byte, error) {
+	return AppendOutput(make([]byte, 0, 160+len(r.Body)*4/3), req, r)
+}
+
+// AppendOutput appends to b the function output that makes req's source
+// send r to its client:
+//
+//   - REST, WebSocket and HTTP API payload 1.0: statusCode, multiValueHeaders
+//     (every value, Set-Cookie included), body, isBase64Encoded.
+//   - HTTP API payload 2.0 and function URLs: statusCode, headers with
+//     repeated values comma-joined, cookies, body, isBase64Encoded; a
+//     response made by [Value] is written as the bare value.
+//   - ALB: statusCode, statusDescription, and headers or multiValueHeaders
+//     as the target group sent them; without multi-value headers a repeated
+//     header is comma-joined, and more than one Set-Cookie is an error
+//     since the load balancer would keep only one.
+//
+// A Stream is read to the end and appended to the body. It returns an
+// error for invalid header names, values containing CR or LF, and status
+// codes outside 100-599.
+func AppendOutput(b []byte, req *event.Request, r *Response) ([]byte, error) {
+	if r.Stream != nil {
+		rest, err := io.ReadAll(r.Stream)
+		if c, ok := r.Stream.(io.Closer); ok {
+			c.Close()
+		}
+		if err != nil {
+			return b, fmt.Errorf("response: reading stream: %w", err)
+		}
+		body := make([]byte, 0, len(r.Body)+len(rest))
+		cp := *r
+		cp.Body = append(append(body, r.Body...), rest...)
+		cp.Stream = nil
+		r = &cp
+	}
+	status := r.Status()
+	if status < 100 || status > 599 {
+		return b, fmt.Errorf("response: invalid status code %d", r.StatusCode)
+	}
+	for _, f := range r.Header {
+		if err := checkHeader(f.Name, f.Value); err != nil {
+			return b, err
+		}
+	}
+	for _, c := range r.Cookies {
+		if err := checkHeader("Set-Cookie", c); err != nil {
+			return b, err
+		}
+	}
+	b64, err := r.base64Body()
+	if err != nil {
+		return b, err
+	}
+	switch req.Source {
+	case event.ALB, event.ALBMultiValue:
+		return appendALB(b, req.Source == event.ALBMultiValue, status, r, b64)
+	case event.HTTPAPI, event.FunctionURL:
+		if req.V1() {
+			break
+		}
+		if r.shorthand && req.Source == event.HTTPAPI {
+			return append(b, r.Body...), nil
+		}
+		return appendV2(b, status, r, b64), nil
+	case event.Unknown:
+		return b, errors.New("response: request has no source")
+	}
+	return appendV1(b, status, r, b64), nil
+}
+
+func appendStatus(b []byte, status int) []byte {
+	b = append(b, `{"statusCode":`...)
+	return strconv.AppendInt(b, int64(status), 10)
+}
+
+func appendBody(b []byte, r *Response, b64 bool) []byte {
+	b = append(b, `,"body":`...)
+	if b64 {
+		b = append(b, '"')
+		b = base64.StdEncoding.AppendEncode(b, r.Body)
+		b = append(b, '"')
+	} else {
+		b = jsonx.AppendBytesString(b, r.Body)
+	}
+	b = append(b, `,"isBase64Encoded":`...)
+	b = strconv.AppendBool(b, b64)
+	return append(b, '}')
+}
+
+// appendMulti writes every header and cookie as multiValueHeaders.
+func appendMulti(b []byte, r *Response) []byte {
+	b = append(b, `,"multiValueHeaders":{`...)
+	first := true
+	for i, f := range r.Header {
+		if seenBefore(r.Header[:i], f.Name) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = jsonx.AppendString(b, f.Name)
+		b = append(b, ':', '[')
+		n := 0
+		for _, g := range r.Header[i:] {
+			if equalFold(g.Name, f.Name) {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				n++
+				b = jsonx.AppendString(b, g.Value)
+			}
+		}
+		if equalFold(f.Name, "Set-Cookie") {
+			for _, c := range r.Cookies {
+				b = append(b, ',')
+				b = jsonx.AppendString(b, c)
+			}
+		}
+		b = append(b, ']')
+	}
+	if len(r.Cookies) > 0 && !r.Header.Has("Set-Cookie") {
+		if !first {
+			b = append(b, ',')
+		}
+		b = append(b, `"Set-Cookie":[`...)
+		for i, c := range r.Cookies {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonx.AppendString(b, c)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendJoined writes headers with repeated values joined by commas,
+// skipping Set-Cookie when skipCookie is set.
+func appendJoined(b []byte, r *Response, skipCookie bool) []byte {
+	b = append(b, `,"headers":{`...)
+	first := true
+	for i, f := range r.Header {
+		if skipCookie && equalFold(f.Name, "Set-Cookie") || seenBefore(r.Header[:i], f.Name) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = jsonx.AppendString(b, f.Name)
+		b = append(b, ':')
+		if !hasLater(r.Header[i+1:], f.Name) {
+			b = jsonx.AppendString(b, f.Value)
+			continue
+		}
+		vals := make([]string, 0, 2)
+		for _, g := range r.Header[i:] {
+			if equalFold(g.Name, f.Name) {
+				vals = append(vals, g.Value)
+			}
+		}
+		b = jsonx.AppendString(b, strings.Join(vals, ","))
+	}
+	return append(b, '}')
+}
+
+func appendV1(b []byte, status int, r *Response, b64 bool) []byte {
+	b = appendStatus(b, status)
+	b = appendMulti(b, r)
+	return appendBody(b, r, b64)
+}
+
+func appendV2(b []byte, status int, r *Response, b64 bool) []byte {
+	b = appendStatus(b, status)
+	b = appendJoined(b, r, true)
+	n := len(r.Cookies)
+	for _, f := range r.Header {
+		if equalFold(f.Name, "Set-Cookie") {
+			n++
+		}
+	}
+	if n > 0 {
+		b = append(b, `,"cookies":[`...)
+		first := true
+		for _, f := range r.Header {
+			if equalFold(f.Name, "Set-Cookie") {
+				if !first {
+					b = append(b, ',')
+				}
+				first = false
+				b = jsonx.AppendString(b, f.Value)
+			}
+		}
+		for _, c := range r.Cookies {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = jsonx.AppendString(b, c)
+		}
+		b = append(b, ']')
+	}
+	return appendBody(b, r, b64)
+}
+
+func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte, error) {
+	b = appendStatus(b, status)
+	b = append(b, `,"statusDescription":`...)
+	b = jsonx.AppendString(b, strconv.Itoa(status)+" "+http.StatusText(status))
+	if multi {
+		b = appendMulti(b, r)
+		return appendBody(b, r, b64), nil
+	}
+	cookies := len(r.Cookies)
+	for _, f := range r.Header {
+		if equalFold(f.Name, "Set-Cookie") {
+			cookies++
+		}
+	}
+	if cookies > 1 {
+		return b, fmt.Errorf("response: %d Set-Cookie headers, but the ALB target group has multi-value headers off and would keep one; enable multi-value headers", cookies)
+	}
+	b = appendJoined(b, r, len(r.Cookies) > 0)
+	if len(r.Cookies) == 1 {
+		b = b[:len(b)-1]
+		if b[len(b)-1] != '{' {
+			b = append(b, ',')
+		}
+		b = append(b, `"Set-Cookie":`...)
+		b = jsonx.AppendString(b, r.Cookies[0])
+		b = append(b, '}')
+	}
+	return appendBody(b, r, b64), nil
+}
+
+func seenBefore(h event.Header, name string) bool {
+	for _, f := range h {
+		if equalFold(f.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLater(h event.Header, name string) bool { return seenBefore(h, name) }
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if ca == cb {
+			continue
+		}
+		if ca|0x20 != cb|0x20 || ca|0x20 < 'a' || ca|0x20 > 'z' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,432 @@
+package response
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/event"
+)
+
+// Gateway describes the service in front of a function, for [Gateway.Respond].
+type Gateway struct {
+	// Source is the event source: REST, HTTPAPI, ALB, ALBMultiValue,
+	// FunctionURL or WebSocket.
+	Source event.Source
+	// Version is the HTTP API payload format, "1.0" or "2.0" (the default).
+	Version string
+	// BinaryMediaTypes are a REST API's binary media types.
+	BinaryMediaTypes []string
+	// Accept is the client request's Accept header. A REST API decodes a
+	// base64 body only when its first media type matches BinaryMediaTypes.
+	Accept string
+}
+
+// The gateway's own error bodies. REST renders its default 5XX gateway
+// response, {"message":$context.error.messageString}; HTTP APIs capitalise
+// the message.
+const (
+	restInternal = `{"message":"Internal server error"}`
+	httpInternal = `{"message":"Internal Server Error"}`
+)
+
+// gatewayError returns the error response of g's source for a function
+// error or an unusable output; binaryDecode marks the REST case of a
+// base64 body that does not decode, which is a 500.
+func (g Gateway) gatewayError(invalidBase64 bool) *Response {
+	switch g.Source {
+	case event.REST, event.WebSocket:
+		status := http.StatusBadGateway
+		if invalidBase64 {
+			status = http.StatusInternalServerError
+		}
+		r := RawJSON(status, []byte(restInternal))
+		r.Header.Add("x-amzn-ErrorType", "InternalServerErrorException")
+		return r
+	case event.ALB, event.ALBMultiValue:
+		return New(http.StatusBadGateway, "text/html", []byte(albBadGateway))
+	case event.FunctionURL:
+		return RawJSON(http.StatusBadGateway, []byte(httpInternal))
+	}
+	return RawJSON(http.StatusInternalServerError, []byte(httpInternal))
+}
+
+// albBadGateway is the page an Application Load Balancer sends with a 502.
+const albBadGateway = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
+
+// FunctionError returns the response g's source sends when the function
+// failed (the invoke reported a function error, or timed out in Lambda):
+// REST and WebSocket 502 {"message": "Internal server error"} with
+// x-amzn-ErrorType: InternalServerErrorException; HTTP APIs 500
+// {"message":"Internal Server Error"}; function URLs 502 with the same
+// body; ALB 502 with its HTML page.
+func (g Gateway) FunctionError() *Response { return g.gatewayError(false) }
+
+// Respond returns the HTTP response the source sends its client when the
+// function returned output (with functionError false), following what AWS
+// records for each source (see the package documentation). An output the
+// source cannot read gives the source's own error response, as does a
+// function error.
+func (g Gateway) Respond(output []byte, functionError bool) *Response {
+	if functionError {
+		return g.FunctionError()
+	}
+	switch g.Source {
+	case event.HTTPAPI:
+		if g.Version == "1.0" {
+			return g.respondV1(output, false)
+		}
+		return g.respondV2(output)
+	case event.FunctionURL:
+		return g.respondV2(output)
+	case event.ALB, event.ALBMultiValue:
+		return g.respondALB(output)
+	}
+	return g.respondV1(output, true)
+}
+
+// v1Keys are the members a REST proxy output may have [REC].
+var v1Keys = map[string]bool{"statusCode": true, "body": true, "headers": true, "multiValueHeaders": true, "isBase64Encoded": true}
+
+// respondV1 reads a payload 1.0 output. strict is the REST rule: any other
+// member is a 502, and a missing statusCode means 200. HTTP APIs with
+// payload 1.0 ignore other members but need statusCode.
+func (g Gateway) respondV1(output []byte, strict bool) *Response {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(output, &m) != nil || m == nil {
+		return g.gatewayError(false)
+	}
+	if strict {
+		for k := range m {
+			if !v1Keys[k] {
+				return g.gatewayError(false)
+			}
+		}
+	}
+	status, ok := readStatus(m["statusCode"], strict)
+	if !ok {
+		return g.gatewayError(false)
+	}
+	multi, ok := readMultiHeaders(m["multiValueHeaders"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	single, ok := readHeaders(m["headers"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	body, ok := readBody(m["body"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	b64, ok := readBool(m["isBase64Encoded"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	r := &Response{StatusCode: status, Header: mergeOutputHeaders(multi, single), Body: []byte(body)}
+	if b64 && g.decodesBinary() {
+		dec, err := base64.StdEncoding.DecodeString(body)
+		if err != nil {
+			return g.gatewayError(true)
+		}
+		r.Body = dec
+	}
+	defaultContentType(r)
+	return r
+}
+
+// decodesBinary reports whether a REST API decodes a base64 body for this
+// request: the first Accept media type matches a binary media type exactly
+// or through a type/* entry [REC], or the API lists */*, which the AWS
+// documentation recommends for binary proxies (an emulator that ignores
+// */* contradicts it). A */* or */png Accept matches nothing but */*
+// [REC]. HTTP APIs with payload 1.0 always decode.
+func (g Gateway) decodesBinary() bool {
+	if g.Source == event.HTTPAPI {
+		return true
+	}
+	first, _, _ := strings.Cut(g.Accept, ",")
+	mt := event.MediaType(first)
+	if mt == "" {
+		return false
+	}
+	for _, t := range g.BinaryMediaTypes {
+		t = event.MediaType(t)
+		if t == mt || t == "*/*" {
+			return true
+		}
+		if base, ok := strings.CutSuffix(t, "/*"); ok && strings.HasPrefix(mt, base+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// respondV2 reads an HTTP API payload 2.0 (or function URL) output.
+func (g Gateway) respondV2(output []byte) *Response {
+	trimmed := bytes.TrimSpace(output)
+	if !json.Valid(trimmed) {
+		return g.gatewayError(false)
+	}
+	var m map[string]json.RawMessage
+	if trimmed[0] == '{' {
+		_ = json.Unmarshal(trimmed, &m)
+	}
+	if _, has := m["statusCode"]; !has {
+		// Without statusCode the output itself is the body [DOC].
+		body := append([]byte(nil), trimmed...)
+		if len(trimmed) > 0 && trimmed[0] == '"' {
+			var s string
+			_ = json.Unmarshal(trimmed, &s)
+			body = []byte(s)
+		}
+		return RawJSON(http.StatusOK, body)
+	}
+	status, ok := readStatus(m["statusCode"], false)
+	if !ok {
+		return g.gatewayError(false)
+	}
+	h, ok := readHeaders(m["headers"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	var cookies []string
+	if raw := m["cookies"]; len(raw) > 0 && string(raw) != "null" {
+		if json.Unmarshal(raw, &cookies) != nil {
+			return g.gatewayError(false)
+		}
+	}
+	body, ok := readBody(m["body"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	b64, ok := readBool(m["isBase64Encoded"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	r := &Response{StatusCode: status, Header: h, Body: []byte(body)}
+	for _, c := range cookies {
+		r.Header.Add("Set-Cookie", c)
+	}
+	if b64 {
+		dec, err := base64.StdEncoding.DecodeString(body)
+		if err != nil {
+			return g.gatewayError(false)
+		}
+		r.Body = dec
+	}
+	defaultContentType(r)
+	return r
+}
+
+// respondALB reads an ALB output, whose header mode must match the target
+// group's: the other map is ignored.
+func (g Gateway) respondALB(output []byte) *Response {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(output, &m) != nil || m == nil {
+		return g.gatewayError(false)
+	}
+	status, ok := readStatus(m["statusCode"], false)
+	if !ok {
+		return g.gatewayError(false)
+	}
+	var h event.Header
+	if g.Source == event.ALBMultiValue {
+		h, ok = readMultiHeaders(m["multiValueHeaders"])
+	} else {
+		h, ok = readHeaders(m["headers"])
+	}
+	if !ok {
+		return g.gatewayError(false)
+	}
+	body, ok := readBody(m["body"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	b64, ok := readBool(m["isBase64Encoded"])
+	if !ok {
+		return g.gatewayError(false)
+	}
+	r := &Response{StatusCode: status, Header: h, Body: []byte(body)}
+	if b64 {
+		dec, err := base64.StdEncoding.DecodeString(body)
+		if err != nil {
+			return g.gatewayError(false)
+		}
+		r.Body = dec
+	}
+	return r
+}
+
+// readStatus reads statusCode: an integer or a string holding one [REC];
+// absent means 200 when optional.
+func readStatus(raw json.RawMessage, optional bool) (int, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return http.StatusOK, optional
+	}
+	var n json.Number
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, false
+		}
+		n = json.Number(strings.TrimSpace(s))
+	} else if json.Unmarshal(raw, &n) != nil {
+		return 0, false
+	}
+	v, err := strconv.Atoi(string(n))
+	if err != nil {
+		f, ferr := strconv.ParseFloat(string(n), 64)
+		if ferr != nil || f != float64(int(f)) {
+			return 0, false
+		}
+		v = int(f)
+	}
+	if v < 100 || v > 599 {
+		return 0, false
+	}
+	return v, true
+}
+
+// readHeaders reads a headers object whose values are strings or
+// booleans [REC]; null is no headers.
+func readHeaders(raw json.RawMessage) (event.Header, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	var h event.Header
+	for _, k := range sortedKeys(m) {
+		v, ok := headerValue(m[k])
+		if !ok {
+			return nil, false
+		}
+		h.Add(k, v)
+	}
+	return h, true
+}
+
+// readMultiHeaders reads a multiValueHeaders object of lists [REC].
+func readMultiHeaders(raw json.RawMessage) (event.Header, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(raw, &m) != nil {
+		return nil, false
+	}
+	var h event.Header
+	for _, k := range sortedKeys(m) {
+		if string(m[k]) == "null" {
+			continue
+		}
+		var list []json.RawMessage
+		if json.Unmarshal(m[k], &list) != nil {
+			return nil, false
+		}
+		for _, item := range list {
+			v, ok := headerValue(item)
+			if !ok {
+				return nil, false
+			}
+			h.Add(k, v)
+		}
+	}
+	return h, true
+}
+
+func headerValue(raw json.RawMessage) (string, bool) {
+	switch string(raw) {
+	case "true", "false":
+		return string(raw), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func readBody(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false // a non-string body is a malformed proxy response
+	}
+	return s, true
+}
+
+func readBool(raw json.RawMessage) (bool, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return false, true
+	}
+	var v bool
+	if json.Unmarshal(raw, &v) != nil {
+		return false, false
+	}
+	return v, true
+}
+
+// mergeOutputHeaders merges a REST output's multiValueHeaders and headers:
+// multi-value values first, then header values not already present under
+// the same name (names compared ignoring case, the multi-value spelling
+// kept) [REC].
+func mergeOutputHeaders(multi, single event.Header) event.Header {
+	out := multi
+	for _, f := range single {
+		name, dup := f.Name, false
+		for _, g := range multi {
+			if equalFold(g.Name, f.Name) {
+				name = g.Name
+				if g.Value == f.Value {
+					dup = true
+				}
+			}
+		}
+		if !dup {
+			out = append(out, event.Field{Name: name, Value: f.Value})
+		}
+	}
+	// Keep each name's values together, in first-seen order of names.
+	return groupByName(out)
+}
+
+func groupByName(h event.Header) event.Header {
+	if len(h) < 2 {
+		return h
+	}
+	out := make(event.Header, 0, len(h))
+	for i, f := range h {
+		if seenBefore(h[:i], f.Name) {
+			continue
+		}
+		for _, g := range h[i:] {
+			if equalFold(g.Name, f.Name) {
+				out = append(out, event.Field{Name: f.Name, Value: g.Value})
+			}
+		}
+	}
+	return out
+}
+
+// defaultContentType adds Content-Type: application/json when the output
+// set none, as API Gateway does [DOC].
+func defaultContentType(r *Response) {
+	if !r.Header.Has("Content-Type") {
+		r.Header.Add("Content-Type", "application/json")
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,127 @@
+package response_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// gatewayTests are the recorded outcomes of gateway.md 4.1 (REST proxy
+// output validation, recorded on AWS) and the documented rules of 4.2.
+var gatewayTests = []struct {
+	name    string
+	gw      response.Gateway
+	output  string
+	fnError bool
+	status  int
+	header  [][2]string // headers that must be present, in order per name
+	noHead  []string    // headers that must be absent
+	body    string
+}{
+	{"rest status only", rest, `{"statusCode":200}`, false, 200, [][2]string{{"Content-Type", "application/json"}}, nil, ""},
+	{"rest bool header", rest, `{"statusCode":200,"headers":{"test-header":"value","header-bool":true}}`, false, 200,
+		[][2]string{{"test-header", "value"}, {"header-bool", "true"}}, nil, ""},
+	{"rest null headers", rest, `{"statusCode":200,"headers":null}`, false, 200, nil, nil, ""},
+	{"rest unknown member", rest, `{"statusCode":200,"wrongValue":"value"}`, false, 502,
+		[][2]string{{"x-amzn-ErrorType", "InternalServerErrorException"}}, nil, `{"message":"Internal server error"}`},
+	{"rest function error", rest, `{"errorMessage":"boom","errorType":"Error"}`, true, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest base64 without binary types", rest, `{"statusCode":200,"body":"dGVzdC1kYXRh","isBase64Encoded":true}`, false, 200, nil, nil, "dGVzdC1kYXRh"},
+	{"rest multi values", rest, `{"statusCode":200,"multiValueHeaders":{"test-multi":["value1","value2"]}}`, false, 200,
+		[][2]string{{"test-multi", "value1"}, {"test-multi", "value2"}}, nil, ""},
+	{"rest multi first then single", rest, `{"statusCode":200,"multiValueHeaders":{"test-multi":["value-multi"]},"headers":{"test-multi":"value-solo"}}`, false, 200,
+		[][2]string{{"test-multi", "value-multi"}, {"test-multi", "value-solo"}}, nil, ""},
+	{"rest merge keeps multi spelling", rest, `{"statusCode":200,"multiValueHeaders":{"tesT-Multi":["a"]},"headers":{"test-multi":"b"}}`, false, 200,
+		[][2]string{{"tesT-Multi", "a"}, {"tesT-Multi", "b"}}, nil, ""},
+	{"rest same pair once", rest, `{"statusCode":200,"multiValueHeaders":{"x":["same"]},"headers":{"X":"same"}}`, false, 200,
+		[][2]string{{"x", "same"}}, nil, ""},
+	{"rest multi not a list", rest, `{"statusCode":200,"multiValueHeaders":{"x":"value1"}}`, false, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest status not a number", rest, `{"statusCode":"test"}`, false, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest status as string", rest, `{"statusCode":"201"}`, false, 201, nil, nil, ""},
+	{"rest string output", rest, `"justAString"`, false, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest no status", rest, `{"headers":{"test-header":"value"}}`, false, 200, [][2]string{{"test-header", "value"}}, nil, ""},
+	{"rest object body", rest, `{"statusCode":200,"body":{"a":1}}`, false, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest not json", rest, `{"statusCode":200`, false, 502, nil, nil, `{"message":"Internal server error"}`},
+	{"rest keeps content type", rest, `{"statusCode":404,"headers":{"Content-Type":"text/plain"},"body":"nope"}`, false, 404,
+		[][2]string{{"Content-Type", "text/plain"}}, nil, "nope"},
+	{"rest binary first accept", restBinary("image/png", "image/png"), `{"statusCode":200,"body":"iVBORw==","isBase64Encoded":true}`, false, 200, nil, nil, "\x89PNG"},
+	{"rest binary type wildcard", restBinary("image/png", "image/*"), `{"statusCode":200,"body":"iVBORw==","isBase64Encoded":true}`, false, 200, nil, nil, "\x89PNG"},
+	{"rest binary left wildcard never", restBinary("image/png", "*/png"), `{"statusCode":200,"body":"iVBORw==","isBase64Encoded":true}`, false, 200, nil, nil, "iVBORw=="},
+	{"rest binary accept any", restBinary("*/*", "image/png"), `{"statusCode":200,"body":"iVBORw==","isBase64Encoded":true}`, false, 200, nil, nil, "iVBORw=="},
+	{"rest binary second accept", restBinary("image/webp,image/png", "image/png"), `{"statusCode":200,"body":"iVBORw==","isBase64Encoded":true}`, false, 200, nil, nil, "iVBORw=="},
+	{"rest binary invalid base64", restBinary("image/png", "image/png"), `{"statusCode":200,"body":"%%%","isBase64Encoded":true}`, false, 500, nil, nil, `{"message":"Internal server error"}`},
+
+	{"v2 string", v2, `"Hello from Lambda!"`, false, 200, [][2]string{{"Content-Type", "application/json"}}, nil, "Hello from Lambda!"},
+	{"v2 object without status", v2, `{"message":"Hello from Lambda!"}`, false, 200, [][2]string{{"Content-Type", "application/json"}}, nil, `{"message":"Hello from Lambda!"}`},
+	{"v2 body without status", v2, `{"body":"x"}`, false, 200, nil, nil, `{"body":"x"}`},
+	{"v2 number", v2, `2`, false, 200, nil, nil, `2`},
+	{"v2 full", v2, `{"statusCode":201,"headers":{"content-type":"text/plain","x-a":"1,2"},"cookies":["a=1","b=2; Path=/"],"body":"made"}`, false, 201,
+		[][2]string{{"content-type", "text/plain"}, {"x-a", "1,2"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "b=2; Path=/"}}, nil, "made"},
+	{"v2 base64 always decoded", v2, `{"statusCode":200,"body":"aGk=","isBase64Encoded":true}`, false, 200, nil, nil, "hi"},
+	{"v2 multi ignored", v2, `{"statusCode":200,"multiValueHeaders":{"x":["1"]}}`, false, 200, nil, []string{"x"}, ""},
+	{"v2 function error", v2, `{"errorMessage":"boom"}`, true, 500, nil, []string{"x-amzn-ErrorType"}, `{"message":"Internal Server Error"}`},
+	{"v2 invalid json", v2, `{`, false, 500, nil, nil, `{"message":"Internal Server Error"}`},
+	{"v2 bad status", v2, `{"statusCode":"x"}`, false, 500, nil, nil, `{"message":"Internal Server Error"}`},
+
+	{"http v1 needs status", httpV1, `{"headers":{}}`, false, 500, nil, nil, `{"message":"Internal Server Error"}`},
+	{"http v1 ignores members", httpV1, `{"statusCode":200,"extra":1,"body":"ok"}`, false, 200, nil, nil, "ok"},
+	{"http v1 base64", httpV1, `{"statusCode":200,"body":"aGk=","isBase64Encoded":true}`, false, 200, nil, nil, "hi"},
+
+	{"alb single", alb, `{"statusCode":200,"statusDescription":"200 OK","headers":{"x":"1"},"multiValueHeaders":{"y":["2"]},"body":"b"}`, false, 200,
+		[][2]string{{"x", "1"}}, []string{"y"}, "b"},
+	{"alb multi", albMulti, `{"statusCode":200,"headers":{"x":"1"},"multiValueHeaders":{"y":["2","3"]},"body":"b"}`, false, 200,
+		[][2]string{{"y", "2"}, {"y", "3"}}, []string{"x"}, "b"},
+	{"alb function error", alb, ``, true, 502, [][2]string{{"Content-Type", "text/html"}}, nil, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"},
+}
+
+var (
+	rest     = response.Gateway{Source: event.REST}
+	v2       = response.Gateway{Source: event.HTTPAPI}
+	httpV1   = response.Gateway{Source: event.HTTPAPI, Version: "1.0"}
+	alb      = response.Gateway{Source: event.ALB}
+	albMulti = response.Gateway{Source: event.ALBMultiValue}
+)
+
+func restBinary(accept string, types ...string) response.Gateway {
+	return response.Gateway{Source: event.REST, Accept: accept, BinaryMediaTypes: types}
+}
+
+func TestGatewayRespond(t *testing.T) {
+	for _, tt := range gatewayTests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.gw.Respond([]byte(tt.output), tt.fnError)
+			if r.Status() != tt.status {
+				t.Errorf("Respond(%s).Status() = %d, want %d", tt.output, r.Status(), tt.status)
+			}
+			if string(r.Body) != tt.body {
+				t.Errorf("Respond(%s) body = %q, want %q", tt.output, r.Body, tt.body)
+			}
+			for _, h := range tt.header {
+				found := false
+				for _, f := range r.Header {
+					if f.Name == h[0] && f.Value == h[1] {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("Respond(%s) header %q: %q missing from %v", tt.output, h[0], h[1], r.Header)
+				}
+			}
+			// Values of one name come out in the order the table lists them.
+			for i := 1; i < len(tt.header); i++ {
+				if tt.header[i][0] == tt.header[i-1][0] {
+					got := strings.Join(r.Header.Values(tt.header[i][0]), "|")
+					if !strings.Contains(got, tt.header[i-1][1]+"|"+tt.header[i][1]) {
+						t.Errorf("Respond(%s) %s values = %q, want %q before %q", tt.output, tt.header[i][0], got, tt.header[i-1][1], tt.header[i][1])
+					}
+				}
+			}
+			for _, n := range tt.noHead {
+				if r.Header.Has(n) {
+					t.Errorf("Respond(%s) has header %q, want none", tt.output, n)
+				}
+			}
+		})
+	}
+}
