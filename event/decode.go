@@ -211,6 +211,9 @@ func (d *decoder) decode() (*Request, error) {
 			break
 		}
 	}
+	if s.Err() != nil {
+		return nil, d.err()
+	}
 	d.section, d.field = "", ""
 	if s.End(); s.Err() != nil {
 		return nil, d.err()

@@ -3,6 +3,7 @@ package event_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
@@ -22,6 +23,11 @@ func awsTestdata(t testing.TB) string {
 	dir := os.Getenv("AWS_LAMBDA_GO_TESTDATA")
 	if dir == "" {
 		gomodcache := os.Getenv("GOMODCACHE")
+		if gomodcache == "" {
+			if out, err := exec.Command("go", "env", "GOMODCACHE").Output(); err == nil {
+				gomodcache = strings.TrimSpace(string(out))
+			}
+		}
 		if gomodcache == "" {
 			gopath := os.Getenv("GOPATH")
 			if gopath == "" {

@@ -262,6 +262,13 @@ func appendV1(b []byte, status int, r *Response, b64 bool) []byte {
 func appendV2(b []byte, status int, r *Response, b64 bool) []byte {
 	b = appendStatus(b, status)
 	b = appendJoined(b, r, true)
+	b = appendCookies(b, r)
+	return appendBody(b, r, b64)
+}
+
+// appendCookies writes Set-Cookie headers and Cookies as the payload 2.0
+// cookies array, if there are any.
+func appendCookies(b []byte, r *Response) []byte {
 	n := len(r.Cookies)
 	for _, f := range r.Header {
 		if equalFold(f.Name, "Set-Cookie") {
@@ -289,7 +296,7 @@ func appendV2(b []byte, status int, r *Response, b64 bool) []byte {
 		}
 		b = append(b, ']')
 	}
-	return appendBody(b, r, b64)
+	return b
 }
 
 func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte, error) {
@@ -347,4 +354,34 @@ func equalFold(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// AppendPrelude appends the JSON prelude of a streamed response: status
+// and headers without the body, in the shape of req's source (headers and
+// cookies for function URLs; multiValueHeaders, Set-Cookie included, for
+// REST streaming). The streamed body follows eight NUL bytes; see the
+// root package's InvokeStream.
+func AppendPrelude(b []byte, req *event.Request, r *Response) ([]byte, error) {
+	status := r.Status()
+	if status < 100 || status > 599 {
+		return b, fmt.Errorf("response: invalid status code %d", r.StatusCode)
+	}
+	for _, f := range r.Header {
+		if err := checkHeader(f.Name, f.Value); err != nil {
+			return b, err
+		}
+	}
+	for _, c := range r.Cookies {
+		if err := checkHeader("Set-Cookie", c); err != nil {
+			return b, err
+		}
+	}
+	b = appendStatus(b, status)
+	if req.V1() {
+		b = appendMulti(b, r)
+		return append(b, '}'), nil
+	}
+	b = appendJoined(b, r, true)
+	b = appendCookies(b, r)
+	return append(b, '}'), nil
 }

@@ -1,10 +1,3 @@
-// Package jsonx is a small JSON scanner and writer for the invoke path.
-//
-// The scanner reads one document left to right without reflection. Strings
-// without escapes are returned as views into the input (no copy), so the
-// input must not change while any returned string is in use. It validates
-// what it reads as strictly as encoding/json, and also refuses invalid
-// UTF-8 and nesting deeper than MaxDepth.
 package jsonx
 
 import (
@@ -235,6 +228,14 @@ func (s *Scanner) string(_ bool) (string, bool) {
 	start := s.pos
 	data := s.data
 	for i := start; i < len(data); i++ {
+		// Skip plain bytes fast; stop at quotes, escapes, control
+		// characters and non-ASCII bytes.
+		for i < len(data) && plain[data[i]] {
+			i++
+		}
+		if i >= len(data) {
+			break
+		}
 		c := data[i]
 		switch {
 		case c == '"':
@@ -569,6 +570,14 @@ func quoteByte(c byte) string {
 	}
 	return fmt.Sprintf("byte %#02x", c)
 }
+
+// plain[c] reports whether byte c needs no attention inside a string.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // ErrDuplicateKey is returned (wrapped) for an object with a repeated key.
 var ErrDuplicateKey = errors.New("duplicate key")

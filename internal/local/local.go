@@ -1,0 +1,226 @@
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// MaxBody is the largest request body the gateway accepts: API Gateway's
+// 10 MB payload quota. Larger requests get 413.
+const MaxBody = 10 << 20
+
+// Server is an http.Handler in front of one function.
+type Server struct {
+	// Source is the event source to emulate; Unknown means HTTP API.
+	Source event.Source
+	// Version is the HTTP API payload format, "2.0" (default) or "1.0".
+	Version string
+	// Stage is the stage the API serves; empty means "$default" for HTTP
+	// APIs (served at the root) and "prod" for REST APIs (served under
+	// /prod/, as execute-api URLs are).
+	Stage string
+	// BinaryMediaTypes are the REST API's binary media types.
+	BinaryMediaTypes []string
+	// Invoke is the function's invoke bytes path; an error is a function
+	// error.
+	Invoke func(ctx context.Context, payload []byte) ([]byte, error)
+	// Timeout is the integration timeout; zero means 29 s for REST and
+	// 30 s for HTTP APIs.
+	Timeout time.Duration
+	// Logger receives one access line per request; nil means no log.
+	Logger *slog.Logger
+}
+
+func (s *Server) source() event.Source {
+	if s.Source == event.Unknown {
+		return event.HTTPAPI
+	}
+	return s.Source
+}
+
+func (s *Server) stage() string {
+	if s.Stage != "" {
+		return s.Stage
+	}
+	switch s.source() {
+	case event.REST, event.WebSocket:
+		return "prod"
+	case event.HTTPAPI:
+		return "$default"
+	}
+	return ""
+}
+
+// notFound is the source's answer for a path outside the API.
+func (s *Server) notFound() *response.Response {
+	switch s.source() {
+	case event.REST:
+		r := response.Error(http.StatusForbidden, "Missing Authentication Token")
+		r.Header.Add("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+		return r
+	}
+	return response.Error(http.StatusNotFound, "Not Found")
+}
+
+// ServeHTTP serves one client request through the function.
+func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	start := time.Now()
+	src := s.source()
+	resp, reqID := s.serve(hr, src)
+	h := w.Header()
+	for _, f := range resp.Header {
+		h[http.CanonicalHeaderKey(f.Name)] = append(h[http.CanonicalHeaderKey(f.Name)], f.Value)
+	}
+	for _, c := range resp.Cookies {
+		h.Add("Set-Cookie", c)
+	}
+	switch src {
+	case event.REST:
+		h.Set("X-Amzn-Requestid", reqID)
+	case event.HTTPAPI:
+		h.Set("Apigw-Requestid", reqID)
+	}
+	w.WriteHeader(resp.Status())
+	if hr.Method != http.MethodHead {
+		w.Write(resp.Body)
+	}
+	if s.Logger != nil {
+		s.Logger.Info("request", "requestId", reqID, "method", hr.Method, "path", hr.URL.Path,
+			"status", resp.Status(), "latency", time.Since(start))
+	}
+}
+
+func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, string) {
+	path, ok := s.stripStage(hr.URL)
+	if !ok {
+		return s.notFound(), ""
+	}
+	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
+	if err != nil {
+		return response.Error(http.StatusBadRequest, "Bad Request"), ""
+	}
+	if len(body) > MaxBody {
+		return response.Error(http.StatusRequestEntityTooLarge, "Request Too Long"), ""
+	}
+	u := *hr.URL
+	u.Path, u.RawPath = path, ""
+	if raw := hr.URL.EscapedPath(); raw != hr.URL.Path {
+		u.RawPath = raw[len(raw)-len(escapedTail(raw, path)):]
+	}
+	in := hr.Clone(hr.Context())
+	in.URL = &u
+	in.Body = io.NopCloser(strings.NewReader(string(body)))
+	b := event.Builder{Source: src, Version: s.Version, Stage: s.Stage, BinaryMediaTypes: s.BinaryMediaTypes, SourceIP: remoteHost(hr.RemoteAddr)}
+	if src == event.REST {
+		b.Stage = s.stage()
+	}
+	req, err := b.FromHTTP(in)
+	if err != nil {
+		return response.Error(http.StatusBadRequest, "Bad Request"), ""
+	}
+	payload, _ := req.MarshalJSON()
+	timeout := s.Timeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+		if src == event.REST {
+			timeout = 29 * time.Second
+		}
+	}
+	ctx, cancel := context.WithTimeout(hr.Context(), timeout)
+	defer cancel()
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{nil, fmt.Errorf("function panic: %v", v)}
+			}
+		}()
+		out, err := s.Invoke(ctx, payload)
+		done <- result{out, err}
+	}()
+	gw := response.Gateway{Source: src, Version: req.Version, BinaryMediaTypes: s.BinaryMediaTypes, Accept: hr.Header.Get("Accept")}
+	select {
+	case res := <-done:
+		return gw.Respond(res.out, res.err != nil), req.RequestID
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return timeoutResponse(src), req.RequestID
+		}
+		return gw.FunctionError(), req.RequestID
+	}
+}
+
+// timeoutResponse is the gateway's answer when the integration times out:
+// REST 504 {"message": "Endpoint request timed out"}, HTTP APIs 503
+// {"message":"Service Unavailable"}.
+func timeoutResponse(src event.Source) *response.Response {
+	if src == event.REST || src == event.WebSocket {
+		return response.Error(http.StatusGatewayTimeout, "Endpoint request timed out")
+	}
+	return response.Error(http.StatusServiceUnavailable, "Service Unavailable")
+}
+
+// stripStage returns the path after the stage prefix the API is served
+// under, and whether the request is inside the API.
+func (s *Server) stripStage(u *url.URL) (string, bool) {
+	p := u.Path
+	if p == "" {
+		p = "/"
+	}
+	st := s.stage()
+	if st == "" || st == "$default" {
+		return p, true
+	}
+	rest, ok := strings.CutPrefix(p, "/"+st)
+	if !ok || rest != "" && rest[0] != '/' {
+		return "", false
+	}
+	if rest == "" {
+		rest = "/"
+	}
+	return rest, true
+}
+
+// escapedTail returns the end of the escaped path that encodes the decoded
+// path tail.
+func escapedTail(raw, tail string) string {
+	// Walk back over raw, counting decoded bytes, until tail is covered.
+	n := len(tail)
+	i := len(raw)
+	for n > 0 && i > 0 {
+		if i >= 3 && raw[i-3] == '%' {
+			i -= 3
+		} else {
+			i--
+		}
+		n--
+	}
+	return raw[i:]
+}
+
+func remoteHost(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+		addr = addr[:i]
+	}
+	return strings.Trim(addr, "[]")
+}
+
+// SourceOrDefault returns the emulated source.
+func (s *Server) SourceOrDefault() event.Source { return s.source() }
+
+// ServedStage returns the stage whose prefix the server expects in paths.
+func (s *Server) ServedStage() string { return s.stage() }
