@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -36,6 +37,7 @@ type startConfig struct {
 	addr      string
 	ready     func(url string)
 	binary    []string
+	handler   http.Handler
 }
 
 // WithLogger sets the logger for handler errors and, locally, access lines.
@@ -71,6 +73,12 @@ func WithBinaryMediaTypes(types ...string) Option {
 	return optionFunc(func(c *startConfig) { c.binary = types })
 }
 
+// WithLocal serves h outside Lambda instead of the built-in one-route
+// gateway: typically a gateway.Gateway describing the whole API the
+// function sits behind (routes, stages, CORS, mapping templates), as the
+// deployment template does. Inside Lambda it has no effect.
+func WithLocal(h http.Handler) Option { return optionFunc(func(c *startConfig) { c.handler = h }) }
+
 // WithReady calls f with the base URL once the local server listens.
 func WithReady(f func(url string)) Option { return optionFunc(func(c *startConfig) { c.ready = f }) }
 
@@ -90,38 +98,61 @@ func InLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 // the same main runs in both places. It exits with status 1 if the address
 // cannot be served.
 func Start(h Handler, opts ...Option) {
-	var c startConfig
-	for _, o := range opts {
-		o.apply(&c)
-	}
+	c := config(opts)
 	a := &Adapter{Handler: h, Logger: c.logger}
-	if InLambda() {
-		if c.streaming {
-			lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
-				return a.InvokeStream(ctx, payload)
-			})
-			return
-		}
-		lambda.StartHandler(a)
+	if InLambda() && c.streaming {
+		lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
+			return a.InvokeStream(ctx, payload)
+		})
 		return
 	}
-	if err := serveLocal(a, &c, os.Args[1:], os.Getenv); err != nil {
+	start(a, c)
+}
+
+// StartFunction runs fn, a function at the bytes level (event JSON in,
+// output JSON out), and does not return. Use it for functions that are
+// not HTTP handlers, such as the function behind a REST custom integration,
+// which receives what its mapping template renders, or for an HTTP
+// function that shapes its own output.
+//
+// Inside Lambda it hands fn to aws-lambda-go's runtime. Anywhere else it
+// serves the [WithLocal] handler (a gateway.Gateway describing the API
+// around fn), or, without one, fn behind the built-in one-route gateway
+// as [Start] does.
+func StartFunction(fn lambda.Handler, opts ...Option) {
+	start(fn, config(opts))
+}
+
+func config(opts []Option) *startConfig {
+	c := new(startConfig)
+	for _, o := range opts {
+		o.apply(c)
+	}
+	return c
+}
+
+func start(fn lambda.Handler, c *startConfig) {
+	if InLambda() {
+		lambda.StartHandler(fn)
+		return
+	}
+	if err := serveLocal(fn, c, os.Args[1:], os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "lambdagate:", err)
 		os.Exit(1)
 	}
 }
 
-// serveLocal serves a locally until the server fails.
-func serveLocal(a *Adapter, c *startConfig, args []string, getenv func(string) string) error {
-	srv, ln, err := listenLocal(a, c, args, getenv)
+// serveLocal serves fn locally until the server fails.
+func serveLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(string) string) error {
+	srv, ln, err := listenLocal(fn, c, args, getenv)
 	if err != nil {
 		return err
 	}
-	return http.Serve(ln, srv)
+	return (&http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}).Serve(ln)
 }
 
 // listenLocal resolves the local configuration and opens the listener.
-func listenLocal(a *Adapter, c *startConfig, args []string, getenv func(string) string) (*local.Server, net.Listener, error) {
+func listenLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(string) string) (http.Handler, net.Listener, error) {
 	addr := c.addr
 	if addr == "" {
 		addr = DefaultAddr
@@ -142,12 +173,23 @@ func listenLocal(a *Adapter, c *startConfig, args []string, getenv func(string) 
 			return nil, nil, fmt.Errorf("LAMBDAGATE_SOURCE %q is not one of rest, http, http1, alb, alb-multivalue, url", v)
 		}
 	}
-	srv := &local.Server{Source: src, Version: version, Stage: c.stage, BinaryMediaTypes: c.binary, Invoke: a.Invoke, Logger: a.logger()}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, err
 	}
 	base := "http://" + ln.Addr().String()
+	if c.handler != nil {
+		fmt.Fprintf(os.Stderr, "lambdagate: serving locally on %s\n", base)
+		if c.ready != nil {
+			c.ready(base)
+		}
+		return c.handler, ln, nil
+	}
+	logger := c.logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	srv := &local.Server{Source: src, Version: version, Stage: c.stage, BinaryMediaTypes: c.binary, Invoke: fn.Invoke, Logger: logger}
 	if st := srv.ServedStage(); st != "" && st != "$default" {
 		base += "/" + st
 	}

@@ -10,6 +10,8 @@ require (
 	github.com/go-chi/chi/v5 v5.5.0 // indirect
 	github.com/julienschmidt/httprouter v1.3.0 // indirect
 	github.com/rs/cors v1.11.1 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	golang.org/x/text v0.14.0 // indirect
 )
 
 replace github.com/lambdagate/lambdagate => ../

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"maps"
 	"net/http"
 	"slices"
@@ -39,6 +40,12 @@ const (
 // error or an unusable output; binaryDecode marks the REST case of a
 // base64 body that does not decode, which is a 500.
 func (g Gateway) gatewayError(invalidBase64 bool) *Response {
+	r := g.errorResponse(invalidBase64)
+	r.gatewayError = true
+	return r
+}
+
+func (g Gateway) errorResponse(invalidBase64 bool) *Response {
 	switch g.Source {
 	case event.REST, event.WebSocket:
 		status := http.StatusBadGateway
@@ -73,21 +80,42 @@ func (g Gateway) FunctionError() *Response { return g.gatewayError(false) }
 // source cannot read gives the source's own error response, as does a
 // function error.
 func (g Gateway) Respond(output []byte, functionError bool) *Response {
+	r, _ := g.Read(output, functionError)
+	return r
+}
+
+// ErrFunction and ErrOutput are the errors of [Gateway.Read].
+var (
+	ErrFunction = errors.New("response: function error")
+	ErrOutput   = errors.New("response: output the gateway cannot read")
+)
+
+// Read is [Gateway.Respond] that also says whether the response is the
+// function's (nil error) or the gateway's own error response for a
+// function error ([ErrFunction]) or an unusable output ([ErrOutput]).
+func (g Gateway) Read(output []byte, functionError bool) (*Response, error) {
 	if functionError {
-		return g.FunctionError()
+		return g.FunctionError(), ErrFunction
 	}
+	var r *Response
 	switch g.Source {
 	case event.HTTPAPI:
 		if g.Version == "1.0" {
-			return g.respondV1(output, false)
+			r = g.respondV1(output, false)
+		} else {
+			r = g.respondV2(output)
 		}
-		return g.respondV2(output)
 	case event.FunctionURL:
-		return g.respondV2(output)
+		r = g.respondV2(output)
 	case event.ALB, event.ALBMultiValue:
-		return g.respondALB(output)
+		r = g.respondALB(output)
+	default:
+		r = g.respondV1(output, true)
 	}
-	return g.respondV1(output, true)
+	if r.gatewayError {
+		return r, ErrOutput
+	}
+	return r, nil
 }
 
 // v1Keys are the members a REST proxy output may have [REC].

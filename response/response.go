@@ -44,6 +44,8 @@ type Response struct {
 
 	// shorthand marks a payload 2.0 response given as a bare JSON value.
 	shorthand bool
+	// gatewayError marks the gateway's own error response in Gateway.Read.
+	gatewayError bool
 }
 
 // Status returns the status code, 200 when StatusCode is zero.

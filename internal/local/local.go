@@ -1,9 +1,9 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -61,39 +61,12 @@ func (s *Server) stage() string {
 	return ""
 }
 
-// notFound is the source's answer for a path outside the API.
-func (s *Server) notFound() *response.Response {
-	switch s.source() {
-	case event.REST:
-		r := response.Error(http.StatusForbidden, "Missing Authentication Token")
-		r.Header.Add("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-		return r
-	}
-	return response.Error(http.StatusNotFound, "Not Found")
-}
-
 // ServeHTTP serves one client request through the function.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	start := time.Now()
 	src := s.source()
 	resp, reqID := s.serve(hr, src)
-	h := w.Header()
-	for _, f := range resp.Header {
-		h[http.CanonicalHeaderKey(f.Name)] = append(h[http.CanonicalHeaderKey(f.Name)], f.Value)
-	}
-	for _, c := range resp.Cookies {
-		h.Add("Set-Cookie", c)
-	}
-	switch src {
-	case event.REST:
-		h.Set("X-Amzn-Requestid", reqID)
-	case event.HTTPAPI:
-		h.Set("Apigw-Requestid", reqID)
-	}
-	w.WriteHeader(resp.Status())
-	if hr.Method != http.MethodHead {
-		w.Write(resp.Body)
-	}
+	Write(w, hr, src, reqID, resp)
 	if s.Logger != nil {
 		s.Logger.Info("request", "requestId", reqID, "method", hr.Method, "path", hr.URL.Path,
 			"status", resp.Status(), "latency", time.Since(start))
@@ -103,14 +76,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, string) {
 	path, ok := s.stripStage(hr.URL)
 	if !ok {
-		return s.notFound(), ""
+		return NotFound(src), ""
 	}
 	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
 	if err != nil {
 		return response.Error(http.StatusBadRequest, "Bad Request"), ""
 	}
 	if len(body) > MaxBody {
-		return response.Error(http.StatusRequestEntityTooLarge, "Request Too Long"), ""
+		return TooLarge(), ""
 	}
 	u := *hr.URL
 	u.Path, u.RawPath = path, ""
@@ -119,7 +92,7 @@ func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, 
 	}
 	in := hr.Clone(hr.Context())
 	in.URL = &u
-	in.Body = io.NopCloser(strings.NewReader(string(body)))
+	in.Body = io.NopCloser(bytes.NewReader(body))
 	b := event.Builder{Source: src, Version: s.Version, Stage: s.Stage, BinaryMediaTypes: s.BinaryMediaTypes, SourceIP: remoteHost(hr.RemoteAddr)}
 	if src == event.REST {
 		b.Stage = s.stage()
@@ -138,40 +111,15 @@ func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, 
 	}
 	ctx, cancel := context.WithTimeout(hr.Context(), timeout)
 	defer cancel()
-	type result struct {
-		out []byte
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				done <- result{nil, fmt.Errorf("function panic: %v", v)}
-			}
-		}()
-		out, err := s.Invoke(ctx, payload)
-		done <- result{out, err}
-	}()
 	gw := response.Gateway{Source: src, Version: req.Version, BinaryMediaTypes: s.BinaryMediaTypes, Accept: hr.Header.Get("Accept")}
-	select {
-	case res := <-done:
-		return gw.Respond(res.out, res.err != nil), req.RequestID
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return timeoutResponse(src), req.RequestID
-		}
+	out, fnErr, err := Call(ctx, s.Invoke, payload)
+	switch {
+	case errors.Is(err, ErrTimeout):
+		return TimeoutResponse(src), req.RequestID
+	case err != nil:
 		return gw.FunctionError(), req.RequestID
 	}
-}
-
-// timeoutResponse is the gateway's answer when the integration times out:
-// REST 504 {"message": "Endpoint request timed out"}, HTTP APIs 503
-// {"message":"Service Unavailable"}.
-func timeoutResponse(src event.Source) *response.Response {
-	if src == event.REST || src == event.WebSocket {
-		return response.Error(http.StatusGatewayTimeout, "Endpoint request timed out")
-	}
-	return response.Error(http.StatusServiceUnavailable, "Service Unavailable")
+	return gw.Respond(out, fnErr), req.RequestID
 }
 
 // stripStage returns the path after the stage prefix the API is served

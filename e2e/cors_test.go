@@ -1,0 +1,390 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/cors"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// Time limits: the whole test, and each fetch run in the page.
+const (
+	testTimeout  = 90 * time.Second
+	fetchTimeout = 15 * time.Second
+)
+
+// chromiumPath returns the browser to drive: $CHROMIUM if set, else
+// chromium or chromium-browser on PATH. It fails the test when there is
+// none, so that the test can never pass without a browser.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("chromium not found on PATH: install the Debian package chromium (apt-get install -y chromium) or set CHROMIUM to a Chromium binary")
+	return ""
+}
+
+// reqLog records the requests a server saw, as "METHOD /path".
+type reqLog struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (l *reqLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.seen = append(l.seen, r.Method+" "+r.URL.Path)
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (l *reqLog) has(s string) bool { return l.count(s) > 0 }
+
+func (l *reqLog) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, v := range l.seen {
+		if v == s {
+			n++
+		}
+	}
+	return n
+}
+
+// api is the application behind every CORS configuration.
+func api(w http.ResponseWriter, r *http.Request) {
+	_, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	w.Header().Set("X-Request-Id", "42")
+	w.Header().Set("X-Secret", "hidden")
+	// A backend that sends its own CORS headers: the stage must replace them.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	switch rest {
+	case "hello":
+		io.WriteString(w, "hello")
+	case "items":
+		if r.Method != http.MethodPut || r.Header.Get("Content-Type") != "application/json" || r.Header.Get("X-Trace") == "" {
+			http.Error(w, "want PUT with JSON and X-Trace", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.Copy(w, r.Body)
+	case "login":
+		http.SetCookie(w, &http.Cookie{Name: "sid", Value: "s3cret", Path: "/", HttpOnly: true})
+		io.WriteString(w, "logged in")
+	case "whoami":
+		c, err := r.Cookie("sid")
+		if err != nil {
+			io.WriteString(w, "anonymous")
+			return
+		}
+		io.WriteString(w, c.Value)
+	case "auth":
+		io.WriteString(w, r.Header.Get("Authorization"))
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// lambdaAdapter serves a lambdagate Handler over net/http, the way the
+// local gateway will: it builds the event, calls the handler and writes
+// its response.
+func lambdaAdapter(h lambdagate.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		req := &event.Request{Source: event.HTTPAPI, Version: "2.0", Method: r.Method, Path: r.URL.Path,
+			RawPath: r.URL.Path, Header: event.FromHTTPHeader(r.Header), Body: body}
+		resp, err := h.Serve(r.Context(), req)
+		if err != nil {
+			http.Error(w, `{"message":"Internal Server Error"}`, http.StatusInternalServerError)
+			return
+		}
+		for _, f := range resp.Header {
+			w.Header().Add(f.Name, f.Value)
+		}
+		w.WriteHeader(resp.Status())
+		w.Write(resp.Body)
+	})
+}
+
+// lambdaAPI is the application as a lambdagate Handler.
+var lambdaAPI = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	if req.Method != http.MethodPut {
+		return response.Text(http.StatusOK, "fn"), nil
+	}
+	r := response.RawJSON(http.StatusOK, req.Body)
+	r.Header.Add("X-Request-Id", "fn-42")
+	r.Header.Add("Access-Control-Allow-Origin", "*")
+	return r, nil
+})
+
+func listen(t *testing.T, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// fetchResult is what the page's script reports.
+type fetchResult struct {
+	OK     bool    `json:"ok"`
+	Status int     `json:"status"`
+	Body   string  `json:"body"`
+	Header *string `json:"header"` // the header the script read; nil if hidden
+	Error  string  `json:"error"`
+}
+
+const fetchJS = `(async () => {
+	try {
+		const r = await fetch(%s, %s);
+		const body = await r.text();
+		const name = %s;
+		return {ok: true, status: r.status, body: body, header: name ? r.headers.get(name) : null};
+	} catch (e) {
+		return {ok: false, error: String(e)};
+	}
+})()`
+
+func TestBrowserCORS(t *testing.T) {
+	chromium := chromiumPath(t)
+
+	var page, apiLog, appLog reqLog
+	pageURL := listen(t, page.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<!doctype html><title>cors e2e</title><p>page</p>")
+	})))
+	pageOrigin := pageURL // http://127.0.0.1:port is already an origin
+
+	app := appLog.wrap(http.HandlerFunc(api))
+	allowed := cors.MustNew(cors.Config{
+		AllowOrigins:     []string{pageOrigin},
+		AllowMethods:     []string{"GET", "PUT", "POST"},
+		AllowHeaders:     []string{"content-type", "x-trace"},
+		ExposeHeaders:    []string{"x-request-id"},
+		MaxAge:           60,
+		AllowCredentials: true,
+	})
+	strict := cors.MustNew(cors.Config{
+		AllowOrigins: []string{"https://app.example.com"},
+		AllowMethods: []string{"GET", "PUT"},
+		AllowHeaders: []string{"content-type", "x-trace"},
+	})
+	star := cors.MustNew(cors.Config{
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{"*"},
+		AllowHeaders:  []string{"*"},
+		ExposeHeaders: []string{"*"},
+	})
+	scheme := cors.MustNew(cors.Config{
+		AllowOrigins:     []string{"http://*"},
+		AllowMethods:     []string{"PUT"},
+		AllowHeaders:     []string{"authorization"},
+		AllowCredentials: true,
+	})
+	refused := cors.MustNew(cors.Config{AllowOrigins: []string{"https://app.example.com"}, DisallowedPreflightStatus: 403})
+	credStar := cors.MustNew(cors.Config{
+		AllowOrigins:     []string{pageOrigin},
+		AllowMethods:     []string{"*"},
+		AllowHeaders:     []string{"*"},
+		AllowCredentials: true,
+	})
+	noCache := cors.MustNew(cors.Config{AllowOrigins: []string{pageOrigin}, AllowMethods: []string{"PUT"}, MaxAge: -1})
+	mux := http.NewServeMux()
+	mux.Handle("/api/", allowed.Handler(app))
+	mux.Handle("/strict/", strict.Handler(app))
+	mux.Handle("/star/", star.Handler(app))
+	mux.Handle("/scheme/", scheme.Handler(app))
+	mux.Handle("/refused/", refused.Handler(app))
+	mux.Handle("/credstar/", credStar.Handler(app))
+	mux.Handle("/nocache/", noCache.Handler(app))
+	mux.Handle("/fn/", lambdaAdapter(allowed.Middleware(lambdaAPI)))
+	apiURL := listen(t, apiLog.wrap(mux))
+
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	if _, err := chromedp.Run(bctx, chromedp.Navigate(pageURL+"/")); err != nil {
+		t.Fatalf("starting %s and loading the page: %v", chromium, err)
+	}
+	if !page.has("GET /") {
+		t.Fatal("the browser did not load the page from the page server")
+	}
+
+	// fetch runs fetch(url, opts) in the page and returns what the script saw.
+	fetch := func(t *testing.T, path string, opts map[string]any, header string) fetchResult {
+		t.Helper()
+		u, _ := json.Marshal(apiURL + path)
+		o, _ := json.Marshal(opts)
+		h, _ := json.Marshal(header)
+		fctx, cancel := context.WithTimeout(bctx, fetchTimeout)
+		defer cancel()
+		res, err := chromedp.Run(fctx, chromedp.Evaluate[fetchResult](fmt.Sprintf(fetchJS, u, o, h), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("evaluating fetch(%s): %v", u, err)
+		}
+		return res
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return "<hidden>"
+		}
+		return *p
+	}
+	wantOK := func(t *testing.T, res fetchResult, status int, body string) {
+		t.Helper()
+		if !res.OK || res.Status != status || res.Body != body {
+			t.Errorf("fetch = %+v; want it to succeed with %d %q", res, status, body)
+		}
+	}
+	wantBlocked := func(t *testing.T, res fetchResult) {
+		t.Helper()
+		if res.OK || !strings.Contains(res.Error, "TypeError: Failed to fetch") {
+			t.Errorf("fetch = %+v; want the browser to block it (TypeError: Failed to fetch)", res)
+		}
+	}
+
+	t.Run("simple GET and exposed header", func(t *testing.T) {
+		res := fetch(t, "/api/hello", nil, "x-request-id")
+		wantOK(t, res, 200, "hello")
+		if got := str(res.Header); got != "42" {
+			t.Errorf("script read X-Request-Id = %s; want 42 (exposed)", got)
+		}
+		if got := str(fetch(t, "/api/hello", nil, "x-secret").Header); got != "<hidden>" {
+			t.Errorf("script read X-Secret = %s; want it hidden (not exposed)", got)
+		}
+	})
+	t.Run("preflighted PUT with JSON and a custom header", func(t *testing.T) {
+		res := fetch(t, "/api/items", map[string]any{
+			"method":  "PUT",
+			"headers": map[string]string{"Content-Type": "application/json", "X-Trace": "t1"},
+			"body":    `{"n":1}`,
+		}, "x-request-id")
+		wantOK(t, res, 200, `{"n":1}`)
+		if !apiLog.has("OPTIONS /api/items") {
+			t.Error("the browser sent no preflight")
+		}
+		if appLog.has("OPTIONS /api/items") {
+			t.Error("the preflight reached the application; the stage must answer it")
+		}
+		if !appLog.has("PUT /api/items") {
+			t.Error("the PUT did not reach the application")
+		}
+	})
+	t.Run("credentials", func(t *testing.T) {
+		wantOK(t, fetch(t, "/api/login", map[string]any{"method": "POST", "credentials": "include"}, ""), 200, "logged in")
+		wantOK(t, fetch(t, "/api/whoami", map[string]any{"credentials": "include"}, ""), 200, "s3cret")
+		// The same call to a "*" configuration is refused by the browser.
+		wantBlocked(t, fetch(t, "/star/whoami", map[string]any{"credentials": "include"}, ""))
+		// Without credentials, "*" works and the cookie stays home.
+		wantOK(t, fetch(t, "/star/whoami", nil, ""), 200, "anonymous")
+	})
+	t.Run("disallowed origin", func(t *testing.T) {
+		wantBlocked(t, fetch(t, "/strict/hello", nil, ""))
+		wantBlocked(t, fetch(t, "/strict/items", map[string]any{
+			"method":  "PUT",
+			"headers": map[string]string{"Content-Type": "application/json", "X-Trace": "t2"},
+			"body":    `{}`,
+		}, ""))
+		if appLog.has("PUT /strict/items") {
+			t.Error("the PUT from a disallowed origin reached the application")
+		}
+		wantBlocked(t, fetch(t, "/refused/items", map[string]any{"method": "PUT"}, ""))
+	})
+	t.Run("star headers without credentials", func(t *testing.T) {
+		res := fetch(t, "/star/hello", map[string]any{"method": "PATCH", "headers": map[string]string{"X-Anything": "1"}}, "x-secret")
+		wantOK(t, res, 200, "hello")
+		if got := str(res.Header); got != "hidden" {
+			t.Errorf("script read X-Secret = %s; want it readable through Expose-Headers: *", got)
+		}
+	})
+	t.Run("Authorization listed by name", func(t *testing.T) {
+		// The Fetch standard never lets "*" in Access-Control-Allow-Headers
+		// cover Authorization, but Chromium still accepts it (with a
+		// deprecation warning). Record what this browser does, without
+		// depending on it.
+		res := fetch(t, "/star/auth", map[string]any{"headers": map[string]string{"Authorization": "Bearer t"}}, "")
+		t.Logf("Authorization under Access-Control-Allow-Headers: * in this browser: ok=%t %s", res.OK, res.Error)
+		// Listed by name, with a scheme wildcard and credentials, it passes
+		// in every browser.
+		wantOK(t, fetch(t, "/scheme/auth", map[string]any{
+			"method": "PUT", "credentials": "include", "headers": map[string]string{"Authorization": "Bearer t"},
+		}, ""), 200, "Bearer t")
+	})
+	t.Run("star methods and headers are literal with credentials", func(t *testing.T) {
+		wantBlocked(t, fetch(t, "/credstar/hello", map[string]any{"method": "PATCH", "credentials": "include"}, ""))
+		wantBlocked(t, fetch(t, "/credstar/hello", map[string]any{"credentials": "include", "headers": map[string]string{"X-Anything": "1"}}, ""))
+		wantOK(t, fetch(t, "/credstar/hello", map[string]any{"method": "PATCH"}, ""), 200, "hello")
+	})
+	t.Run("max age", func(t *testing.T) {
+		// MaxAge 60: the second PUT reuses the cached preflight answer.
+		for range 2 {
+			wantOK(t, fetch(t, "/api/hello", map[string]any{"method": "PUT"}, ""), 200, "hello")
+		}
+		if n := apiLog.count("OPTIONS /api/hello"); n != 1 {
+			t.Errorf("MaxAge 60: the browser sent %d preflights for two PUTs; want 1", n)
+		}
+		// MaxAge -1 sends 0: every PUT is preflighted.
+		for range 2 {
+			wantOK(t, fetch(t, "/nocache/hello", map[string]any{"method": "PUT"}, ""), 200, "hello")
+		}
+		if n := apiLog.count("OPTIONS /nocache/hello"); n != 2 {
+			t.Errorf("MaxAge -1: the browser sent %d preflights for two PUTs; want 2", n)
+		}
+	})
+	t.Run("lambdagate Handler middleware", func(t *testing.T) {
+		res := fetch(t, "/fn/items", map[string]any{
+			"method":  "PUT",
+			"headers": map[string]string{"Content-Type": "application/json", "X-Trace": "t3"},
+			"body":    `{"fn":true}`,
+		}, "x-request-id")
+		wantOK(t, res, 200, `{"fn":true}`)
+		if got := str(res.Header); got != "fn-42" {
+			t.Errorf("script read X-Request-Id = %s; want fn-42", got)
+		}
+	})
+}

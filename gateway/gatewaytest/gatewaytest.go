@@ -1,0 +1,122 @@
+// Package gatewaytest runs API Gateway in tests, in the style of
+// net/http/httptest: build a gateway around handlers in one call, then
+// send it requests without opening a port, or with one when a real client
+// is needed.
+//
+// Helpers here fail the test on a bad API definition, as test helpers do.
+package gatewaytest
+
+import (
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/gateway"
+)
+
+// Server is a gateway under test.
+type Server struct {
+	// Gateway is the gateway being tested.
+	Gateway *gateway.Gateway
+
+	tb   testing.TB
+	once sync.Once
+	srv  *httptest.Server
+}
+
+// New builds the gateway for api, failing tb if the definition is invalid.
+func New(tb testing.TB, api gateway.API) *Server {
+	tb.Helper()
+	g, err := gateway.New(api)
+	if err != nil {
+		tb.Fatalf("gatewaytest: %v", err)
+	}
+	return &Server{Gateway: g, tb: tb}
+}
+
+// HTTPAPI builds an HTTP API at the $default stage whose routes (route
+// key to handler) are Lambda proxy integrations with payload 2.0, each
+// handler running in process through the Lambda bytes path.
+func HTTPAPI(tb testing.TB, routes map[string]lambdagate.Handler) *Server {
+	tb.Helper()
+	return New(tb, gateway.API{Kind: gateway.HTTPAPI, Routes: proxyRoutes(routes)})
+}
+
+// REST builds a REST API with one stage, "test", whose methods (route key
+// to handler, such as "GET /pets/{id}") are Lambda proxy integrations.
+// Requests go to /test/....
+func REST(tb testing.TB, routes map[string]lambdagate.Handler) *Server {
+	tb.Helper()
+	return New(tb, gateway.API{Kind: gateway.REST, Stages: []gateway.Stage{{Name: "test"}}, Routes: proxyRoutes(routes)})
+}
+
+func proxyRoutes(routes map[string]lambdagate.Handler) []gateway.Route {
+	var rs []gateway.Route
+	for _, k := range slices.Sorted(maps.Keys(routes)) {
+		rs = append(rs, gateway.Route{Key: k, Integration: gateway.Proxy{Function: gateway.Handler(routes[k])}})
+	}
+	return rs
+}
+
+// Do serves r in process and returns the response, as a client would
+// receive it.
+func (s *Server) Do(r *http.Request) *http.Response {
+	rec := httptest.NewRecorder()
+	s.Gateway.ServeHTTP(rec, r)
+	return rec.Result()
+}
+
+// Request serves a request built from method, target and body (as
+// httptest.NewRequest builds it) with the given header name and value
+// pairs.
+func (s *Server) Request(method, target, body string, header ...string) *http.Response {
+	s.tb.Helper()
+	if len(header)%2 != 0 {
+		s.tb.Fatalf("gatewaytest: odd number of header arguments %q", header)
+	}
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	r := httptest.NewRequest(method, target, rd)
+	for i := 0; i < len(header); i += 2 {
+		r.Header.Add(header[i], header[i+1])
+	}
+	return s.Do(r)
+}
+
+// Get serves a GET request for target.
+func (s *Server) Get(target string) *http.Response { return s.Request(http.MethodGet, target, "") }
+
+// URL starts a real server on a loopback port, once, and returns its base
+// URL. The server closes when the test ends.
+func (s *Server) URL() string {
+	s.once.Do(func() {
+		s.srv = httptest.NewServer(s.Gateway)
+		s.tb.Cleanup(s.srv.Close)
+	})
+	return s.srv.URL
+}
+
+// Client returns a client for the server URL returns.
+func (s *Server) Client() *http.Client {
+	s.URL()
+	return s.srv.Client()
+}
+
+// Body reads and closes a response body, failing the test on error.
+func Body(tb testing.TB, r *http.Response) string {
+	tb.Helper()
+	defer r.Body.Close()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		tb.Fatalf("gatewaytest: reading body: %v", err)
+	}
+	return string(b)
+}

@@ -1,0 +1,236 @@
+package mapping
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/lambdagate/lambdagate/event"
+)
+
+// The models of the developer guide's request validation sample API
+// ("ReqValidators Sample") and of the Calc tutorial, verbatim.
+const (
+	petRequestBodyModel = `{
+        "type": "object",
+        "properties": {
+          "id":    { "type": "integer" },
+          "type":  { "type": "string", "enum": ["dog", "cat", "fish"] },
+          "name":  { "type": "string" },
+          "price": { "type": "number", "minimum": 25, "maximum": 500 }
+        },
+        "required": ["type", "name", "price"]
+      }`
+	calcInputModel = `{
+    "type":"object",
+    "properties":{
+        "a":{"type":"number"},
+        "b":{"type":"number"},
+        "op":{"type":"string"}
+    },
+    "title":"Input"
+}`
+	calcOutputModel = `{
+    "type":"object",
+    "properties":{
+        "c":{"type":"number"}
+    },
+    "title":"Output"
+}`
+	calcResultModel = `{
+    "type":"object",
+    "properties":{
+        "input":{
+            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Input"
+        },
+        "output":{
+            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Output"
+        }
+    },
+    "title":"Output"
+}`
+)
+
+func mustModels(tb testing.TB, m map[string]string) *Models {
+	tb.Helper()
+	models, err := CompileModels(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return models
+}
+
+func TestCompileModelsErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		models map[string]string
+		want   string
+	}{
+		{"bad JSON", map[string]string{"A": `{"type":`}, `model "A": invalid JSON`},
+		{"bad name", map[string]string{"my-model": `{}`}, `invalid model name "my-model"`},
+		{"unknown model", map[string]string{"A": `{"$ref":"https://apigateway.amazonaws.com/restapis/x/models/B"}`}, `unknown model "B"`},
+		{"foreign URL", map[string]string{"A": `{"$ref":"https://example.com/schema.json"}`}, `"https://example.com/schema.json" is not a model of this API`},
+		{"bad schema", map[string]string{"A": `{"type": 5}`}, `model "A"`},
+		{"all reported", map[string]string{"A": `{`, "B": `[`}, `model "B"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := CompileModels(tt.models)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CompileModels(%v) error = %v, want it to contain %q", tt.models, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestModelsValidate(t *testing.T) {
+	models := mustModels(t, map[string]string{
+		"Input": calcInputModel, "Output": calcOutputModel, "Result": calcResultModel,
+		"Pet": petRequestBodyModel,
+		// Draft 4 spells exclusiveMaximum as a boolean; a draft-07 $schema
+		// does not change how API Gateway reads the model.
+		"Small": `{"$schema":"http://json-schema.org/draft-07/schema#","type":"number","maximum":10,"exclusiveMaximum":true}`,
+		// A relative $ref resolves among the API's models too, and
+		// #/definitions works inside a model.
+		"Pair": `{"type":"array","items":{"$ref":"#/definitions/Pet"},"definitions":{"Pet":{"$ref":"Pet"}}}`,
+	})
+	for _, tt := range []struct {
+		model, body string
+		ok          bool
+		reason      string
+	}{
+		{"Pet", `{"name":"Marco","type":"dog","price":260}`, true, "the doc's valid pet"},
+		{"Pet", `{"name":"Molly","type":"bird","price":269}`, false, "type outside the enum"},
+		{"Pet", `{"name":"Molly","type":"dog","price":501}`, false, "price above maximum"},
+		{"Pet", `{"name":"Molly","type":"dog","price":25}`, true, "minimum is inclusive"},
+		{"Pet", `{"name":"Molly","type":"dog","price":260,"id":1.5}`, false, "id must be an integer"},
+		{"Pet", ``, false, "an empty body is {} and misses required properties"},
+		{"Pet", `not json`, false, "not JSON"},
+		{"Input", ``, true, "{} is a valid Input"},
+		{"Input", `{"a":1,"b":2,"op":"+"}`, true, "tutorial body"},
+		{"Input", `{"a":"1","b":2,"op":"+"}`, false, "a string is not a number"},
+		{"Result", `{"input":{"a":1,"b":2,"op":"+"},"output":{"c":3}}`, true, "$ref by model URL"},
+		{"Result", `{"input":{"a":1,"b":2,"op":"+"},"output":{"c":"3"}}`, false, "$ref'd Output checks c"},
+		{"Small", `9.5`, true, "below exclusive maximum"},
+		{"Small", `10`, false, "draft 4 boolean exclusiveMaximum"},
+		{"Pair", `[{"name":"a","type":"cat","price":30}]`, true, "relative $ref"},
+		{"Pair", `[{"name":"a","type":"cow","price":30}]`, false, "relative $ref checks the item"},
+	} {
+		err := models.Validate(tt.model, []byte(tt.body))
+		if (err == nil) != tt.ok {
+			t.Errorf("Validate(%q, %q) = %v, want ok=%t (%s)", tt.model, tt.body, err, tt.ok, tt.reason)
+		}
+	}
+	if err := models.Validate("Nope", nil); err == nil || !strings.Contains(err.Error(), `no model "Nope"`) {
+		t.Errorf("Validate(%q) = %v, want no model error", "Nope", err)
+	}
+}
+
+func TestRequestValidation(t *testing.T) {
+	models := mustModels(t, map[string]string{"RequestBodyModel": petRequestBodyModel})
+	params := map[string]bool{
+		"method.request.header.h1":             true,
+		"method.request.header.x-header-param": true,
+		"method.request.path.issuer":           true,
+		"method.request.querystring.qs1":       true,
+		"method.request.querystring.q1":        true,
+		"method.request.querystring.opt":       false,
+	}
+	all := RequestValidator{ValidateRequestBody: true, ValidateRequestParameters: true}
+	allParams := event.Header{{Name: "h1", Value: "v1"}, {Name: "X-Header-Param", Value: "x"}, {Name: "Content-Type", Value: "application/json"}}
+	okQuery := event.Params{{Name: "qs1", Value: "1"}, {Name: "q1", Value: "cat"}}
+	okPath := event.Params{{Name: "issuer", Value: "me"}}
+	goodBody := `{"name" : "Marco", "type" : "dog", "price" : 260}`
+	for _, tt := range []struct {
+		name      string
+		validator RequestValidator
+		header    event.Header
+		path      event.Params
+		query     event.Params
+		body      string
+		want      string // response body; "" means the request passes
+	}{
+		{"all valid", all, allParams, okPath, okQuery, goodBody, ""},
+		{"all missing, header path querystring order", all, nil, nil, nil, goodBody,
+			`{"message":"Missing required request parameters: [h1, x-header-param, issuer, q1, qs1]"}`},
+		{"blank query value is missing", all, allParams, okPath, event.Params{{Name: "qs1", Value: "1"}, {Name: "q1", Value: ""}}, goodBody,
+			`{"message":"Missing required request parameters: [q1]"}`},
+		{"white space is blank", all, allParams, okPath, event.Params{{Name: "qs1", Value: " \t"}, {Name: "q1", Value: "cat"}}, goodBody,
+			`{"message":"Missing required request parameters: [qs1]"}`},
+		{"one non-blank value of several is enough", all, allParams, okPath, event.Params{{Name: "qs1", Value: ""}, {Name: "qs1", Value: "x"}, {Name: "q1", Value: "cat"}}, goodBody, ""},
+		{"header names are case-insensitive", all, event.Header{{Name: "H1", Value: "v"}, {Name: "x-header-param", Value: "x"}}, okPath, okQuery, goodBody, ""},
+		{"query names are case-sensitive", all, allParams, okPath, event.Params{{Name: "QS1", Value: "1"}, {Name: "q1", Value: "cat"}}, goodBody,
+			`{"message":"Missing required request parameters: [qs1]"}`},
+		{"blank header is missing", all, event.Header{{Name: "h1", Value: ""}, {Name: "x-header-param", Value: "x"}}, okPath, okQuery, goodBody,
+			`{"message":"Missing required request parameters: [h1]"}`},
+		{"parameters before body", all, nil, okPath, okQuery, `{"type":"bird"}`,
+			`{"message":"Missing required request parameters: [h1, x-header-param]"}`},
+		{"bad enum", all, allParams, okPath, okQuery, `{"name" : "Molly", "type" : "bird", "price" : 269}`, `{"message":"Invalid request body"}`},
+		{"price too high", all, allParams, okPath, okQuery, `{"name" : "Molly", "type" : "dog", "price" : 501}`, `{"message":"Invalid request body"}`},
+		{"empty body is validated", all, allParams, okPath, okQuery, ``, `{"message":"Invalid request body"}`},
+		{"unparsable body", all, allParams, okPath, okQuery, `{"name":`, `{"message":"Invalid request body"}`},
+		{"no Content-Type means application/json", all, event.Header{{Name: "h1", Value: "v1"}, {Name: "x-header-param", Value: "x"}}, okPath, okQuery, `{}`, `{"message":"Invalid request body"}`},
+		{"Content-Type parameters and case are ignored", all, event.Header{{Name: "h1", Value: "v1"}, {Name: "x-header-param", Value: "x"}, {Name: "content-type", Value: "Application/JSON; charset=utf-8"}}, okPath, okQuery, `{}`, `{"message":"Invalid request body"}`},
+		{"no model for the media type passes", all, event.Header{{Name: "h1", Value: "v1"}, {Name: "x-header-param", Value: "x"}, {Name: "Content-Type", Value: "application/xml"}}, okPath, okQuery, `<pet/>`, ""},
+		{"params only ignores the body", RequestValidator{ValidateRequestParameters: true}, allParams, okPath, okQuery, `{}`, ""},
+		{"body only ignores parameters", RequestValidator{ValidateRequestBody: true}, nil, nil, nil, goodBody, ""},
+		{"body only checks the body", RequestValidator{ValidateRequestBody: true}, nil, nil, nil, `{}`, `{"message":"Invalid request body"}`},
+		{"no validator", RequestValidator{}, nil, nil, nil, `{}`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := NewRequestValidation(tt.validator, params, map[string]string{"application/json": "RequestBodyModel"}, models)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := &event.Request{Header: tt.header, PathParameters: tt.path, Query: tt.query, Body: []byte(tt.body)}
+			verr := v.Check(req)
+			if tt.want == "" {
+				if verr != nil {
+					t.Fatalf("Check() = %v (%s), want nil", verr, verr.Detail)
+				}
+				return
+			}
+			if verr == nil {
+				t.Fatalf("Check() = nil, want %s", tt.want)
+			}
+			resp := verr.Response()
+			if got := string(resp.Body); resp.StatusCode != 400 || got != tt.want {
+				t.Errorf("Check().Response() = %d %s, want 400 %s", resp.StatusCode, got, tt.want)
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type = %q, want application/json", ct)
+			}
+			wantType := BadRequestBody
+			if strings.Contains(tt.want, "Missing") {
+				wantType = BadRequestParameters
+			}
+			if verr.ResponseType != wantType {
+				t.Errorf("ResponseType = %q, want %q", verr.ResponseType, wantType)
+			}
+		})
+	}
+}
+
+func TestNewRequestValidationErrors(t *testing.T) {
+	models := mustModels(t, map[string]string{"A": `{}`})
+	for _, tt := range []struct {
+		params map[string]bool
+		rm     map[string]string
+		want   string
+	}{
+		{map[string]bool{"method.request.cookie.a": true}, nil, `invalid request parameter "method.request.cookie.a"`},
+		{map[string]bool{"querystring.a": true}, nil, `invalid request parameter "querystring.a"`},
+		{map[string]bool{"method.request.header.": true}, nil, `invalid request parameter "method.request.header."`},
+		{nil, map[string]string{"application/json": "B"}, `request model "B" for "application/json" is not defined`},
+	} {
+		_, err := NewRequestValidation(RequestValidator{true, true}, tt.params, tt.rm, models)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("NewRequestValidation(%v, %v) error = %v, want %q", tt.params, tt.rm, err, tt.want)
+		}
+	}
+}
+
+func TestRequestValidationNil(t *testing.T) {
+	var v *RequestValidation
+	if err := v.Check(&event.Request{}); err != nil {
+		t.Errorf("nil RequestValidation Check() = %v, want nil", err)
+	}
+}

@@ -1,0 +1,94 @@
+package route
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+var allocKeys = []string{
+	"GET /pets", "GET /pets/{id}", "GET /pets/{id}/toys/{toy}", "ANY /files/{proxy+}",
+	"GET /users/{user}/repos/{repo}/issues/{number}/comments",
+}
+
+func TestLookupAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping malloc count in short mode")
+	}
+	for _, api := range []API{HTTP, REST} {
+		keys := allocKeys
+		if api == HTTP {
+			keys = append(keys, "$default")
+		}
+		r := mustRouter(t, Config{API: api, BasePath: "/v1"}, keys...)
+		for _, tc := range []struct{ method, path string }{
+			{"GET", "/pets"},                                   // static
+			{"GET", "/pets/1"},                                 // variable
+			{"GET", "/pets/1/toys/ball"},                       // two variables
+			{"POST", "/files/a/b/c"},                           // greedy
+			{"GET", "/users/u/repos/r/issues/1/comments"},      // deep
+			{"GET", "/v1/pets/1"},                              // base path
+			{"DELETE", "/nothing/here"},                        // no route
+			{"GET", "/" + strings.Repeat("a/", 1000) + "pets"}, // long
+		} {
+			if n := testing.AllocsPerRun(100, func() { r.Lookup(tc.method, tc.path) }); n != 0 {
+				t.Errorf("%s: Lookup(%q, %q) allocs: got %.2f; want 0", api, tc.method, tc.path, n)
+			}
+		}
+	}
+}
+
+// TestServeAllocs checks that dispatching a request with path parameters
+// allocates nothing when the request's PathParameters has room, as it has
+// for a decoded event that carried them.
+func TestServeAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping malloc count in short mode")
+	}
+	ok := &response.Response{StatusCode: 200}
+	h := lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) { return ok, nil })
+	for _, api := range []API{HTTP, REST} {
+		r := New(Config{API: api})
+		for _, k := range allocKeys {
+			r.Handle(k, h)
+		}
+		ctx := context.Background()
+		for _, path := range []string{"/pets", "/pets/1/toys/ball", "/files/x/y"} {
+			req := &event.Request{Method: "GET", Path: path, PathParameters: make(event.Params, 0, 4)}
+			if n := testing.AllocsPerRun(100, func() { r.Serve(ctx, req) }); n != 0 {
+				t.Errorf("%s: Serve(GET %s) allocs: got %.2f; want 0", api, path, n)
+			}
+		}
+	}
+}
+
+// TestAdversarialPaths checks that hostile paths neither panic nor take
+// time that grows faster than the path.
+func TestAdversarialPaths(t *testing.T) {
+	r := mustRouter(t, Config{}, "GET /{a}/{b}/{c}/{d}/x", "GET /{a}/{b}/{c}/{d}/{e+}", "GET /a/a/a/a/y", "$default")
+	rr := mustRouter(t, Config{API: REST}, "GET /{a}/{b}/{c}/{d}/x", "GET /a/a/a/a/y", "GET /a/{p+}")
+	long := "/" + strings.Repeat("a/", 200000)
+	for _, p := range []string{
+		long,
+		strings.Repeat("/", 100000),
+		"/" + strings.Repeat("%2F", 50000),
+		"/" + strings.Repeat("\u00e9\u4e16", 30000),
+		"/a/../a/./a",
+		"/\x00\xff",
+	} {
+		start := time.Now()
+		r.Lookup("GET", p)
+		rr.Lookup("GET", p)
+		for _, rt := range []*Router{r, rr} {
+			rt.Serve(context.Background(), &event.Request{Method: "GET", Path: p})
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("path of %d bytes took %v", len(p), d)
+		}
+	}
+}

@@ -1,0 +1,590 @@
+package route
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// API is the kind of API Gateway API whose routing a [Router] follows.
+type API uint8
+
+const (
+	// HTTP is an HTTP API (API Gateway v2): most specific route wins,
+	// $default catches the rest, 404 {"message":"Not Found"} otherwise.
+	HTTP API = iota
+	// REST is a REST API (API Gateway v1): a resource tree searched depth
+	// first, 403 {"message":"Missing Authentication Token"} otherwise.
+	REST
+)
+
+// String returns "http" or "rest".
+func (a API) String() string {
+	if a == REST {
+		return "rest"
+	}
+	return "http"
+}
+
+// Config configures a [Router]. The zero Config is an HTTP API router
+// without a base path.
+type Config struct {
+	// API selects the routing rules: HTTP (the zero value) or REST.
+	API API
+	// BasePath is the base path of a custom domain's API mapping, such as
+	// "/v1". When a request path begins with it (at a segment boundary),
+	// it is removed before matching; other paths are matched as they are,
+	// so requests fabricated with or without the base path both route.
+	// A missing leading '/' is added and a trailing '/' removed.
+	BasePath string
+	// IgnoreTrailingSlash makes an HTTP API router match "/pets/" as
+	// "/pets". Whether HTTP APIs do so is unverified, and by default they
+	// do not; REST APIs always ignore trailing slashes, whatever this says.
+	IgnoreTrailingSlash bool
+}
+
+// A Router routes requests to handlers as API Gateway routes them.
+// See the package documentation for the rules.
+//
+// The zero Router is an HTTP API router with no routes, ready to use.
+// Register routes and middleware before serving; after that, Serve and
+// Lookup are safe for concurrent use by multiple goroutines.
+type Router struct {
+	api         API
+	basePath    string
+	ignoreSlash bool
+
+	root    node
+	def     *entry            // the $default route
+	byShape map[string]*entry // "GET /pets/{}" → route, to find duplicates
+	entries []*entry          // in registration order
+	top     Group             // the router's own group: its middleware
+	notFind lambdagate.Handler
+}
+
+// New returns a router with the given configuration.
+func New(c Config) *Router {
+	r := &Router{api: c.API, ignoreSlash: c.IgnoreTrailingSlash}
+	bp := strings.TrimRight(c.BasePath, "/")
+	if bp != "" && bp[0] != '/' {
+		bp = "/" + bp
+	}
+	r.basePath = bp
+	return r
+}
+
+// API returns the kind of API the router follows.
+func (r *Router) API() API { return r.api }
+
+// group returns the router's own group.
+func (r *Router) group() *Group {
+	r.top.r = r
+	return &r.top
+}
+
+// A ConflictError reports a route that cannot be registered beside
+// another one.
+type ConflictError struct {
+	Route      string // the route key being registered
+	At         string // where it was registered
+	Existing   string // the route key it conflicts with
+	ExistingAt string // where that one was registered
+	// Example is a request both routes would take with the same
+	// precedence, such as "GET /pets/id"; empty when no request matches
+	// both.
+	Example string
+	// Reason says why the routes cannot coexist.
+	Reason string
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("route: %q (registered at %s) conflicts with %q (registered at %s): %s", e.Route, e.At, e.Existing, e.ExistingAt, e.Reason)
+}
+
+// A Group registers routes under a common path prefix and middleware.
+// Create one with [Router.Group] or [Group.Group].
+type Group struct {
+	r      *Router
+	parent *Group
+	prefix string
+	mw     []lambdagate.Middleware
+	sealed bool // a route was registered in this group or below
+}
+
+// Group returns a group whose routes have the path prefix (a route key
+// path such as "/v1" or "/users/{id}") and run the middleware mw, after
+// the router's own.
+func (r *Router) Group(prefix string, mw ...lambdagate.Middleware) *Group {
+	return r.group().Group(prefix, mw...)
+}
+
+// Group returns a subgroup: its prefix follows g's, and its middleware
+// runs after g's.
+func (g *Group) Group(prefix string, mw ...lambdagate.Middleware) *Group {
+	return &Group{r: g.r, parent: g, prefix: g.prefix + strings.TrimRight(prefix, "/"), mw: slices.Clone(mw)}
+}
+
+// Use appends middleware that runs for every route of the router, outside
+// any group or route middleware, and also for requests no route takes
+// (where it sees the gateway's error response). The first middleware is
+// outermost. Use panics if a route was already registered.
+func (r *Router) Use(mw ...lambdagate.Middleware) {
+	if err := r.group().use(mw); err != nil {
+		panic(err)
+	}
+	r.notFind = lambdagate.Chain(r.notFoundBase(), r.top.mw...)
+}
+
+// Use appends middleware that runs for every route of the group. It
+// panics if a route was already registered in the group.
+func (g *Group) Use(mw ...lambdagate.Middleware) {
+	if err := g.use(mw); err != nil {
+		panic(err)
+	}
+}
+
+func (g *Group) use(mw []lambdagate.Middleware) error {
+	if g.sealed {
+		return errors.New("route: Use called after routes were registered; call Use first")
+	}
+	for _, m := range mw {
+		if m == nil {
+			return errors.New("route: nil middleware")
+		}
+	}
+	g.mw = append(g.mw, mw...)
+	return nil
+}
+
+// A site is where a route was registered: a program counter, resolved to
+// file:line only when needed (symbolizing at every registration would
+// slow cold starts), or a description given to RegisterAt.
+type site struct {
+	pc uintptr
+	at string
+}
+
+func (s site) String() string {
+	if s.at != "" || s.pc == 0 {
+		if s.at == "" {
+			return "unknown location"
+		}
+		return s.at
+	}
+	f, _ := runtime.CallersFrames([]uintptr{s.pc}).Next()
+	return fmt.Sprintf("%s:%d", f.File, f.Line)
+}
+
+// callerAt returns the site of the caller of callerAt's caller.
+func callerAt() site {
+	var pc [1]uintptr
+	runtime.Callers(3, pc[:])
+	return site{pc: pc[0]}
+}
+
+// Handle registers h for the route key, with middleware mw around it.
+// It panics if the key is malformed or conflicts with a registered route;
+// [Router.Register] returns the error instead.
+func (r *Router) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+	if err := r.group().register(callerAt(), key, h, mw); err != nil {
+		panic(err)
+	}
+}
+
+// HandleFunc registers the function f for the route key, as [Router.Handle].
+func (r *Router) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
+	if err := r.group().register(callerAt(), key, handlerFunc(f), mw); err != nil {
+		panic(err)
+	}
+}
+
+// Register registers h for the route key, with middleware mw around it, and
+// returns an error if the key is malformed or conflicts with a registered
+// route (a [*ConflictError]).
+func (r *Router) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+	return r.group().register(callerAt(), key, h, mw)
+}
+
+// RegisterAt is [Router.Register] for routes that come from somewhere other
+// than Go source, such as a command-line flag or a line of a file: at
+// says where ("--route 2", "routes.txt:4") and appears in conflict errors
+// and [Router.Routes].
+func (r *Router) RegisterAt(at, key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+	return r.group().register(site{at: at}, key, h, mw)
+}
+
+// Handle registers h for the route key under the group's prefix, as
+// [Router.Handle]. The key "GET /" in a group with prefix "/v1" is the
+// route "GET /v1".
+func (g *Group) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+	if err := g.register(callerAt(), key, h, mw); err != nil {
+		panic(err)
+	}
+}
+
+// HandleFunc registers f for the route key under the group's prefix.
+func (g *Group) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
+	if err := g.register(callerAt(), key, handlerFunc(f), mw); err != nil {
+		panic(err)
+	}
+}
+
+// Register is [Group.Handle] returning an error instead of panicking.
+func (g *Group) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+	return g.register(callerAt(), key, h, mw)
+}
+
+func handlerFunc(f func(context.Context, *event.Request) (*response.Response, error)) lambdagate.Handler {
+	if f == nil {
+		return nil
+	}
+	return lambdagate.HandlerFunc(f)
+}
+
+// register is the one registration path.
+func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdagate.Middleware) error {
+	r := g.r
+	if h == nil {
+		return fmt.Errorf("route: nil handler for %q", key)
+	}
+	for _, m := range mw {
+		if m == nil {
+			return fmt.Errorf("route: nil middleware for %q", key)
+		}
+	}
+	full := key
+	if g.prefix != "" {
+		if key == "$default" {
+			return fmt.Errorf("route: %q cannot have the group prefix %q", key, g.prefix)
+		}
+		if m, p, ok := strings.Cut(key, " "); ok && strings.HasPrefix(p, "/") {
+			if p == "/" {
+				p = ""
+			}
+			full = m + " " + g.prefix + p
+		}
+	}
+	pat, err := parsePattern(full)
+	if err != nil {
+		return err
+	}
+	pat.loc = at
+	if err := r.check(pat); err != nil {
+		return err
+	}
+
+	// Compose the handler: router, groups outermost first, then route.
+	h = lambdagate.Chain(h, mw...)
+	for gg := g; gg != nil; gg = gg.parent {
+		h = lambdagate.Chain(h, gg.mw...)
+		gg.sealed = true
+	}
+	e := newEntry(pat, h)
+	r.entries = append(r.entries, e)
+	if pat.isDefault {
+		r.def = e
+		return nil
+	}
+	if r.byShape == nil {
+		r.byShape = make(map[string]*entry)
+	}
+	r.byShape[pat.shapeKey] = e
+	lp := r.root.insert(pat.segs)
+	if *lp == nil {
+		*lp = &leaf{}
+	}
+	(*lp).methods[pat.mi] = e
+	r.recordVars(pat)
+	return nil
+}
+
+// check reports whether pat can be registered beside the routes already
+// registered.
+func (r *Router) check(pat *pattern) error {
+	if pat.isDefault {
+		if r.api == REST {
+			return fmt.Errorf(`route: %q is an HTTP API route key; REST APIs use "ANY /{proxy+}" and "ANY /"`, pat.key)
+		}
+		if r.def != nil {
+			return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: r.def.pat.key, ExistingAt: r.def.pat.loc.String(),
+				Example: "GET /", Reason: "duplicate $default route"}
+		}
+		return nil
+	}
+	if old := r.byShape[pat.shapeKey]; old != nil {
+		reason := "both match the same requests"
+		if old.pat.key == pat.key {
+			reason = "duplicate route"
+		}
+		method := pat.method
+		if method == "ANY" {
+			method = "GET"
+		}
+		ex := method + " " + pat.examplePath()
+		return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: old.pat.key, ExistingAt: old.pat.loc.String(),
+			Example: ex, Reason: fmt.Sprintf("%s, like %q", reason, ex)}
+	}
+	if r.api == REST {
+		n := &r.root
+		for i, s := range pat.segs {
+			if s.kind != literal {
+				if n.varEntry != nil && (n.varName != s.s || n.varGreed != (s.kind == greedy)) {
+					parent := canonicalPath(pat.segs[:i])
+					return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: n.varEntry.key, ExistingAt: n.varEntry.loc.String(),
+						Reason: fmt.Sprintf("a REST resource has at most one variable child, and %q would have both %q and %q",
+							parent, canonicalPath([]segment{{kind: n.varKind(), s: n.varName}})[1:], canonicalPath(pat.segs[i : i+1])[1:])}
+				}
+				if s.kind == greedy {
+					break
+				}
+				n = n.param
+			} else {
+				n = n.child(s.s)
+			}
+			if n == nil {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (n *node) varKind() segKind {
+	if n.varGreed {
+		return greedy
+	}
+	return param
+}
+
+// recordVars records, on each node where pat has a variable, the first
+// variable name seen there.
+func (r *Router) recordVars(pat *pattern) {
+	n := &r.root
+	for _, s := range pat.segs {
+		switch s.kind {
+		case literal:
+			n = n.child(s.s)
+		case param, greedy:
+			if n.varEntry == nil {
+				n.varName, n.varGreed, n.varEntry = s.s, s.kind == greedy, pat
+			}
+			n = n.param
+		}
+		if n == nil {
+			return
+		}
+	}
+}
+
+// routingPath returns the path to match for a request path: base path
+// removed, and for REST leading duplicate and trailing slashes removed.
+// The root is "". ok is false for a path that does not begin with '/'.
+func (r *Router) routingPath(p string) (_ string, ok bool) {
+	if p == "" {
+		return "", true
+	}
+	if p[0] != '/' {
+		return "", false
+	}
+	if bp := r.basePath; bp != "" && strings.HasPrefix(p, bp) && (len(p) == len(bp) || p[len(bp)] == '/') {
+		p = p[len(bp):]
+		if p == "" {
+			return "", true
+		}
+	}
+	if r.api == REST {
+		for len(p) > 1 && p[1] == '/' {
+			p = p[1:]
+		}
+		for len(p) > 1 && p[len(p)-1] == '/' {
+			p = p[:len(p)-1]
+		}
+	} else if r.ignoreSlash {
+		for len(p) > 1 && p[len(p)-1] == '/' {
+			p = p[:len(p)-1]
+		}
+	}
+	if p == "/" {
+		return "", true
+	}
+	return p, true
+}
+
+// find returns the route that takes the method and routing path, or nil.
+// When vs is not nil, the values of the route's first variables are
+// recorded in it.
+func (r *Router) find(method, p string, vs *captures) *entry {
+	mi := methodIndex(method)
+	if r.api == REST {
+		return r.root.matchREST(p, mi, vs, 0)
+	}
+	if e := r.root.matchFull(p, mi, vs, 0); e != nil {
+		return e
+	}
+	if r.root.hasGreedy {
+		if e := r.root.matchGreedy(p, mi, vs, 0); e != nil {
+			return e
+		}
+	}
+	return r.def
+}
+
+// Lookup reports which route key would take a request with the method and
+// path, path as in [event.Request.Path] (stage removed; percent-encoded for
+// REST, decoded for HTTP APIs). It does not apply X-HTTP-Method-Override
+// and never allocates. For an HTTP API, "$default" is a match.
+func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
+	p, ok := r.routingPath(path)
+	if !ok {
+		return "", false
+	}
+	if e := r.find(method, p, nil); e != nil {
+		return e.key, true
+	}
+	return "", false
+}
+
+// Serve routes req and calls the route's handler, after setting
+// req.RouteKey (HTTP API) or req.Resource and req.Context.ResourcePath
+// (REST), and req.PathParameters (nil when the route has none; its storage
+// is reused), so that the handler sees what API Gateway would have sent
+// for that route. For REST APIs, an X-HTTP-Method-Override header replaces
+// req.Method first. A request no route takes gets the gateway's own
+// response: 404 {"message":"Not Found"} for HTTP APIs, 403
+// {"message":"Missing Authentication Token"} with x-amzn-ErrorType for REST.
+func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+	method := req.Method
+	if r.api == REST {
+		if o := req.Header.Get("X-HTTP-Method-Override"); o != "" {
+			method = o
+			req.Method = o
+		}
+	}
+	p, ok := r.routingPath(req.Path)
+	var e *entry
+	var vs captures
+	if ok {
+		e = r.find(method, p, &vs)
+	}
+	if e == nil {
+		if r.notFind != nil {
+			return r.notFind.Serve(ctx, req)
+		}
+		return r.notFoundBase().Serve(ctx, req)
+	}
+	if r.api == REST {
+		req.Resource = e.path
+		req.Context.ResourcePath = e.path
+	} else {
+		req.RouteKey = e.key
+	}
+	switch names := e.params; {
+	case len(names) == 0:
+		req.PathParameters = nil
+	case len(names) <= maxCaptures:
+		ps := req.PathParameters[:0]
+		for i, name := range names {
+			ps = append(ps, event.Field{Name: name, Value: vs[i]})
+		}
+		req.PathParameters = ps
+	default:
+		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
+	}
+	return e.h.Serve(ctx, req)
+}
+
+func (r *Router) notFoundBase() lambdagate.Handler {
+	if r.api == REST {
+		return lambdagate.HandlerFunc(missingToken)
+	}
+	return lambdagate.HandlerFunc(notFound)
+}
+
+func notFound(context.Context, *event.Request) (*response.Response, error) {
+	return response.Error(404, "Not Found"), nil
+}
+
+func missingToken(context.Context, *event.Request) (*response.Response, error) {
+	res := response.Error(403, "Missing Authentication Token")
+	res.Header.Add("x-amzn-ErrorType", "MissingAuthenticationTokenException")
+	return res, nil
+}
+
+// Route describes one registered route.
+type Route struct {
+	Key    string   // the route key in API Gateway's syntax: "GET /pets/{id}", "$default"
+	Method string   // "GET" … "OPTIONS" or "ANY"; empty for $default
+	Path   string   // the path, "/pets/{id}"; for REST, the resource path; empty for $default
+	Params []string // the path variable names, in order
+	At     string   // where it was registered: file:line, or what RegisterAt said
+}
+
+// Routes returns the registered routes in the order the router tries them
+// for a request they all match, $default last.
+func (r *Router) Routes() []Route {
+	es := slices.Clone(r.entries)
+	slices.SortStableFunc(es, func(a, b *entry) int { return comparePatterns(r.api, a.pat, b.pat) })
+	rs := make([]Route, len(es))
+	for i, e := range es {
+		rs[i] = Route{Key: e.pat.key, Method: e.pat.method, Path: e.pat.path, Params: slices.Clone(e.pat.params), At: e.pat.loc.String()}
+	}
+	return rs
+}
+
+// comparePatterns orders patterns by precedence, most specific first.
+func comparePatterns(api API, a, b *pattern) int {
+	if a.isDefault != b.isDefault {
+		if a.isDefault {
+			return 1
+		}
+		return -1
+	}
+	if api == HTTP && a.isGreedy() != b.isGreedy() {
+		if a.isGreedy() {
+			return 1
+		}
+		return -1
+	}
+	for i := 0; i < len(a.segs) && i < len(b.segs); i++ {
+		sa, sb := a.segs[i], b.segs[i]
+		if sa.kind != sb.kind {
+			return int(sa.kind) - int(sb.kind)
+		}
+		if sa.kind == literal && sa.s != sb.s {
+			return strings.Compare(sa.s, sb.s)
+		}
+	}
+	if len(a.segs) != len(b.segs) {
+		return len(a.segs) - len(b.segs)
+	}
+	return a.mi - b.mi
+}
+
+// String returns the route table, one route a line in the order of
+// [Router.Routes]: method, path and path parameters.
+func (r *Router) String() string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "METHOD\tPATH\tPARAMETERS\n")
+	for _, rt := range r.Routes() {
+		if rt.Key == "$default" {
+			fmt.Fprintf(tw, "$default\t\t\n")
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", rt.Method, rt.Path, strings.Join(rt.Params, ", "))
+	}
+	tw.Flush()
+	lines := strings.SplitAfter(b.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \n")
+	}
+	return strings.Join(lines, "\n")
+}

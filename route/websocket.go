@@ -1,0 +1,361 @@
+package route
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// A WebSocketRouter routes the events of a WebSocket API by route key:
+// $connect, $disconnect, $default and custom keys chosen by the API's
+// route selection expression. See the package documentation.
+//
+// Register routes and middleware before serving; after that, Serve and
+// Select are safe for concurrent use by multiple goroutines.
+type WebSocketRouter struct {
+	expr    string
+	parts   []exprPart // nil: use the event's own routeKey
+	routes  map[string]*entry
+	entries []*entry
+	mw      []lambdagate.Middleware
+	sealed  bool
+}
+
+// An exprPart is literal text or a $request.body path.
+type exprPart struct {
+	lit  string
+	path []string // nil for literal text
+}
+
+// NewWebSocket returns a WebSocket router that selects routes with the
+// route selection expression, such as "$request.body.action" or
+// "${request.body.service}/${request.body.action}". With an empty
+// expression the router trusts the routeKey the event carries, which API
+// Gateway has already selected.
+func NewWebSocket(selectionExpression string) (*WebSocketRouter, error) {
+	w := &WebSocketRouter{expr: selectionExpression}
+	if selectionExpression != "" {
+		parts, err := parseSelection(selectionExpression)
+		if err != nil {
+			return nil, err
+		}
+		w.parts = parts
+	}
+	return w, nil
+}
+
+// parseSelection parses a route selection expression:
+//
+//	expr     = *( var / "\$" / char )
+//	var      = "$request.body." path / "${request.body." path "}"
+//	path     = name *( "." name )
+//	name     = 1*( ALPHA / DIGIT / "_" / "-" )   ; in braces, any character but "." and "}"
+//
+// "\$" is a literal "$"; any other "$" must start a variable.
+func parseSelection(expr string) (parts []exprPart, err error) {
+	off := 0
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("route: parsing selection expression %q: at offset %d: %w", expr, off, err)
+		}
+	}()
+	var lit strings.Builder
+	flush := func() {
+		if lit.Len() > 0 {
+			parts = append(parts, exprPart{lit: lit.String()})
+			lit.Reset()
+		}
+	}
+	const prefix = "request.body."
+	for i := 0; i < len(expr); {
+		off = i
+		c := expr[i]
+		switch {
+		case c == '\\' && i+1 < len(expr) && expr[i+1] == '$':
+			lit.WriteByte('$')
+			i += 2
+		case c == '$' && strings.HasPrefix(expr[i+1:], "{"):
+			end := strings.IndexByte(expr[i:], '}')
+			if end < 0 {
+				return nil, errors.New(`unclosed "${"`)
+			}
+			inner := expr[i+2 : i+end]
+			if !strings.HasPrefix(inner, prefix) {
+				return nil, fmt.Errorf("unsupported variable %q (want ${request.body.NAME})", "${"+inner+"}")
+			}
+			path := strings.Split(inner[len(prefix):], ".")
+			for _, n := range path {
+				if n == "" {
+					return nil, fmt.Errorf("empty name in %q", "${"+inner+"}")
+				}
+			}
+			flush()
+			parts = append(parts, exprPart{path: path})
+			i += end + 1
+		case c == '$':
+			rest := expr[i+1:]
+			if !strings.HasPrefix(rest, prefix) {
+				return nil, errors.New(`unsupported variable (want $request.body.NAME, ${request.body.NAME} or \$ for a literal "$")`)
+			}
+			j := i + 1 + len(prefix)
+			var path []string
+			for {
+				k := j
+				for k < len(expr) && isWSNameByte(expr[k]) {
+					k++
+				}
+				if k == j {
+					off = j
+					return nil, errors.New("empty name after \".\"")
+				}
+				path = append(path, expr[j:k])
+				if k < len(expr) && expr[k] == '.' {
+					j = k + 1
+					continue
+				}
+				j = k
+				break
+			}
+			flush()
+			parts = append(parts, exprPart{path: path})
+			i = j
+		default:
+			lit.WriteByte(c)
+			i++
+		}
+	}
+	flush()
+	return parts, nil
+}
+
+func isWSNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-'
+}
+
+// Evaluate evaluates the router's selection expression on a message body.
+// ok is false when the body is not JSON (such messages go to $default) or
+// the router has no expression. A missing member evaluates to "", a string
+// to its value, a number or boolean to its JSON text, null to "", and an
+// object or array to its compact JSON.
+func (w *WebSocketRouter) Evaluate(body []byte) (key string, ok bool) {
+	if w.parts == nil {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return "", false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range w.parts {
+		if p.path == nil {
+			b.WriteString(p.lit)
+			continue
+		}
+		cur := v
+		for _, name := range p.path {
+			m, _ := cur.(map[string]any)
+			cur = m[name]
+		}
+		switch x := cur.(type) {
+		case nil:
+		case string:
+			b.WriteString(x)
+		case json.Number:
+			b.WriteString(x.String())
+		case bool:
+			if x {
+				b.WriteString("true")
+			} else {
+				b.WriteString("false")
+			}
+		default:
+			j, _ := json.Marshal(x)
+			b.Write(j)
+		}
+	}
+	return b.String(), true
+}
+
+// Use appends middleware that runs for every event, outside the route
+// middleware, including events no route takes. It panics if a route was
+// already registered.
+func (w *WebSocketRouter) Use(mw ...lambdagate.Middleware) {
+	if w.sealed {
+		panic(errors.New("route: Use called after routes were registered; call Use first"))
+	}
+	for _, m := range mw {
+		if m == nil {
+			panic(errors.New("route: nil middleware"))
+		}
+	}
+	w.mw = append(w.mw, mw...)
+}
+
+// Handle registers h for the route key ("$connect", "$disconnect",
+// "$default" or a custom key such as "sendMessage"). It panics if the key
+// is invalid or already registered; [WebSocketRouter.Register] returns the
+// error instead.
+func (w *WebSocketRouter) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+	if err := w.register(callerAt(), key, h, mw); err != nil {
+		panic(err)
+	}
+}
+
+// HandleFunc registers f for the route key, as [WebSocketRouter.Handle].
+func (w *WebSocketRouter) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
+	if err := w.register(callerAt(), key, handlerFunc(f), mw); err != nil {
+		panic(err)
+	}
+}
+
+// Register is [WebSocketRouter.Handle] returning an error instead of
+// panicking.
+func (w *WebSocketRouter) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+	return w.register(callerAt(), key, h, mw)
+}
+
+func (w *WebSocketRouter) register(at site, key string, h lambdagate.Handler, mw []lambdagate.Middleware) error {
+	if h == nil {
+		return fmt.Errorf("route: nil handler for %q", key)
+	}
+	for _, m := range mw {
+		if m == nil {
+			return fmt.Errorf("route: nil middleware for %q", key)
+		}
+	}
+	switch {
+	case key == "":
+		return errors.New("route: empty WebSocket route key")
+	case strings.HasPrefix(key, "$") && key != "$connect" && key != "$disconnect" && key != "$default":
+		return fmt.Errorf("route: WebSocket route key %q: keys beginning with \"$\" are reserved ($connect, $disconnect, $default)", key)
+	}
+	if old := w.routes[key]; old != nil {
+		return &ConflictError{Route: key, At: at.String(), Existing: key, ExistingAt: old.pat.loc.String(),
+			Example: key, Reason: "duplicate route"}
+	}
+	w.sealed = true
+	e := newEntry(&pattern{key: key, loc: at}, lambdagate.Chain(lambdagate.Chain(h, mw...), w.mw...))
+	if w.routes == nil {
+		w.routes = make(map[string]*entry)
+	}
+	w.routes[key] = e
+	w.entries = append(w.entries, e)
+	return nil
+}
+
+// Select returns the route key that takes req and whether a route with
+// that key is registered:
+//   - a CONNECT event (or, in a fabricated event without an event type,
+//     the route key "$connect") selects $connect, and DISCONNECT
+//     $disconnect;
+//   - a message selects the key its body evaluates to when such a route
+//     exists (or, without a selection expression, the event's own
+//     routeKey), and $default otherwise, including for non-JSON bodies.
+func (w *WebSocketRouter) Select(req *event.Request) (routeKey string, ok bool) {
+	switch k := w.lifecycle(req); k {
+	case "":
+	default:
+		return k, w.routes[k] != nil
+	}
+	var key string
+	var found bool
+	if w.parts == nil {
+		key, found = req.RouteKey, true
+	} else {
+		key, found = w.Evaluate(req.Body)
+	}
+	if found && key != "$connect" && key != "$disconnect" {
+		if w.routes[key] != nil {
+			return key, true
+		}
+	}
+	return "$default", w.routes["$default"] != nil
+}
+
+// lifecycle returns "$connect" or "$disconnect" for connection events, "".
+func (w *WebSocketRouter) lifecycle(req *event.Request) string {
+	switch req.Context.EventType {
+	case "CONNECT":
+		return "$connect"
+	case "DISCONNECT":
+		return "$disconnect"
+	case "":
+		if req.RouteKey == "$connect" || req.RouteKey == "$disconnect" {
+			return req.RouteKey
+		}
+	}
+	return ""
+}
+
+// Serve selects the route for req, sets req.RouteKey and calls its
+// handler. A $connect or $disconnect event without a route gets an empty
+// 200 response (API Gateway then accepts the connection without calling a
+// function); a message no route takes gets the gateway's error, 403
+// {"message": "Forbidden", "connectionId":"…", "requestId":"…"}.
+func (w *WebSocketRouter) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+	key, ok := w.Select(req)
+	var h lambdagate.Handler
+	if ok {
+		e := w.routes[key]
+		req.RouteKey = key
+		h = e.h
+	} else if key != "$default" {
+		h = lambdagate.Chain(lambdagate.HandlerFunc(wsAccept), w.mw...)
+	} else {
+		h = lambdagate.Chain(lambdagate.HandlerFunc(wsForbidden), w.mw...)
+	}
+	return h.Serve(ctx, req)
+}
+
+func wsAccept(context.Context, *event.Request) (*response.Response, error) {
+	return &response.Response{StatusCode: 200}, nil
+}
+
+func wsForbidden(_ context.Context, req *event.Request) (*response.Response, error) {
+	id, _ := json.Marshal(req.Context.ConnectionID)
+	rid, _ := json.Marshal(req.RequestID)
+	body := `{"message": "Forbidden", "connectionId":` + string(id) + `, "requestId":` + string(rid) + `}`
+	return response.New(403, "application/json", []byte(body)), nil
+}
+
+// Routes returns the registered routes: $connect, $disconnect, the custom
+// keys sorted, then $default.
+func (w *WebSocketRouter) Routes() []Route {
+	rank := func(k string) int {
+		switch k {
+		case "$connect":
+			return 0
+		case "$disconnect":
+			return 1
+		case "$default":
+			return 3
+		}
+		return 2
+	}
+	es := slices.Clone(w.entries)
+	slices.SortFunc(es, func(a, b *entry) int {
+		if ra, rb := rank(a.pat.key), rank(b.pat.key); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a.pat.key, b.pat.key)
+	})
+	rs := make([]Route, len(es))
+	for i, e := range es {
+		rs[i] = Route{Key: e.pat.key, At: e.pat.loc.String()}
+	}
+	return rs
+}
