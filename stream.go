@@ -29,7 +29,7 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 		a.logger().ErrorContext(ctx, "lambdagate: cannot decode event", logIDs(ctx, nil, "error", err)...)
 		return nil, err
 	}
-	resp, err := a.serve(ctx, req)
+	resp, err := a.serve(ContextWithStreaming(ctx), req)
 	if err != nil {
 		switch req.Source {
 		case event.ALB, event.ALBMultiValue, event.FunctionURL:
@@ -54,6 +54,23 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 	}
 	s.Reader = io.MultiReader(readers...)
 	return s, nil
+}
+
+type streamingKey struct{}
+
+// Streaming reports whether ctx belongs to a streaming invoke
+// ([Adapter.InvokeStream]), where a response's Stream reaches the client
+// as it is produced. Handlers that can stream, such as a net/http adapter
+// whose handler flushes, may serve synchronously and buffer otherwise.
+func Streaming(ctx context.Context) bool {
+	v, _ := ctx.Value(streamingKey{}).(bool)
+	return v
+}
+
+// ContextWithStreaming returns ctx marked as a streaming invoke, as
+// InvokeStream marks it; for calling a handler's Serve directly in tests.
+func ContextWithStreaming(ctx context.Context) context.Context {
+	return context.WithValue(ctx, streamingKey{}, true)
 }
 
 // streamOutput is a streamed invoke output.

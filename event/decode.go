@@ -148,6 +148,7 @@ type decoder struct {
 	seen, ctxSeen uint64
 
 	version, rawQueryString, body string
+	v1Path, rawPath               string // payload 1.0 "path", payload 2.0 "rawPath"
 	headers, mvHeaders            Header
 	query, mvQuery                Params
 	isBase64                      bool
@@ -239,7 +240,7 @@ func (d *decoder) top(key string) {
 			}
 		case "path":
 			if d.mark(&d.seen, fPath, key) {
-				r.RawPath, _ = s.StringOrNull()
+				d.v1Path, _ = s.StringOrNull()
 			}
 		case "httpMethod":
 			if d.mark(&d.seen, fHTTPMethod, key) {
@@ -251,7 +252,7 @@ func (d *decoder) top(key string) {
 			}
 		case "rawPath":
 			if d.mark(&d.seen, fRawPath, key) {
-				r.RawPath, _ = s.StringOrNull()
+				d.rawPath, _ = s.StringOrNull()
 			}
 		case "rawQueryString":
 			if d.mark(&d.seen, fRawQuery, key) {
@@ -797,6 +798,7 @@ func (d *decoder) finish() error {
 				r.RawQuery = query.Encode()
 			}
 		}
+		r.RawPath = d.v1Path
 		r.Path = r.RawPath
 		r.SourceIP, r.UserAgent = d.idSourceIP, d.idUserAgent
 		if r.Source == ALB || r.Source == ALBMultiValue {
@@ -810,6 +812,7 @@ func (d *decoder) finish() error {
 		}
 		r.Cookies = splitCookies(r.Header)
 	} else {
+		r.RawPath = d.rawPath
 		r.Header = d.headers
 		r.Method = d.httpMethod
 		r.Context.Path = d.httpPath

@@ -1,0 +1,426 @@
+package nethttp
+
+import (
+	"bytes"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/event"
+)
+
+// request fills hr with the request a net/http server would have built
+// for the client's original request. It returns what a net/http server
+// would say in its 400 response and false when the event cannot be such
+// a request ("" for a malformed request line, which net/http answers
+// without a reason).
+func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (string, bool) {
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+		if req.Source == event.WebSocket {
+			method = http.MethodPost
+		}
+	}
+	if !isToken(method) {
+		return "invalid method", false
+	}
+	p, decoded := routePath(req, c)
+	if p[0] != '/' {
+		// Not an origin-form request target.
+		return "", false
+	}
+	u := &x.url
+	if decoded {
+		u.Path = p
+	} else {
+		if hasCTL(p) {
+			return "", false
+		}
+		if strings.IndexByte(p, '%') >= 0 {
+			dec, err := url.PathUnescape(p)
+			if err != nil {
+				return "", false
+			}
+			u.Path = dec
+		} else {
+			u.Path = p
+		}
+	}
+	escaped := u.EscapedPath()
+	if !decoded && escaped != p {
+		u.RawPath = p
+		escaped = u.EscapedPath()
+	}
+	if hasCTL(req.RawQuery) {
+		return "", false
+	}
+	u.RawQuery = req.RawQuery
+	uri := escaped
+	if req.RawQuery != "" {
+		uri = escaped + "?" + req.RawQuery
+	}
+
+	// A Host header is the client's and is checked as net/http checks
+	// it; the domain name, used without one, is the gateway's.
+	host, ok := req.Header.Lookup("Host")
+	if !ok || host == "" {
+		host = req.DomainName
+	} else if !validHost(host) {
+		return "malformed Host header", false
+	}
+	h, why := x.requestHeader(req)
+	if why != "" {
+		return why, false
+	}
+
+	*hr = http.Request{
+		Method:     method,
+		URL:        u,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     h,
+		Body:       http.NoBody,
+		Host:       host,
+		RequestURI: uri,
+	}
+	if proto := req.Context.Protocol; proto != "" && proto != "HTTP/1.1" {
+		if major, minor, ok := http.ParseHTTPVersion(proto); ok {
+			hr.Proto, hr.ProtoMajor, hr.ProtoMinor = proto, major, minor
+		} else if proto == "HTTP/2" {
+			hr.Proto, hr.ProtoMajor, hr.ProtoMinor = "HTTP/2.0", 2, 0
+		}
+	}
+	if len(req.Body) > 0 {
+		x.body.Reader.Reset(req.Body)
+		hr.Body = &x.body
+		hr.ContentLength = int64(len(req.Body))
+	}
+	if req.SourceIP != "" {
+		// A net/http server's RemoteAddr is always host:port; the events
+		// carry no client port.
+		hr.RemoteAddr = net.JoinHostPort(req.SourceIP, "0")
+	}
+	if secure(req) {
+		name := host
+		if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
+			name = name[:i]
+		}
+		x.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: strings.Trim(name, "[]")}
+		hr.TLS = &x.tls
+	}
+	return "", true
+}
+
+// secure reports whether the client used HTTPS: always for API Gateway
+// and function URLs, which have no plain HTTP endpoints; for an ALB, when
+// the listener said so in X-Forwarded-Proto.
+func secure(req *event.Request) bool {
+	switch req.Source {
+	case event.ALB, event.ALBMultiValue:
+		return strings.EqualFold(req.Header.Get("X-Forwarded-Proto"), "https")
+	}
+	return true
+}
+
+// requestHeader returns the request header as net/http builds it: canonical
+// names, every value, Host promoted to Request.Host, and a Cookie header
+// rebuilt from the cookies array where the event has none. Names that are not tokens
+// and values with control characters are refused, as net/http refuses
+// them, with its reason. (Function URLs send the Cookie header beside the
+// cookies array, but aws-lambda-go's sample event has only the array, so
+// the header is rebuilt for any source whose event lacks it.)
+func (x *exchange) requestHeader(req *event.Request) (http.Header, string) {
+	cookie := len(req.Cookies) > 0 && !req.Header.Has("Cookie")
+	n := len(req.Header)
+	if cookie {
+		n++
+	}
+	h := make(http.Header, n)
+	vals := make([]string, n)
+	for i, f := range req.Header {
+		if !isToken(f.Name) {
+			return nil, "invalid header name"
+		}
+		if !validValue(f.Value) {
+			return nil, "invalid header value"
+		}
+		k := canonicalKey(f.Name)
+		if k == "Host" {
+			continue
+		}
+		if vs, ok := h[k]; ok {
+			h[k] = append(vs, f.Value)
+			continue
+		}
+		vals[i] = f.Value
+		h[k] = vals[i : i+1 : i+1]
+	}
+	if cookie {
+		for _, c := range req.Cookies {
+			if !validValue(c) {
+				return nil, "invalid header value"
+			}
+		}
+		vals[n-1] = strings.Join(req.Cookies, "; ")
+		h["Cookie"] = vals[n-1 : n : n]
+	}
+	return h, ""
+}
+
+// routePath returns the path the handler sees and whether it is decoded
+// (HTTP APIs with payload 2.0) rather than percent-encoded as the client
+// sent it. See the package documentation.
+func routePath(req *event.Request, c *config) (p string, decoded bool) {
+	decoded = req.Source == event.HTTPAPI && !req.V1()
+	switch {
+	case req.Source == event.WebSocket:
+		// A WebSocket event is a message on a route, not an HTTP request
+		// with a path: the route key is the path.
+		return "/" + req.RouteKey, true
+	case c.fullPath:
+		p = req.Path
+		switch {
+		case req.Source == event.REST || req.Source == event.HTTPAPI && req.V1():
+			if req.Context.Path != "" {
+				p = req.Context.Path
+			}
+		case req.Source == event.HTTPAPI:
+			p = req.RawPath
+		}
+	default:
+		p = req.Path
+		if req.Source == event.HTTPAPI && req.V1() && req.Stage != "$default" {
+			p = stripStage(p, req.Stage)
+		}
+		if tpl := template(req); tpl != "" {
+			if base, ok := basePath(p, tpl, req.PathParameters); ok && base != "" {
+				p = stripPrefix(p, base)
+			}
+		}
+	}
+	for _, b := range c.basePaths {
+		if q := stripPrefix(p, b); len(q) != len(p) {
+			p = q
+			break
+		}
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p, decoded
+}
+
+// template returns the path template of the route the API matched: the
+// REST resource, or the path of an HTTP API route key; "" when there is
+// none ($default routes, ALB, function URLs).
+func template(req *event.Request) string {
+	var t string
+	switch req.Source {
+	case event.REST:
+		t = req.Resource
+	case event.HTTPAPI:
+		_, t, _ = strings.Cut(req.RouteKey, " ")
+		if t == "" && req.V1() {
+			t = req.Resource
+		}
+	}
+	if t == "" || t[0] != '/' {
+		return ""
+	}
+	return t
+}
+
+// basePath matches the route template tpl, with params put in, against
+// the end of path p, and returns what comes before: the base path of a
+// custom domain's API mapping, or "" when the path is the API's own.
+// It reports false when tpl does not match the end of p. A trailing slash
+// the template lacks is ignored, as REST routing ignores it.
+func basePath(p, tpl string, params event.Params) (string, bool) {
+	rest := p
+	if len(rest) > 1 && rest[len(rest)-1] == '/' && tpl[len(tpl)-1] != '/' {
+		rest = rest[:len(rest)-1]
+	}
+	t := tpl
+	for len(t) > 1 {
+		i := strings.LastIndexByte(t, '/')
+		seg := t[i+1:]
+		t = t[:i]
+		want := seg
+		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
+			v, ok := params.Lookup(strings.TrimSuffix(seg[1:len(seg)-1], "+"))
+			if !ok {
+				return "", false
+			}
+			want = v
+		}
+		n := len(rest) - len(want) - 1
+		if n < 0 || rest[n] != '/' || rest[n+1:] != want {
+			return "", false
+		}
+		rest = rest[:n]
+	}
+	if rest == "/" {
+		rest = ""
+	}
+	return rest, true
+}
+
+// stripPrefix removes prefix from p at a segment boundary.
+func stripPrefix(p, prefix string) string {
+	if len(prefix) < 2 || !strings.HasPrefix(p, prefix) {
+		return p
+	}
+	rest := p[len(prefix):]
+	switch {
+	case rest == "":
+		return "/"
+	case rest[0] == '/':
+		return rest
+	}
+	return p
+}
+
+// stripStage removes a leading /stage segment from p.
+func stripStage(p, stage string) string {
+	if stage == "" || len(p) < len(stage)+1 || p[0] != '/' || p[1:1+len(stage)] != stage {
+		return p
+	}
+	return stripPrefix(p, p[:1+len(stage)])
+}
+
+// reqBody is the request body; it embeds a bytes.Reader so that the
+// exchange carries it without another allocation.
+type reqBody struct{ bytes.Reader }
+
+func (*reqBody) Close() error { return nil }
+
+// isToken reports whether s is a non-empty HTTP token (RFC 9110 5.6.2).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tokenByte[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var tokenByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+		t[c-'a'+'A'] = true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// validValue reports whether v is a valid field value as net/http checks
+// it: no control characters but horizontal tab.
+func validValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// hasCTL reports whether s has an ASCII control character, which no
+// request line can carry.
+func hasCTL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// validHost reports whether h is a Host value net/http accepts.
+func validHost(h string) bool {
+	for i := 0; i < len(h); i++ {
+		if !hostByte[h[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var hostByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = tokenByte[c] && c != '#' && c != '^' && c != '`' && c != '|'
+	}
+	for _, c := range "!$%&'()*+,-.:;=[]_~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// canonicalKey returns http.CanonicalHeaderKey(k) without allocating for
+// names already canonical and for the headers gateways commonly send.
+func canonicalKey(k string) string {
+	if len(k) > 64 {
+		return http.CanonicalHeaderKey(k)
+	}
+	var buf [64]byte
+	upper := true
+	same := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !tokenByte[c] {
+			return k
+		}
+		switch {
+		case upper && 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		case !upper && 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		same = same && c == k[i]
+		buf[i] = c
+		upper = c == '-'
+	}
+	if same {
+		return k
+	}
+	if s, ok := commonKeys[string(buf[:len(k)])]; ok {
+		return s
+	}
+	return string(buf[:len(k)])
+}
+
+// commonKeys interns the canonical names of the headers clients and the
+// gateways send most.
+var commonKeys = func() map[string]string {
+	m := make(map[string]string)
+	for _, k := range []string{
+		"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language",
+		"Authorization", "Cache-Control", "Connection", "Content-Encoding",
+		"Content-Length", "Content-Type", "Cookie", "Host", "If-Match",
+		"If-Modified-Since", "If-None-Match", "Origin", "Pragma", "Range",
+		"Referer", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site",
+		"Upgrade-Insecure-Requests", "User-Agent", "Via", "X-Api-Key",
+		"X-Amz-Cf-Id", "X-Amz-Date", "X-Amz-Security-Token", "X-Amzn-Trace-Id",
+		"X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto",
+		"X-Requested-With", "Access-Control-Request-Method",
+		"Access-Control-Request-Headers", "Cloudfront-Forwarded-Proto",
+		"Cloudfront-Is-Desktop-Viewer", "Cloudfront-Is-Mobile-Viewer",
+		"Cloudfront-Is-Smarttv-Viewer", "Cloudfront-Is-Tablet-Viewer",
+		"Cloudfront-Viewer-Country", "Cloudfront-Viewer-Address",
+		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions",
+	} {
+		m[k] = k
+	}
+	return m
+}()
