@@ -38,6 +38,8 @@ type startConfig struct {
 	ready     func(url string)
 	binary    []string
 	handler   http.Handler
+
+	invokeStream func(context.Context, []byte) (io.Reader, error)
 }
 
 // WithLogger sets the logger for handler errors and, locally, access lines.
@@ -100,11 +102,14 @@ func InLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 func Start(h Handler, opts ...Option) {
 	c := config(opts)
 	a := &Adapter{Handler: h, Logger: c.logger}
-	if InLambda() && c.streaming {
-		lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
-			return a.InvokeStream(ctx, payload)
-		})
-		return
+	if c.streaming {
+		c.invokeStream = a.InvokeStream
+		if InLambda() {
+			lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
+				return a.InvokeStream(ctx, payload)
+			})
+			return
+		}
 	}
 	start(a, c)
 }
@@ -189,7 +194,7 @@ func listenLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(s
 	if logger == nil {
 		logger = slog.Default()
 	}
-	srv := &local.Server{Source: src, Version: version, Stage: c.stage, BinaryMediaTypes: c.binary, Invoke: fn.Invoke, Logger: logger}
+	srv := &local.Server{Source: src, Version: version, Stage: c.stage, BinaryMediaTypes: c.binary, Invoke: fn.Invoke, InvokeStream: c.invokeStream, Logger: logger}
 	if st := srv.ServedStage(); st != "" && st != "$default" {
 		base += "/" + st
 	}

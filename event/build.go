@@ -2,7 +2,6 @@ package event
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -594,7 +594,15 @@ func newIDSource(requestID string) *idSource {
 func (g *idSource) bytes(n int) []byte {
 	b := make([]byte, n)
 	if !g.seeded {
-		_, _ = rand.Read(b)
+		// Ids need to be unique, not secret: the runtime's fast generator
+		// serves them without a system call.
+		for i := 0; i < n; i += 8 {
+			v := rand.Uint64()
+			for j := i; j < n && j < i+8; j++ {
+				b[j] = byte(v)
+				v >>= 8
+			}
+		}
 		return b
 	}
 	for i := range b {

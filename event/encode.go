@@ -64,20 +64,16 @@ func (e *encoder) raw(k string, v []byte) {
 	e.b = append(e.b, v...)
 }
 
-// names returns the distinct names of fs in order of first appearance;
-// fold merges names that differ only in case, keeping the first spelling.
-func names(fs []Field, fold bool) []string {
-	var out []string
-next:
-	for _, f := range fs {
-		for _, n := range out {
-			if n == f.Name || fold && equalFold(n, f.Name) {
-				continue next
-			}
+// firstOf reports whether fs[i] is the first field with its name; fold
+// merges names that differ only in case. Events carry few fields, so the
+// scan is cheaper than building a set.
+func firstOf(fs []Field, i int, fold bool) bool {
+	for _, f := range fs[:i] {
+		if same(f.Name, fs[i].Name, fold) {
+			return false
 		}
-		out = append(out, f.Name)
 	}
-	return out
+	return true
 }
 
 func same(a, b string, fold bool) bool {
@@ -94,14 +90,17 @@ func (e *encoder) single(k string, fs []Field, fold, omitEmpty bool) {
 		return
 	}
 	e.open(k)
-	for _, n := range names(fs, fold) {
-		var last string
-		for _, f := range fs {
-			if same(f.Name, n, fold) {
-				last = f.Value
+	for i, f := range fs {
+		if !firstOf(fs, i, fold) {
+			continue
+		}
+		last := f.Value
+		for _, g := range fs[i+1:] {
+			if same(g.Name, f.Name, fold) {
+				last = g.Value
 			}
 		}
-		e.str(n, last)
+		e.str(f.Name, last)
 	}
 	e.close()
 }
@@ -115,15 +114,18 @@ func (e *encoder) multi(k string, fs []Field, fold, omitEmpty bool) {
 		return
 	}
 	e.open(k)
-	for _, n := range names(fs, fold) {
-		e.key(n)
+	for i, f := range fs {
+		if !firstOf(fs, i, fold) {
+			continue
+		}
+		e.key(f.Name)
 		e.b = append(e.b, '[')
-		for _, f := range fs {
-			if same(f.Name, n, fold) {
+		for _, g := range fs[i:] {
+			if same(g.Name, f.Name, fold) {
 				if e.b[len(e.b)-1] != '[' {
 					e.b = append(e.b, ',')
 				}
-				e.b = jsonx.AppendString(e.b, f.Value)
+				e.b = jsonx.AppendString(e.b, g.Value)
 			}
 		}
 		e.b = append(e.b, ']')
@@ -135,14 +137,21 @@ func (e *encoder) multi(k string, fs []Field, fold, omitEmpty bool) {
 // merging names that differ only in case when fold is set.
 func (e *encoder) joined(k string, fs []Field, fold bool) {
 	e.open(k)
-	for _, n := range names(fs, fold) {
-		var vals []string
-		for _, f := range fs {
-			if same(f.Name, n, fold) {
-				vals = append(vals, f.Value)
+	for i, f := range fs {
+		if !firstOf(fs, i, fold) {
+			continue
+		}
+		e.key(f.Name)
+		// Join the values inside the JSON string, without building it.
+		e.b = jsonx.AppendString(e.b, f.Value)
+		for _, g := range fs[i+1:] {
+			if same(g.Name, f.Name, fold) {
+				e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
+				n := len(e.b)
+				e.b = jsonx.AppendString(e.b, g.Value)
+				e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
 			}
 		}
-		e.str(n, strings.Join(vals, ","))
 	}
 	e.close()
 }

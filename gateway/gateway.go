@@ -254,6 +254,8 @@ func (g *Gateway) integrationHandler(rt Route) (lambdagate.Handler, error) {
 // call carries one client request through the gateway.
 type call struct {
 	hr        *http.Request
+	w         http.ResponseWriter
+	guard     local.Guard
 	body      []byte
 	stage     Stage
 	path      string // after the stage, escaped as sent (REST) or decoded (HTTP API)
@@ -269,19 +271,28 @@ type callKey struct{}
 // ServeHTTP answers one client request as API Gateway would.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	start := time.Now()
-	c := &call{hr: hr}
+	c := &call{hr: hr, w: w}
 	resp := g.serve(c)
 	if g.cors != nil && !c.fromGW {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, event.FromHTTPHeader(hr.Header))
 	}
-	local.Write(w, hr, g.src, c.requestID, resp)
-	if g.logger != nil {
-		g.logger.LogAttrs(hr.Context(), slog.LevelInfo, "request",
-			slog.String("requestId", c.requestID), slog.String("method", hr.Method),
-			slog.String("path", hr.URL.EscapedPath()), slog.String("stage", c.stage.Name),
-			slog.String("routeKey", c.routeKey), slog.Int("status", resp.Status()),
-			slog.Duration("integrationLatency", c.latency), slog.Duration("latency", time.Since(start)))
+	if c.guard.Write(w, hr, g.src, c.requestID, resp, false) {
+		g.log(c, c.routeKey, resp.Status(), c.latency, start)
 	}
+}
+
+// log writes the access line of a request. It reads only the call fields
+// set before routing, so a watchdog may call it.
+func (g *Gateway) log(c *call, routeKey string, status int, latency time.Duration, start time.Time) {
+	if g.logger == nil {
+		return
+	}
+	hr := c.hr
+	g.logger.LogAttrs(hr.Context(), slog.LevelInfo, "request",
+		slog.String("requestId", c.requestID), slog.String("method", hr.Method),
+		slog.String("path", hr.URL.EscapedPath()), slog.String("stage", c.stage.Name),
+		slog.String("routeKey", routeKey), slog.Int("status", status),
+		slog.Duration("integrationLatency", latency), slog.Duration("latency", time.Since(start)))
 }
 
 func (g *Gateway) serve(c *call) *response.Response {
@@ -301,10 +312,13 @@ func (g *Gateway) serve(c *call) *response.Response {
 	} else {
 		c.path = c.escaped
 	}
-	body, err := io.ReadAll(io.LimitReader(hr.Body, local.MaxBody+1))
-	if err != nil {
-		c.fromGW = true
-		return response.Error(http.StatusBadRequest, "Bad Request")
+	var body []byte
+	if hr.Body != nil && hr.Body != http.NoBody {
+		var err error
+		if body, err = io.ReadAll(io.LimitReader(hr.Body, local.MaxBody+1)); err != nil {
+			c.fromGW = true
+			return response.Error(http.StatusBadRequest, "Bad Request")
+		}
 	}
 	if len(body) > local.MaxBody {
 		c.fromGW = true
@@ -380,7 +394,6 @@ func (g *Gateway) builder(c *call, req *event.Request, version string) event.Bui
 		StageVariables:   c.stage.Variables,
 		RouteKey:         req.RouteKey,
 		Resource:         req.Resource,
-		PathParameters:   req.PathParameters.Map(),
 		APIID:            g.api.ID,
 		AccountID:        g.api.AccountID,
 		Region:           g.api.Region,
@@ -390,9 +403,6 @@ func (g *Gateway) builder(c *call, req *event.Request, version string) event.Bui
 	}
 	if g.src == event.REST {
 		b.RouteKey = ""
-		if b.PathParameters == nil {
-			b.PathParameters = map[string]string{}
-		}
 	}
 	if g.src == event.HTTPAPI && version == "1.0" {
 		b.Resource = routePath(req.RouteKey)
@@ -423,19 +433,19 @@ func (g *Gateway) event(c *call, req *event.Request, version string) (*event.Req
 			u.RawPath = c.escaped
 		}
 	}
-	in := c.hr.Clone(c.hr.Context())
+	in := *c.hr // the builder only reads the request
 	in.URL = &u
 	in.Method = req.Method
 	in.Body = io.NopCloser(bytes.NewReader(c.body))
 	b := g.builder(c, req, version)
 	b.RequestID = c.requestID
-	ev, err := b.FromHTTP(in)
+	ev, err := b.FromHTTP(&in)
 	if err != nil {
 		return nil, err
 	}
-	if g.src == event.REST && len(req.PathParameters) == 0 {
-		ev.PathParameters = nil
-	}
+	// The route's parameters, in the route's order; the router reuses its
+	// storage, so the event gets a copy.
+	ev.PathParameters = append(event.Params(nil), req.PathParameters...)
 	return ev, nil
 }
 
@@ -458,7 +468,21 @@ func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.
 	ictx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
 	start := time.Now()
-	out, fnErr, err := local.Call(ictx, p.fn.Invoke, payload)
+	// The function runs on this goroutine; if it has not answered by the
+	// deadline, the watchdog answers the client with the timeout response
+	// right away, and whatever the function returns later is dropped.
+	routeKey := req.RouteKey
+	if routeKey == "" {
+		routeKey = req.Method + " " + req.Resource
+	}
+	watchdog := time.AfterFunc(g.timeout, func() {
+		timeout := local.TimeoutResponse(g.src)
+		if c.guard.Write(c.w, c.hr, g.src, c.requestID, timeout, true) {
+			g.log(c, routeKey, timeout.Status(), g.timeout, start)
+		}
+	})
+	out, fnErr, err := local.CallHere(ictx, p.fn.Invoke, payload)
+	watchdog.Stop()
 	c.latency = time.Since(start)
 	gw := response.Gateway{Source: g.src, Version: p.version, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: c.hr.Header.Get("Accept")}
 	switch {

@@ -153,6 +153,14 @@ func TestFaults(t *testing.T) {
 			"hang": {503, `{"message":"Service Unavailable"}`},
 		},
 	}
+	// A function that ignores its context: the client still gets the
+	// timeout response at the deadline.
+	funcs["stuck"] = func(context.Context, []byte) ([]byte, error) {
+		time.Sleep(600 * time.Millisecond)
+		return []byte(`{"statusCode":200}`), nil
+	}
+	want[gateway.REST]["stuck"] = [2]any{504, `{"message":"Endpoint request timed out"}`}
+	want[gateway.HTTPAPI]["stuck"] = [2]any{503, `{"message":"Service Unavailable"}`}
 	before := runtime.NumGoroutine()
 	for kind, cases := range want {
 		var routes []gateway.Route
@@ -160,12 +168,20 @@ func TestFaults(t *testing.T) {
 			routes = append(routes, gateway.Route{Key: "GET /" + name, Integration: gateway.Proxy{Function: f}})
 		}
 		s := gatewaytest.New(t, gateway.API{Kind: kind, Routes: routes, Timeout: 100 * time.Millisecond})
+		srv := httptest.NewServer(s.Gateway)
 		prefix := ""
 		if kind == gateway.REST {
 			prefix = "/prod"
 		}
 		for name, w := range cases {
-			r := s.Get(prefix + "/" + name)
+			start := time.Now()
+			r, err := srv.Client().Get(srv.URL + prefix + "/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if name == "stuck" && time.Since(start) > 450*time.Millisecond {
+				t.Errorf("%v stuck: answered after %v, want the timeout response at the 100ms deadline", kind, time.Since(start))
+			}
 			if body := gatewaytest.Body(t, r); r.StatusCode != w[0] || body != w[1] {
 				t.Errorf("%v %s = %d %q, want %d %q", kind, name, r.StatusCode, body, w[0], w[1])
 			}
@@ -173,6 +189,7 @@ func TestFaults(t *testing.T) {
 		// The gateway keeps serving after every fault.
 		r := s.Get(prefix + "/garbage")
 		gatewaytest.Body(t, r)
+		srv.Close()
 	}
 	waitGoroutines(t, before)
 }

@@ -3,15 +3,13 @@ package response
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/jsonx"
 )
 
 // Gateway describes the service in front of a function, for [Gateway.Respond].
@@ -118,41 +116,74 @@ func (g Gateway) Read(output []byte, functionError bool) (*Response, error) {
 	return r, nil
 }
 
-// v1Keys are the members a REST proxy output may have [REC].
-var v1Keys = map[string]bool{"statusCode": true, "body": true, "headers": true, "multiValueHeaders": true, "isBase64Encoded": true}
+// outputDoc holds the raw members of a function output object that a
+// gateway reads; nil means absent. A repeated member keeps its last value,
+// as JSON readers usually do.
+type outputDoc struct {
+	status, headers, multi, body, b64, cookies []byte
+	unknown                                    bool // a member REST does not allow
+}
 
-// respondV1 reads a payload 1.0 output. strict is the REST rule: any other
-// member is a 502, and a missing statusCode means 200. HTTP APIs with
-// payload 1.0 ignore other members but need statusCode.
-func (g Gateway) respondV1(output []byte, strict bool) *Response {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(output, &m) != nil || m == nil {
-		return g.gatewayError(false)
+// parseOutput reads output with one pass of the JSON scanner. It reports
+// whether output is valid JSON at all, and whether it is an object.
+func parseOutput(output []byte) (doc outputDoc, object, valid bool) {
+	s := jsonx.NewScanner(output)
+	if s.Kind() != '{' {
+		s.Raw()
+		return doc, false, s.End() == nil
 	}
-	if strict {
-		for k := range m {
-			if !v1Keys[k] {
-				return g.gatewayError(false)
-			}
+	s.Object()
+	for first := true; s.More(first, '}'); first = false {
+		k := s.Key()
+		v := s.Raw()
+		switch k {
+		case "statusCode":
+			doc.status = v
+		case "headers":
+			doc.headers = v
+		case "multiValueHeaders":
+			doc.multi = v
+		case "body":
+			doc.body = v
+		case "isBase64Encoded":
+			doc.b64 = v
+		case "cookies":
+			doc.cookies = v
+			doc.unknown = true
+		default:
+			doc.unknown = true
 		}
 	}
-	status, ok := readStatus(m["statusCode"], strict)
+	return doc, true, s.End() == nil
+}
+
+// respondV1 reads a payload 1.0 output. strict is the REST rule: only
+// statusCode, body, headers, multiValueHeaders and isBase64Encoded may
+// appear, or the output is a 502 [REC], and a missing statusCode means
+// 200. HTTP APIs with payload 1.0 ignore other members but need
+// statusCode.
+func (g Gateway) respondV1(output []byte, strict bool) *Response {
+	doc, object, valid := parseOutput(output)
+	if !valid || !object || strict && doc.unknown {
+		return g.gatewayError(false)
+	}
+	status, ok := readStatus(doc.status, strict)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	multi, ok := readMultiHeaders(m["multiValueHeaders"])
+	multi, ok := readMultiHeaders(doc.multi)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	single, ok := readHeaders(m["headers"])
+	single, ok := readHeaders(doc.headers)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	body, ok := readBody(m["body"])
+	body, ok := readBody(doc.body)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	b64, ok := readBool(m["isBase64Encoded"])
+	b64, ok := readBool(doc.b64)
 	if !ok {
 		return g.gatewayError(false)
 	}
@@ -197,43 +228,36 @@ func (g Gateway) decodesBinary() bool {
 
 // respondV2 reads an HTTP API payload 2.0 (or function URL) output.
 func (g Gateway) respondV2(output []byte) *Response {
-	trimmed := bytes.TrimSpace(output)
-	if !json.Valid(trimmed) {
+	doc, object, valid := parseOutput(output)
+	if !valid {
 		return g.gatewayError(false)
 	}
-	var m map[string]json.RawMessage
-	if trimmed[0] == '{' {
-		_ = json.Unmarshal(trimmed, &m)
-	}
-	if _, has := m["statusCode"]; !has {
+	if !object || doc.status == nil {
 		// Without statusCode the output itself is the body [DOC].
+		trimmed := bytes.TrimSpace(output)
 		body := append([]byte(nil), trimmed...)
-		if len(trimmed) > 0 && trimmed[0] == '"' {
-			var s string
-			_ = json.Unmarshal(trimmed, &s)
-			body = []byte(s)
+		if trimmed[0] == '"' {
+			body = []byte(jsonx.NewScanner(trimmed).String())
 		}
 		return RawJSON(http.StatusOK, body)
 	}
-	status, ok := readStatus(m["statusCode"], false)
+	status, ok := readStatus(doc.status, false)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	h, ok := readHeaders(m["headers"])
+	h, ok := readHeaders(doc.headers)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	var cookies []string
-	if raw := m["cookies"]; len(raw) > 0 && string(raw) != "null" {
-		if json.Unmarshal(raw, &cookies) != nil {
-			return g.gatewayError(false)
-		}
-	}
-	body, ok := readBody(m["body"])
+	cookies, ok := readStrings(doc.cookies)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	b64, ok := readBool(m["isBase64Encoded"])
+	body, ok := readBody(doc.body)
+	if !ok {
+		return g.gatewayError(false)
+	}
+	b64, ok := readBool(doc.b64)
 	if !ok {
 		return g.gatewayError(false)
 	}
@@ -255,28 +279,28 @@ func (g Gateway) respondV2(output []byte) *Response {
 // respondALB reads an ALB output, whose header mode must match the target
 // group's: the other map is ignored.
 func (g Gateway) respondALB(output []byte) *Response {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(output, &m) != nil || m == nil {
+	doc, object, valid := parseOutput(output)
+	if !valid || !object {
 		return g.gatewayError(false)
 	}
-	status, ok := readStatus(m["statusCode"], false)
+	status, ok := readStatus(doc.status, false)
 	if !ok {
 		return g.gatewayError(false)
 	}
 	var h event.Header
 	if g.Source == event.ALBMultiValue {
-		h, ok = readMultiHeaders(m["multiValueHeaders"])
+		h, ok = readMultiHeaders(doc.multi)
 	} else {
-		h, ok = readHeaders(m["headers"])
+		h, ok = readHeaders(doc.headers)
 	}
 	if !ok {
 		return g.gatewayError(false)
 	}
-	body, ok := readBody(m["body"])
+	body, ok := readBody(doc.body)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	b64, ok := readBool(m["isBase64Encoded"])
+	b64, ok := readBool(doc.b64)
 	if !ok {
 		return g.gatewayError(false)
 	}
@@ -291,25 +315,23 @@ func (g Gateway) respondALB(output []byte) *Response {
 	return r
 }
 
+func isNull(raw []byte) bool { return raw == nil || string(raw) == "null" }
+
 // readStatus reads statusCode: an integer or a string holding one [REC];
 // absent means 200 when optional.
-func readStatus(raw json.RawMessage, optional bool) (int, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+func readStatus(raw []byte, optional bool) (int, bool) {
+	if isNull(raw) {
 		return http.StatusOK, optional
 	}
-	var n json.Number
+	n := string(raw)
 	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return 0, false
-		}
-		n = json.Number(strings.TrimSpace(s))
-	} else if json.Unmarshal(raw, &n) != nil {
+		n = strings.TrimSpace(jsonx.NewScanner(raw).String())
+	} else if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
 		return 0, false
 	}
-	v, err := strconv.Atoi(string(n))
+	v, err := strconv.Atoi(n)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(string(n), 64)
+		f, ferr := strconv.ParseFloat(n, 64)
 		if ferr != nil || f != float64(int(f)) {
 			return 0, false
 		}
@@ -322,87 +344,133 @@ func readStatus(raw json.RawMessage, optional bool) (int, bool) {
 }
 
 // readHeaders reads a headers object whose values are strings or
-// booleans [REC]; null is no headers.
-func readHeaders(raw json.RawMessage) (event.Header, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+// booleans [REC]; null is no headers. Names keep the output's order.
+func readHeaders(raw []byte) (event.Header, bool) {
+	if isNull(raw) {
 		return nil, true
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+	s := jsonx.NewScanner(raw)
+	if !s.Object() {
 		return nil, false
 	}
 	var h event.Header
-	for _, k := range sortedKeys(m) {
-		v, ok := headerValue(m[k])
+	for first := true; s.More(first, '}'); first = false {
+		k := s.Key()
+		v, ok := headerValue(s)
 		if !ok {
 			return nil, false
 		}
-		h.Add(k, v)
+		h = setLast(h, k, v)
 	}
-	return h, true
+	return h, s.End() == nil
+}
+
+// setLast sets name to value, replacing an earlier value of the very same
+// name, as a repeated JSON member replaces the earlier one.
+func setLast(h event.Header, name, value string) event.Header {
+	for i := range h {
+		if h[i].Name == name {
+			h[i].Value = value
+			return h
+		}
+	}
+	return append(h, event.Field{Name: name, Value: value})
 }
 
 // readMultiHeaders reads a multiValueHeaders object of lists [REC].
-func readMultiHeaders(raw json.RawMessage) (event.Header, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+func readMultiHeaders(raw []byte) (event.Header, bool) {
+	if isNull(raw) {
 		return nil, true
 	}
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil {
+	s := jsonx.NewScanner(raw)
+	if !s.Object() {
 		return nil, false
 	}
 	var h event.Header
-	for _, k := range sortedKeys(m) {
-		if string(m[k]) == "null" {
+	for first := true; s.More(first, '}'); first = false {
+		k := s.Key()
+		if s.Null() {
 			continue
 		}
-		var list []json.RawMessage
-		if json.Unmarshal(m[k], &list) != nil {
+		if s.Kind() != '[' {
 			return nil, false
 		}
-		for _, item := range list {
-			v, ok := headerValue(item)
+		s.Array()
+		h = delExact(h, k)
+		for f := true; s.More(f, ']'); f = false {
+			v, ok := headerValue(s)
 			if !ok {
 				return nil, false
 			}
-			h.Add(k, v)
+			h = append(h, event.Field{Name: k, Value: v})
 		}
 	}
-	return h, true
+	return h, s.End() == nil
 }
 
-func headerValue(raw json.RawMessage) (string, bool) {
-	switch string(raw) {
-	case "true", "false":
-		return string(raw), true
+func delExact(h event.Header, name string) event.Header {
+	out := h[:0]
+	for _, f := range h {
+		if f.Name != name {
+			out = append(out, f)
+		}
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
+	return out
 }
 
-func readBody(raw json.RawMessage) (string, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+// headerValue reads a header value: a string, or a boolean as its text.
+func headerValue(s *jsonx.Scanner) (string, bool) {
+	switch s.Kind() {
+	case '"':
+		v := s.String()
+		return v, s.Err() == nil
+	case 't', 'f':
+		if s.Bool() {
+			return "true", s.Err() == nil
+		}
+		return "false", s.Err() == nil
+	}
+	return "", false
+}
+
+func readStrings(raw []byte) ([]string, bool) {
+	if isNull(raw) {
+		return nil, true
+	}
+	s := jsonx.NewScanner(raw)
+	if !s.Array() {
+		return nil, false
+	}
+	var out []string
+	for first := true; s.More(first, ']'); first = false {
+		if s.Kind() != '"' {
+			return nil, false
+		}
+		out = append(out, s.String())
+	}
+	return out, s.End() == nil
+}
+
+func readBody(raw []byte) (string, bool) {
+	if isNull(raw) {
 		return "", true
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
+	if raw[0] != '"' {
 		return "", false // a non-string body is a malformed proxy response
 	}
-	return s, true
+	s := jsonx.NewScanner(raw)
+	v := s.String()
+	return v, s.End() == nil
 }
 
-func readBool(raw json.RawMessage) (bool, bool) {
-	if len(raw) == 0 || string(raw) == "null" {
+func readBool(raw []byte) (bool, bool) {
+	switch string(raw) {
+	case "", "null", "false":
 		return false, true
+	case "true":
+		return true, true
 	}
-	var v bool
-	if json.Unmarshal(raw, &v) != nil {
-		return false, false
-	}
-	return v, true
+	return false, false
 }
 
 // mergeOutputHeaders merges a REST output's multiValueHeaders and headers:
@@ -453,8 +521,4 @@ func defaultContentType(r *Response) {
 	if !r.Header.Has("Content-Type") {
 		r.Header.Add("Content-Type", "application/json")
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

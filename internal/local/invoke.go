@@ -1,10 +1,18 @@
 package local
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"slices"
+	"strconv"
+	"sync"
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/response"
@@ -23,44 +31,83 @@ var ErrTimeout = errors.New("integration timed out")
 var ErrRejected = errors.New("invoke rejected")
 
 // Call invokes fn with payload under ctx, which carries the integration
-// timeout. It recovers a panic in fn as a function error, and treats an
-// output over MaxOutput as Lambda does, as a function error. It returns
-// ErrTimeout when ctx's deadline passes first; fn keeps running until it
-// notices ctx, which it should.
+// timeout, on its own goroutine. It recovers a panic in fn as a function
+// error, and treats an output over MaxOutput as Lambda does, as a function
+// error. It returns ErrTimeout when ctx's deadline passes first; fn keeps
+// running until it notices ctx, which it should.
 func Call(ctx context.Context, fn func(context.Context, []byte) ([]byte, error), payload []byte) (out []byte, fnErr bool, err error) {
 	type result struct {
-		out []byte
-		err error
+		out   []byte
+		fnErr bool
+		err   error
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				done <- result{nil, fmt.Errorf("function panic: %v", v)}
-			}
-		}()
-		out, err := fn(ctx, payload)
-		done <- result{out, err}
+		out, fnErr, err := CallHere(ctx, fn, payload)
+		done <- result{out, fnErr, err}
 	}()
 	select {
 	case res := <-done:
-		var rej interface{ InvokeRejected() bool }
-		if errors.As(res.err, &rej) && rej.InvokeRejected() {
-			return nil, false, ErrRejected
-		}
-		if res.err != nil {
-			return nil, true, nil
-		}
-		if len(res.out) > MaxOutput {
-			return nil, true, nil
-		}
-		return res.out, false, nil
+		return res.out, res.fnErr, res.err
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return nil, false, ErrTimeout
 		}
 		return nil, false, ctx.Err()
 	}
+}
+
+// CallHere is Call on the caller's goroutine: it returns when fn returns,
+// with ErrTimeout if ctx's deadline passed meanwhile. Pair it with a
+// watchdog that answers the client at the deadline (see Guard).
+func CallHere(ctx context.Context, fn func(context.Context, []byte) ([]byte, error), payload []byte) (out []byte, fnErr bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, fnErr, err = nil, true, nil
+		}
+	}()
+	o, e := fn(ctx, payload)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return nil, false, ErrTimeout
+	case e != nil:
+		var rej interface{ InvokeRejected() bool }
+		if errors.As(e, &rej) && rej.InvokeRejected() {
+			return nil, false, ErrRejected
+		}
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		return nil, true, nil
+	case len(o) > MaxOutput:
+		return nil, true, nil
+	}
+	return o, false, nil
+}
+
+// Guard lets a watchdog answer a client at the integration deadline while
+// the integration still runs on the request's goroutine: whichever writes
+// first, through Write, wins, and the other's response is dropped.
+type Guard struct {
+	mu      sync.Mutex
+	written bool
+}
+
+// Write writes resp through Write unless a response was written already,
+// and reports whether it wrote. flush sends it at once, for a watchdog
+// that writes while the handler goroutine is still busy.
+func (g *Guard) Write(w http.ResponseWriter, hr *http.Request, src event.Source, requestID string, resp *response.Response, flush bool) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.written {
+		return false
+	}
+	g.written = true
+	Write(w, hr, src, requestID, resp)
+	if flush {
+		http.NewResponseController(w).Flush()
+	}
+	return true
 }
 
 // TimeoutResponse is the gateway's answer when the integration times out:
@@ -129,6 +176,11 @@ func Write(w http.ResponseWriter, hr *http.Request, src event.Source, requestID 
 	for _, c := range resp.Cookies {
 		h.Add("Set-Cookie", c)
 	}
+	if resp.Stream == nil && resp.Status() != http.StatusNoContent && resp.Status() != http.StatusNotModified && resp.Status() >= 200 {
+		// The length lets a client finish reading a response a watchdog
+		// sends while the handler is still running.
+		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	}
 	if requestID != "" {
 		switch src {
 		case event.REST:
@@ -138,7 +190,83 @@ func Write(w http.ResponseWriter, hr *http.Request, src event.Source, requestID 
 		}
 	}
 	w.WriteHeader(resp.Status())
-	if hr.Method != http.MethodHead {
-		w.Write(resp.Body)
+	if hr.Method == http.MethodHead {
+		return
+	}
+	w.Write(resp.Body)
+	if resp.Stream == nil {
+		return
+	}
+	// A streamed response: pass each chunk on as it arrives.
+	defer func() {
+		if c, ok := resp.Stream.(io.Closer); ok {
+			c.Close()
+		}
+	}()
+	rc := http.NewResponseController(w)
+	rc.Flush()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := resp.Stream.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			rc.Flush()
+		}
+		if err != nil {
+			return
+		}
 	}
 }
+
+// ReadStream reads the prelude of a streamed function output (JSON with
+// statusCode, headers or multiValueHeaders, and cookies, then eight NUL
+// bytes) and returns the response whose Stream is the rest: the body.
+func ReadStream(out io.Reader) (*response.Response, error) {
+	br := bufio.NewReader(out)
+	var prelude []byte
+	for {
+		line, err := br.ReadBytes(0)
+		prelude = append(prelude, line...)
+		if err != nil {
+			return nil, fmt.Errorf("local: streamed output without its prelude: %w", err)
+		}
+		if bytes.HasSuffix(prelude, make([]byte, 8)) {
+			prelude = prelude[:len(prelude)-8]
+			break
+		}
+		if len(prelude) > 1<<20 {
+			return nil, errors.New("local: streamed output prelude over 1 MB")
+		}
+	}
+	var p struct {
+		StatusCode        int                 `json:"statusCode"`
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Cookies           []string            `json:"cookies"`
+	}
+	if err := json.Unmarshal(prelude, &p); err != nil {
+		return nil, fmt.Errorf("local: streamed output prelude: %w", err)
+	}
+	r := &response.Response{StatusCode: p.StatusCode, Cookies: p.Cookies, Stream: br}
+	for _, k := range sortedKeys(p.MultiValueHeaders) {
+		for _, v := range p.MultiValueHeaders[k] {
+			r.Header.Add(k, v)
+		}
+	}
+	for _, k := range sortedKeys(p.Headers) {
+		r.Header.Add(k, p.Headers[k])
+	}
+	if c, ok := out.(io.Closer); ok {
+		r.Stream = readCloser{br, c}
+	}
+	return r, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

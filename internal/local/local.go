@@ -34,6 +34,11 @@ type Server struct {
 	// Invoke is the function's invoke bytes path; an error is a function
 	// error.
 	Invoke func(ctx context.Context, payload []byte) ([]byte, error)
+	// InvokeStream, when set, is used instead of Invoke: the function
+	// streams its response (a function URL in RESPONSE_STREAM mode, a REST
+	// streaming integration), and the server passes each chunk on to the
+	// client as it arrives.
+	InvokeStream func(ctx context.Context, payload []byte) (io.Reader, error)
 	// Timeout is the integration timeout; zero means 29 s for REST and
 	// 30 s for HTTP APIs.
 	Timeout time.Duration
@@ -109,9 +114,20 @@ func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, 
 			timeout = 29 * time.Second
 		}
 	}
+	gw := response.Gateway{Source: src, Version: req.Version, BinaryMediaTypes: s.BinaryMediaTypes, Accept: hr.Header.Get("Accept")}
+	if s.InvokeStream != nil {
+		out, err := s.InvokeStream(hr.Context(), payload)
+		if err != nil {
+			return gw.FunctionError(), req.RequestID
+		}
+		resp, err := ReadStream(out)
+		if err != nil {
+			return gw.FunctionError(), req.RequestID
+		}
+		return resp, req.RequestID
+	}
 	ctx, cancel := context.WithTimeout(hr.Context(), timeout)
 	defer cancel()
-	gw := response.Gateway{Source: src, Version: req.Version, BinaryMediaTypes: s.BinaryMediaTypes, Accept: hr.Header.Get("Accept")}
 	out, fnErr, err := Call(ctx, s.Invoke, payload)
 	switch {
 	case errors.Is(err, ErrTimeout):
