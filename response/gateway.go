@@ -179,24 +179,36 @@ func (g Gateway) respondV1(output []byte, strict bool) *Response {
 	if !ok {
 		return g.gatewayError(false)
 	}
-	body, ok := readBody(doc.body)
+	body, ok, badBase64 := readPayload(doc, g.decodesBinary())
 	if !ok {
-		return g.gatewayError(false)
+		return g.gatewayError(badBase64)
+	}
+	r := &Response{StatusCode: status, Header: mergeOutputHeaders(multi, single), Body: body}
+	defaultContentType(r)
+	return r
+}
+
+// readPayload returns the body of an output, base64-decoded when
+// isBase64Encoded is true and decode holds. ok is false for a malformed
+// body or flag, and for a body that does not decode, which badBase64
+// reports.
+func readPayload(doc outputDoc, decode bool) (body []byte, ok, badBase64 bool) {
+	text, ok := readBody(doc.body)
+	if !ok {
+		return nil, false, false
 	}
 	b64, ok := readBool(doc.b64)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, false, false
 	}
-	r := &Response{StatusCode: status, Header: mergeOutputHeaders(multi, single), Body: []byte(body)}
-	if b64 && g.decodesBinary() {
-		dec, err := base64.StdEncoding.DecodeString(body)
-		if err != nil {
-			return g.gatewayError(true)
-		}
-		r.Body = dec
+	if !b64 || !decode {
+		return []byte(text), true, false
 	}
-	defaultContentType(r)
-	return r
+	dec, err := base64.StdEncoding.DecodeString(text)
+	if err != nil {
+		return nil, false, true
+	}
+	return dec, true, false
 }
 
 // decodesBinary reports whether a REST API decodes a base64 body for this
@@ -253,24 +265,13 @@ func (g Gateway) respondV2(output []byte) *Response {
 	if !ok {
 		return g.gatewayError(false)
 	}
-	body, ok := readBody(doc.body)
+	body, ok, _ := readPayload(doc, true)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	b64, ok := readBool(doc.b64)
-	if !ok {
-		return g.gatewayError(false)
-	}
-	r := &Response{StatusCode: status, Header: h, Body: []byte(body)}
+	r := &Response{StatusCode: status, Header: h, Body: body}
 	for _, c := range cookies {
 		r.Header.Add("Set-Cookie", c)
-	}
-	if b64 {
-		dec, err := base64.StdEncoding.DecodeString(body)
-		if err != nil {
-			return g.gatewayError(false)
-		}
-		r.Body = dec
 	}
 	defaultContentType(r)
 	return r
@@ -296,23 +297,11 @@ func (g Gateway) respondALB(output []byte) *Response {
 	if !ok {
 		return g.gatewayError(false)
 	}
-	body, ok := readBody(doc.body)
+	body, ok, _ := readPayload(doc, true)
 	if !ok {
 		return g.gatewayError(false)
 	}
-	b64, ok := readBool(doc.b64)
-	if !ok {
-		return g.gatewayError(false)
-	}
-	r := &Response{StatusCode: status, Header: h, Body: []byte(body)}
-	if b64 {
-		dec, err := base64.StdEncoding.DecodeString(body)
-		if err != nil {
-			return g.gatewayError(false)
-		}
-		r.Body = dec
-	}
-	return r
+	return &Response{StatusCode: status, Header: h, Body: body}
 }
 
 func isNull(raw []byte) bool { return raw == nil || string(raw) == "null" }

@@ -29,7 +29,6 @@ func calcServer(t *testing.T) *gatewaytest.Server {
 // the gateway over a loopback socket.
 func TestCalcAPI(t *testing.T) {
 	s := calcServer(t)
-	base, client := s.URL(), s.Client()
 	for _, tt := range []struct {
 		method, path, body string
 		status             int
@@ -57,17 +56,12 @@ func TestCalcAPI(t *testing.T) {
 		{"DELETE", "/test/calc", "", 403, `{"message":"Missing Authentication Token"}`, [2]string{"x-amzn-ErrorType", "MissingAuthenticationTokenException"}},
 		{"GET", "/prod/calc", "", 403, `{"message":"Missing Authentication Token"}`, [2]string{}},
 	} {
-		req, _ := http.NewRequest(tt.method, base+tt.path, strings.NewReader(tt.body))
+		var header []string
 		if tt.body != "" {
-			req.Header.Set("Content-Type", "application/json")
+			header = []string{"Content-Type", "application/json"}
 		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || string(b) != tt.want {
+		resp, b := s.Fetch(tt.method, tt.path, tt.body, header...)
+		if resp.StatusCode != tt.status || b != tt.want {
 			t.Errorf("%s %s = %d %q, want %d %q", tt.method, tt.path, resp.StatusCode, b, tt.status, tt.want)
 		}
 		if tt.header[0] != "" && resp.Header.Get(tt.header[0]) != tt.header[1] {

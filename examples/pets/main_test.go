@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -17,21 +15,7 @@ import (
 // loopback socket, as a client of the deployed API would.
 func TestPetsAPI(t *testing.T) {
 	s := gatewaytest.New(t, API(Handler(newStore())))
-	base, client := s.URL(), s.Client()
-	do := func(method, path, body string, header ...string) (*http.Response, string) {
-		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, string(b)
-	}
+	do := s.Fetch
 	for _, tt := range []struct {
 		method, path, body string
 		header             []string

@@ -2,9 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
@@ -12,21 +9,7 @@ import (
 
 func TestSmartpathAPI(t *testing.T) {
 	s := gatewaytest.New(t, API(NewFunction()))
-	base, client := s.URL(), s.Client()
-	do := func(method, path, body string, header ...string) (*http.Response, string) {
-		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, string(b)
-	}
+	do := s.Fetch
 	// "Renée" and "café" in windows-1252: é is the single byte 0xE9.
 	order := "<?xml version=\"1.0\" encoding=\"windows-1252\"?><order><customer>Ren\xe9e</customer><item name=\"caf\xe9\" qty=\"2\"/><item name=\"th\xe9\" qty=\"1\"/></order>"
 	resp, body := do("POST", "/prod/smartpath", order, "Content-Type", "text/xml; charset=windows-1252")

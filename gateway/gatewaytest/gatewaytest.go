@@ -110,6 +110,32 @@ func (s *Server) Client() *http.Client {
 	return s.srv.Client()
 }
 
+// Fetch sends a request over the loopback socket of [Server.URL], as a
+// real client would, and returns the response with its body read. header
+// holds name and value pairs.
+func (s *Server) Fetch(method, target, body string, header ...string) (*http.Response, string) {
+	s.tb.Helper()
+	if len(header)%2 != 0 {
+		s.tb.Fatalf("gatewaytest: odd number of header arguments %q", header)
+	}
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.URL()+target, rd)
+	if err != nil {
+		s.tb.Fatalf("gatewaytest: %v", err)
+	}
+	for i := 0; i < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		s.tb.Fatalf("gatewaytest: %s %s: %v", method, target, err)
+	}
+	return resp, Body(s.tb, resp)
+}
+
 // Body reads and closes a response body, failing the test on error.
 func Body(tb testing.TB, r *http.Response) string {
 	tb.Helper()
