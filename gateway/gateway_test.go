@@ -22,6 +22,7 @@ import (
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
+	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -393,5 +394,45 @@ func waitGoroutines(t *testing.T, before int) {
 			t.Fatalf("goroutines: %d before, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestCustomAsync runs a REST custom integration whose integration request
+// sets X-Amz-Invocation-Type to 'Event', with the function behind the
+// Lambda Invoke API: the invoke goes out asynchronously and the client
+// gets the default integration response, 200 with an empty body [REC].
+func TestCustomAsync(t *testing.T) {
+	got := make(chan string, 1)
+	lambdaAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- r.Header.Get("X-Amz-Invocation-Type") + " " + string(b)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer lambdaAPI.Close()
+	fn := &gateway.Remote{Endpoint: lambdaAPI.URL}
+	p, err := mapping.NewPipeline(mapping.Method{
+		Name: "POST /jobs",
+		Integration: mapping.Integration{
+			Type: mapping.TypeAWS, Function: fn.Invoke, AsyncFunction: fn.InvokeAsync,
+			RequestParameters: map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'Event'"},
+			RequestTemplates:  map[string]string{"application/json": `{"job": $input.json('$.name')}`},
+			Responses:         []mapping.IntegrationResponse{{StatusCode: 200}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := gatewaytest.New(t, gateway.API{Kind: gateway.REST, Routes: []gateway.Route{{Key: "POST /jobs", Integration: gateway.Direct{Handler: p}}}})
+	r, body := s.Fetch("POST", "/prod/jobs", `{"name":"nightly"}`, "Content-Type", "application/json")
+	if r.StatusCode != 200 || body != "" {
+		t.Errorf("POST /prod/jobs = %d %q, want 200 and an empty body", r.StatusCode, body)
+	}
+	select {
+	case inv := <-got:
+		if inv != `Event {"job": "nightly"}` {
+			t.Errorf("Invoke API got %q", inv)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the function was not invoked")
 	}
 }

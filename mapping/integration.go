@@ -103,6 +103,11 @@ type Integration struct {
 	Type IntegrationType
 	// Function is the Lambda function of a TypeAWS integration.
 	Function LambdaFunc
+	// AsyncFunction, when set, sends an asynchronous ('Event') invocation
+	// of the function, as the Lambda Invoke API does with
+	// X-Amz-Invocation-Type: Event (gateway.Remote's InvokeAsync). Without
+	// it, Function runs detached from the request.
+	AsyncFunction func(ctx context.Context, payload []byte) error
 	// Backend is the endpoint of a TypeHTTP integration.
 	Backend Backend
 	// HTTPMethod is the method of a TypeHTTP integration request; empty

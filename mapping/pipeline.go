@@ -42,6 +42,7 @@ type Pipeline struct {
 	validation  *RequestValidation
 	typ         IntegrationType
 	fn          LambdaFunc
+	async       func(ctx context.Context, payload []byte) error
 	backend     Backend
 	httpMethod  string
 	path        string
@@ -85,6 +86,7 @@ func NewPipeline(m Method) (*Pipeline, error) {
 		name:        name,
 		typ:         IntegrationType(strings.ToUpper(string(in.Type))),
 		fn:          in.Function,
+		async:       in.AsyncFunction,
 		backend:     in.Backend,
 		httpMethod:  in.HTTPMethod,
 		path:        in.Path,
@@ -509,9 +511,16 @@ func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *Input,
 	switch it := event.Header(hdr).Get(invocationTypeHeader); it {
 	case "", "RequestResponse":
 	case "Event":
-		go func() {
-			_, _ = invokeLambda(context.WithoutCancel(ctx), p.fn, payload)
-		}()
+		if p.async != nil {
+			if err := p.async(ctx, payload); err != nil {
+				// Lambda did not accept the invocation.
+				return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+			}
+		} else {
+			go func() {
+				_, _ = invokeLambda(context.WithoutCancel(ctx), p.fn, payload)
+			}()
+		}
 		return &integrationResult{status: http.StatusAccepted, header: lambdaHeader}, nil
 	case "DryRun":
 		return &integrationResult{status: http.StatusNoContent, header: lambdaHeader}, nil
