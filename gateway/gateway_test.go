@@ -436,3 +436,43 @@ func TestCustomAsync(t *testing.T) {
 		t.Fatal("the function was not invoked")
 	}
 }
+
+// TestClientGoesAway sends a request whose client disconnects in the
+// middle of its body, and one that trickles its body slowly; the gateway
+// keeps serving and leaks no goroutine.
+func TestClientGoesAway(t *testing.T) {
+	before := runtime.NumGoroutine()
+	g := gateway.MustNew(gateway.API{Routes: []gateway.Route{{Key: "POST /up", Integration: gateway.Proxy{Function: gateway.Handler(echo)}}}})
+	srv := httptest.NewServer(g)
+	addr := strings.TrimPrefix(srv.URL, "http://")
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\npartial")
+	conn.Close()
+
+	slow, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(slow, "POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\nConnection: close\r\n\r\n")
+	for _, c := range "slowly" {
+		time.Sleep(20 * time.Millisecond)
+		fmt.Fprintf(slow, "%c", c)
+	}
+	reply, _ := io.ReadAll(slow)
+	slow.Close()
+	if !strings.HasPrefix(string(reply), "HTTP/1.1 200") || !strings.Contains(string(reply), `"body":"slowly"`) {
+		t.Errorf("slow client got %q", reply)
+	}
+
+	r, err := srv.Client().Post(srv.URL+"/up", "text/plain", strings.NewReader("after"))
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("request after a disconnect: %v %v", r, err)
+	}
+	r.Body.Close()
+	srv.Close()
+	waitGoroutines(t, before)
+}
