@@ -72,6 +72,15 @@ func TestAllocs(t *testing.T) {
 			w.Header()["Content-Type"] = ctJSON
 			w.WriteHeader(200)
 		}))
+		// A handler setting headers of its own, CORS ones included, which
+		// are found by ranging over the header.
+		netBackendCORS := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h["Content-Type"] = ctJSON
+			h["X-Request-Id"] = ctJSON
+			h["Access-Control-Allow-Origin"] = ctJSON
+			w.WriteHeader(200)
+		}))
 
 		for _, tt := range []struct {
 			name string
@@ -85,6 +94,7 @@ func TestAllocs(t *testing.T) {
 			{"ApplyHTTP", func() { w.reset(); w.h["Content-Type"] = ctJSON; c.ApplyHTTP(w.h, "GET", ha.Header) }},
 			{"Handler preflight", func() { w.reset(); netHandler.ServeHTTP(w, hr) }},
 			{"Handler actual", func() { w.reset(); netHandler.ServeHTTP(w, ha) }},
+			{"Handler actual, backend CORS headers", func() { w.reset(); netBackendCORS.ServeHTTP(w, ha) }},
 			{"Middleware actual", func() { handler.Serve(ctx, areq) }},
 		} {
 			if got := testing.AllocsPerRun(100, tt.f); got != 0 {

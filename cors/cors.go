@@ -84,6 +84,8 @@ const (
 	canonACEH   = "Access-Control-Expose-Headers"
 	canonVary   = "Vary"
 
+	canonContentType = "Content-Type"
+
 	accessControlPrefix = "access-control-"
 )
 
@@ -361,23 +363,37 @@ func (c *CORS) setPreflightHTTP(dst http.Header, acao []string) {
 
 // ApplyHTTP is [CORS.Apply] for net/http: it edits dst, a response
 // header about to be written, for a request with the given method and
-// header. It removes the CORS response headers (Access-Control-Allow-*,
-// -Expose-Headers, -Max-Age) as [http.Header.Del] would, so a key stored
-// directly in a non-canonical form is not seen.
+// header. As Apply does, it removes every key of dst that begins with
+// "Access-Control-", in any case (a key stored directly in a
+// non-canonical form too). It reads the Vary header as [http.Header.Get]
+// does, by its canonical key.
+//
+// It allocates nothing unless Origin is appended to an existing Vary
+// header. It costs least when dst is empty or holds only Content-Type,
+// which it recognizes without ranging over dst.
 func (c *CORS) ApplyHTTP(dst http.Header, method string, req http.Header) {
 	origins := req[canonOrigin]
 	c.applyHTTP(dst, method == http.MethodOptions && first(origins) != "" && first(req[canonACRM]) != "", origins)
 }
 
 func (c *CORS) applyHTTP(dst http.Header, preflight bool, origins []string) {
-	// Looking up each name costs less than ranging over the map, which
-	// holds few keys and, when small, is searched without hashing.
-	for _, k := range responseHeaderNames {
-		if _, ok := dst[k]; ok {
-			delete(dst, k)
+	acao, allowed := c.allowOriginHTTP(origins)
+	// Ranging over a map costs as much as the rest of this function, so
+	// the headers most handlers leave (none, or only Content-Type) are
+	// recognized by the map's length and one lookup: then dst holds no
+	// Access-Control-* key and no Vary. Any other dst is ranged over.
+	var vary []string
+	switch len(dst) {
+	case 0:
+	case 1:
+		if _, ok := dst[canonContentType]; ok {
+			break
 		}
+		fallthrough
+	default:
+		vary = c.stripAccessControlHTTP(dst, allowed, preflight)
 	}
-	if acao, ok := c.allowOriginHTTP(origins); ok {
+	if allowed {
 		if preflight {
 			c.setPreflightHTTP(dst, acao)
 		} else {
@@ -390,17 +406,47 @@ func (c *CORS) applyHTTP(dst http.Header, preflight bool, origins []string) {
 			}
 		}
 	}
-	if vs, ok := dst[canonVary]; ok {
-		c.addVaryHTTP(dst, vs)
-	} else {
+	if vary == nil {
 		dst[canonVary] = c.hVary
+	} else {
+		c.addVaryHTTP(dst, vary)
 	}
 }
 
-// responseHeaderNames are the CORS response headers, in canonical form.
-var responseHeaderNames = [...]string{
-	canonACAO, canonACAC, canonACAM, canonACAH, canonACMA, canonACEH,
-	"Access-Control-Allow-Private-Network",
+// stripAccessControlHTTP deletes every key of h that begins with
+// "Access-Control-" in any case, except the canonical keys that
+// applyHTTP is about to set, and returns h's Vary values.
+func (c *CORS) stripAccessControlHTTP(h http.Header, allowed, preflight bool) (vary []string) {
+	for k, v := range h {
+		if len(k) >= len(accessControlPrefix) && hasPrefixFold(k, accessControlPrefix) {
+			if !allowed || !c.setsHTTP(k, preflight) {
+				delete(h, k)
+			}
+		} else if k == canonVary {
+			vary = v
+		}
+	}
+	return vary
+}
+
+// setsHTTP reports whether applyHTTP sets the canonical key k for a
+// request from an allowed origin.
+func (c *CORS) setsHTTP(k string, preflight bool) bool {
+	switch k {
+	case canonACAO:
+		return true
+	case canonACAC:
+		return c.credentials
+	case canonACEH:
+		return !preflight && c.hExpose != nil
+	case canonACAM:
+		return preflight && c.hMethods != nil
+	case canonACAH:
+		return preflight && c.hHeaders != nil
+	case canonACMA:
+		return preflight && c.hMaxAge != nil
+	}
+	return false
 }
 
 // addVaryHTTP adds Origin to vs, the Vary header of dst, unless it is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
@@ -94,15 +95,18 @@ func (h routerHandler) Lookup(method, path string) (string, bool) {
 // Handler wraps next, a net/http handler, in the same CORS stage as
 // [CORS.Middleware]: a preflight that no route captures is answered
 // without calling next (the path is r.URL.Path); for every other request,
-// the CORS headers next sets are replaced, when it first writes, by those
-// [CORS.ApplyHTTP] gives (which finds next's headers as [http.Header.Get]
-// does, by canonical name).
+// when next first writes (WriteHeader with a status of 200 or more or
+// 101, Write or Flush) or returns without writing, its header is edited as
+// [CORS.ApplyHTTP] edits it: every Access-Control-* key next set is
+// removed and the configured ones are added.
 //
 // The ResponseWriter next receives supports http.Flusher and
-// [http.ResponseController] (through Unwrap). It is recycled after next
-// returns, which net/http's rules already forbid using it after. If next
-// implements [Router], so does the returned handler. It allocates nothing
-// per request beyond what next and the server do.
+// [http.ResponseController] (through Unwrap); its Header is the one of
+// the ResponseWriter the returned handler receives, taken once per
+// request. It is recycled after next returns, which net/http's rules
+// already forbid using it after. If next implements [Router], so does the
+// returned handler. It allocates nothing per request beyond what next and
+// the server do.
 func (c *CORS) Handler(next http.Handler) http.Handler {
 	h := &httpHandler{c: c, next: next}
 	if r, ok := next.(Router); ok {
@@ -116,23 +120,47 @@ type httpHandler struct {
 	c      *CORS
 	next   http.Handler
 	router Router // next as a Router, or nil
+
+	// spare is a responseWriter kept out of writerPool: taking it and
+	// putting it back are two atomic operations, half the cost of the
+	// pool's Get and Put. Requests served while it is taken (there is one
+	// request at a time in a Lambda execution environment) use the pool.
+	spare atomic.Pointer[responseWriter]
 }
 
 var writerPool = sync.Pool{New: func() any { return new(responseWriter) }}
 
+func (h *httpHandler) getWriter() *responseWriter {
+	if rw := h.spare.Swap(nil); rw != nil {
+		return rw
+	}
+	return writerPool.Get().(*responseWriter)
+}
+
+func (h *httpHandler) putWriter(rw *responseWriter) {
+	if !h.spare.CompareAndSwap(nil, rw) {
+		writerPool.Put(rw)
+	}
+}
+
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	origins := r.Header[canonOrigin]
-	preflight := r.Method == http.MethodOptions && first(origins) != "" && first(r.Header[canonACRM]) != ""
-	if preflight && (h.router == nil || !captures(h.router, r.URL.Path)) {
-		w.WriteHeader(h.c.PreflightHTTP(w.Header(), r.Header))
-		return
+	preflight := false
+	if r.Method == http.MethodOptions && first(origins) != "" && first(r.Header[canonACRM]) != "" {
+		if h.router == nil || !captures(h.router, r.URL.Path) {
+			w.WriteHeader(h.c.PreflightHTTP(w.Header(), r.Header))
+			return
+		}
+		preflight = true
 	}
-	rw := writerPool.Get().(*responseWriter)
-	*rw = responseWriter{w: w, c: h.c, origins: origins, preflight: preflight}
+	rw := h.getWriter()
+	rw.w, rw.h, rw.c, rw.origins, rw.preflight, rw.applied = w, w.Header(), h.c, origins, preflight, false
 	h.next.ServeHTTP(rw, r)
-	rw.applyOnce()
-	*rw = responseWriter{}
-	writerPool.Put(rw)
+	if !rw.applied {
+		h.c.applyHTTP(rw.h, preflight, origins)
+	}
+	rw.w, rw.h, rw.origins = nil, nil, nil
+	h.putWriter(rw)
 }
 
 type httpRouterHandler struct{ *httpHandler }
@@ -141,28 +169,34 @@ func (h httpRouterHandler) Lookup(method, path string) (string, bool) {
 	return h.router.Lookup(method, path)
 }
 
-// responseWriter applies the CORS headers just before the header is
-// written.
+// responseWriter applies the CORS headers once, just before the header
+// is written, when next can no longer change them.
 type responseWriter struct {
 	w         http.ResponseWriter
+	h         http.Header // w.Header()
 	c         *CORS
 	origins   []string
 	preflight bool
 	applied   bool
 }
 
+// applyOnce applies the CORS headers unless they are applied.
 func (rw *responseWriter) applyOnce() {
 	if !rw.applied {
-		rw.applied = true
-		rw.c.applyHTTP(rw.w.Header(), rw.preflight, rw.origins)
+		rw.apply()
 	}
 }
 
-func (rw *responseWriter) Header() http.Header { return rw.w.Header() }
+func (rw *responseWriter) apply() {
+	rw.applied = true
+	rw.c.applyHTTP(rw.h, rw.preflight, rw.origins)
+}
+
+func (rw *responseWriter) Header() http.Header { return rw.h }
 
 func (rw *responseWriter) WriteHeader(status int) {
-	if status >= 200 || status == http.StatusSwitchingProtocols {
-		rw.applyOnce()
+	if !rw.applied && (status >= 200 || status == http.StatusSwitchingProtocols) {
+		rw.apply()
 	}
 	rw.w.WriteHeader(status)
 }

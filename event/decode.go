@@ -46,12 +46,35 @@ func Decode(payload []byte) (*Request, error) {
 	if len(payload) > MaxPayload {
 		return nil, &DecodeError{Err: fmt.Errorf("payload of %d bytes is over the %d byte limit", len(payload), MaxPayload)}
 	}
-	buf := make([]byte, len(payload))
-	copy(buf, payload)
+	buf := append([]byte(nil), payload...) // a copy, not zeroed first
 	d := decoder{s: jsonx.Scanner{}}
 	d.s.Reset(buf)
 	return d.decode()
 }
+
+// The maps of an event (headers, query, path parameters, stage
+// variables) are read into a scratch slice, on the decoder's stack for
+// the sizes AWS sends, and copied, at the end, into one slice of the
+// exact size that they then share.
+const (
+	spanHeaders = iota
+	spanMVHeaders
+	spanQuery
+	spanMVQuery
+	spanPathParams
+	spanStageVars
+	numSpans
+)
+
+// A span is where one map's fields are in the scratch slice.
+type span struct {
+	start, end int
+	present    bool // the map was an object, not null or absent
+}
+
+// emptyFields is the value of a map that was an empty object: empty but
+// not nil, as a map that was null or absent is.
+var emptyFields = []Field{}
 
 // Field bits for duplicate detection and presence.
 const (
@@ -158,6 +181,15 @@ type decoder struct {
 	httpProtocol                  string
 	epoch                         int64
 
+	// The fields of every map, see span: the first len(scratch) in
+	// scratch, on the stack, then all of them in spill once they no
+	// longer fit. No slice of scratch is ever stored in the decoder,
+	// which would move it to the heap.
+	scratch [48]Field
+	spill   []Field
+	nfields int
+	spans   [numSpans]span
+
 	r     *Request
 	force Source // the source to assume, from a typed event; Unknown to detect
 }
@@ -260,27 +292,27 @@ func (d *decoder) top(key string) {
 			}
 		case "headers":
 			if d.mark(&d.seen, fHeaders, key) {
-				d.headers = Header(d.stringMap(nil))
+				d.stringMap(spanHeaders)
 			}
 		case "multiValueHeaders":
 			if d.mark(&d.seen, fMVHeaders, key) {
-				d.mvHeaders = Header(d.multiMap())
+				d.multiMap(spanMVHeaders)
 			}
 		case "queryStringParameters":
 			if d.mark(&d.seen, fQuery, key) {
-				d.query = d.stringMap(nil)
+				d.stringMap(spanQuery)
 			}
 		case "multiValueQueryStringParameters":
 			if d.mark(&d.seen, fMVQuery, key) {
-				d.mvQuery = d.multiMap()
+				d.multiMap(spanMVQuery)
 			}
 		case "pathParameters":
 			if d.mark(&d.seen, fPathParams, key) {
-				r.PathParameters = d.stringMap(nil)
+				d.stringMap(spanPathParams)
 			}
 		case "stageVariables":
 			if d.mark(&d.seen, fStageVars, key) {
-				r.StageVariables = d.stringMap(nil)
+				d.stringMap(spanStageVars)
 			}
 		case "cookies":
 			if d.mark(&d.seen, fCookies, key) {
@@ -634,17 +666,37 @@ func (d *decoder) elb() {
 	// An elb object, even empty, marks the ALB source.
 }
 
+// add appends f to the fields of the maps.
+func (d *decoder) add(f Field) {
+	switch {
+	case d.spill != nil:
+		d.spill = append(d.spill, f)
+	case d.nfields < len(d.scratch):
+		d.scratch[d.nfields] = f
+	default:
+		d.spill = make([]Field, d.nfields, 2*d.nfields)
+		copy(d.spill, d.scratch[:])
+		d.spill = append(d.spill, f)
+	}
+	d.nfields++
+}
+
+// fields returns the fields of the maps from start on, for reading only.
+func (d *decoder) fields(start int) []Field {
+	if d.spill != nil {
+		return d.spill[start:d.nfields]
+	}
+	return d.scratch[start:d.nfields]
+}
+
 // stringMap reads an object of strings (or null) as fields in document
-// order, refusing repeated names.
-func (d *decoder) stringMap(dst []Field) []Field {
+// order, refusing repeated names, into the span of map m.
+func (d *decoder) stringMap(m int) {
 	s := &d.s
 	if !s.Object() {
-		return dst
+		return
 	}
-	if dst == nil {
-		dst = make([]Field, 0, 8)
-	}
-	start := len(dst)
+	start := d.nfields
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		if s.Err() != nil {
@@ -654,28 +706,28 @@ func (d *decoder) stringMap(dst []Field) []Field {
 		if s.Err() != nil {
 			break
 		}
-		if d.repeated(dst[start:], k) {
+		if d.repeated(d.fields(start), k) {
 			break
 		}
-		dst = append(dst, Field{k, v})
+		d.add(Field{k, v})
 	}
-	return dst
+	d.spans[m] = span{start, d.nfields, true}
 }
 
-// multiMap reads an object of string arrays (or null) as one field per value.
-func (d *decoder) multiMap() []Field {
+// multiMap reads an object of string arrays (or null) as one field per
+// value, into the span of map m.
+func (d *decoder) multiMap(m int) {
 	s := &d.s
 	if !s.Object() {
-		return nil
+		return
 	}
-	dst := make([]Field, 0, 8)
-	var names int
+	start := d.nfields
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		if s.Err() != nil {
 			break
 		}
-		if names++; d.repeatedMulti(dst, k) {
+		if d.repeatedMulti(d.fields(start), k) {
 			break
 		}
 		if !s.Array() {
@@ -683,10 +735,40 @@ func (d *decoder) multiMap() []Field {
 		}
 		for f := true; s.More(f, ']'); f = false {
 			v, _ := s.StringOrNull()
-			dst = append(dst, Field{k, v})
+			d.add(Field{k, v})
 		}
 	}
-	return dst
+	d.spans[m] = span{start, d.nfields, true}
+}
+
+// maps copies the fields of every map out of the scratch slice into one
+// slice of the exact size, and sets each map to its part of it.
+func (d *decoder) maps() {
+	present := false
+	for _, sp := range d.spans {
+		present = present || sp.present
+	}
+	if !present {
+		return
+	}
+	all := make([]Field, d.nfields)
+	copy(all, d.fields(0))
+	get := func(m int) []Field {
+		sp := d.spans[m]
+		switch {
+		case !sp.present:
+			return nil
+		case sp.start == sp.end:
+			return emptyFields
+		}
+		return all[sp.start:sp.end:sp.end]
+	}
+	d.headers = get(spanHeaders)
+	d.mvHeaders = get(spanMVHeaders)
+	d.query = get(spanQuery)
+	d.mvQuery = get(spanMVQuery)
+	d.r.PathParameters = get(spanPathParams)
+	d.r.StageVariables = get(spanStageVars)
 }
 
 // repeated reports, and fails, when name is already in fs. Objects AWS
@@ -748,6 +830,7 @@ func (d *decoder) stringArray() []string {
 func (d *decoder) finish() error {
 	r := d.r
 	d.section, d.field = "", ""
+	d.maps()
 	albMode := ALB
 	if d.seen&fMVHeaders != 0 || (d.seen&fHeaders == 0 && d.seen&fMVQuery != 0) {
 		albMode = ALBMultiValue

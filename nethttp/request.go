@@ -3,10 +3,10 @@ package nethttp
 import (
 	"bytes"
 	"crypto/tls"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"unsafe"
 
 	"github.com/lambdagate/lambdagate/event"
 )
@@ -58,10 +58,6 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 		return "", false
 	}
 	u.RawQuery = req.RawQuery
-	uri := escaped
-	if req.RawQuery != "" {
-		uri = escaped + "?" + req.RawQuery
-	}
 
 	// A Host header is the client's and is checked as net/http checks
 	// it; the domain name, used without one, is the gateway's.
@@ -85,8 +81,8 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 		Header:     h,
 		Body:       http.NoBody,
 		Host:       host,
-		RequestURI: uri,
 	}
+	hr.RemoteAddr, hr.RequestURI = requestStrings(req.SourceIP, escaped, req.RawQuery)
 	if proto := req.Context.Protocol; proto != "" && proto != "HTTP/1.1" {
 		if major, minor, ok := http.ParseHTTPVersion(proto); ok {
 			hr.Proto, hr.ProtoMajor, hr.ProtoMinor = proto, major, minor
@@ -95,24 +91,44 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 		}
 	}
 	if len(req.Body) > 0 {
-		x.body.Reader.Reset(req.Body)
-		hr.Body = &x.body
+		body := new(reqBody)
+		body.Reader.Reset(req.Body)
+		hr.Body = body
 		hr.ContentLength = int64(len(req.Body))
-	}
-	if req.SourceIP != "" {
-		// A net/http server's RemoteAddr is always host:port; the events
-		// carry no client port.
-		hr.RemoteAddr = net.JoinHostPort(req.SourceIP, "0")
 	}
 	if secure(req) {
 		name := host
 		if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
 			name = name[:i]
 		}
-		x.tls = tls.ConnectionState{HandshakeComplete: true, ServerName: strings.Trim(name, "[]")}
-		hr.TLS = &x.tls
+		hr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: strings.Trim(name, "[]")}
 	}
 	return "", true
+}
+
+// requestStrings returns RemoteAddr and RequestURI, built in one
+// allocation. A net/http server's RemoteAddr is always host:port, as
+// net.JoinHostPort writes it; the events carry no client port, so it is
+// 0. RemoteAddr is empty for an event without a source IP.
+func requestStrings(ip, path, query string) (remote, uri string) {
+	var open, close string
+	if ip != "" {
+		close = ":0"
+		if strings.IndexByte(ip, ':') >= 0 {
+			open, close = "[", "]:0"
+		}
+	}
+	if query == "" {
+		if ip == "" {
+			return "", path
+		}
+		s := open + ip + close + path
+		n := len(s) - len(path)
+		return s[:n], s[n:]
+	}
+	s := open + ip + close + path + "?" + query
+	n := len(open) + len(ip) + len(close)
+	return s[:n], s[n:]
 }
 
 // secure reports whether the client used HTTPS: always for API Gateway
@@ -133,31 +149,73 @@ func secure(req *event.Request) bool {
 // them, with its reason. (Function URLs send the Cookie header beside the
 // cookies array, but aws-lambda-go's sample event has only the array, so
 // the header is rebuilt for any source whose event lacks it.)
+//
+// The values of a run of fields with one name (as multi-value events
+// send them) share one slice of the exchange's storage; a name that comes
+// back after another (different case) gets its values gathered afresh.
 func (x *exchange) requestHeader(req *event.Request) (http.Header, string) {
-	cookie := len(req.Cookies) > 0 && !req.Header.Has("Cookie")
-	n := len(req.Header)
+	fields := req.Header
+	cookie := len(req.Cookies) > 0 && !fields.Has("Cookie")
+	n := len(fields)
 	if cookie {
 		n++
 	}
-	h := make(http.Header, n)
-	vals := make([]string, n)
-	for i, f := range req.Header {
-		if !isToken(f.Name) {
-			return nil, "invalid header name"
-		}
+	vals := x.vals[:0]
+	if n > len(x.vals) {
+		vals = make([]string, 0, n)
+	}
+	var keyBuf [32]string
+	keys := keyBuf[:0]
+	if len(fields) > len(keyBuf) {
+		keys = make([]string, 0, len(fields))
+	}
+	var names []byte // canonical names that are not interned
+	distinct := 0
+	for i, f := range fields {
 		if !validValue(f.Value) {
+			// net/http reads the name first, but a bad name and a bad
+			// value cannot both be reported: check the name below.
+			if !isToken(f.Name) {
+				return nil, "invalid header name"
+			}
 			return nil, "invalid header value"
 		}
-		k := canonicalKey(f.Name)
-		if k == "Host" {
-			continue
+		k, ok := canonicalName(f.Name, &names, fields[i:])
+		if !ok {
+			return nil, "invalid header name"
 		}
-		if vs, ok := h[k]; ok {
-			h[k] = append(vs, f.Value)
-			continue
+		keys = append(keys, k)
+		vals = append(vals, f.Value)
+		if k != "Host" && (i == 0 || keys[i-1] != k) {
+			distinct++
 		}
-		vals[i] = f.Value
-		h[k] = vals[i : i+1 : i+1]
+	}
+	if cookie {
+		distinct++
+	}
+	h := make(http.Header, distinct)
+	for i := 0; i < len(keys); {
+		k := keys[i]
+		j := i + 1
+		for j < len(keys) && keys[j] == k {
+			j++
+		}
+		if k != "Host" {
+			before := len(h)
+			h[k] = vals[i:j:j]
+			if len(h) == before {
+				// The name came before, spelled differently: gather
+				// every value in order.
+				vs := make([]string, 0, j)
+				for m := 0; m < j; m++ {
+					if keys[m] == k {
+						vs = append(vs, vals[m])
+					}
+				}
+				h[k] = vs
+			}
+		}
+		i = j
 	}
 	if cookie {
 		for _, c := range req.Cookies {
@@ -165,8 +223,8 @@ func (x *exchange) requestHeader(req *event.Request) (http.Header, string) {
 				return nil, "invalid header value"
 			}
 		}
-		vals[n-1] = strings.Join(req.Cookies, "; ")
-		h["Cookie"] = vals[n-1 : n : n]
+		vals = append(vals, strings.Join(req.Cookies, "; "))
+		h["Cookie"] = vals[len(vals)-1:]
 	}
 	return h, ""
 }
@@ -367,19 +425,29 @@ var hostByte = func() (t [256]bool) {
 	return t
 }()
 
-// canonicalKey returns http.CanonicalHeaderKey(k) without allocating for
-// names already canonical and for the headers gateways commonly send.
-func canonicalKey(k string) string {
-	if len(k) > 64 {
-		return http.CanonicalHeaderKey(k)
+// canonicalName returns http.CanonicalHeaderKey(k) and whether k is a
+// token, the only names net/http accepts. It does not allocate for names
+// already canonical or for the headers gateways commonly send; other
+// names are written to *names, which is allocated once, with room for the
+// names of rest (the fields from k on), so that the strings it holds are
+// never overwritten.
+func canonicalName(k string, names *[]byte, rest []event.Field) (string, bool) {
+	if k == "" {
+		return "", false
 	}
 	var buf [64]byte
+	if len(k) > len(buf) {
+		if !isToken(k) {
+			return "", false
+		}
+		return http.CanonicalHeaderKey(k), true
+	}
 	upper := true
 	same := true
 	for i := 0; i < len(k); i++ {
 		c := k[i]
 		if !tokenByte[c] {
-			return k
+			return "", false
 		}
 		switch {
 		case upper && 'a' <= c && c <= 'z':
@@ -392,18 +460,51 @@ func canonicalKey(k string) string {
 		upper = c == '-'
 	}
 	if same {
-		return k
+		return k, true
 	}
-	if s, ok := commonKeys[string(buf[:len(k)])]; ok {
-		return s
+	b := buf[:len(k)]
+	if s := commonKey(b); s != "" {
+		return s, true
 	}
-	return string(buf[:len(k)])
+	if cap(*names)-len(*names) < len(b) {
+		n := 0
+		for _, f := range rest {
+			n += len(f.Name)
+		}
+		*names = make([]byte, 0, n)
+	}
+	start := len(*names)
+	*names = append(*names, b...)
+	return unsafe.String(&(*names)[start], len(b)), true
 }
 
-// commonKeys interns the canonical names of the headers clients and the
-// gateways send most.
-var commonKeys = func() map[string]string {
-	m := make(map[string]string)
+// canonicalKey returns http.CanonicalHeaderKey(k) for a token k, and k
+// itself for other names.
+func canonicalKey(k string) string {
+	var names []byte
+	if s, ok := canonicalName(k, &names, nil); ok {
+		return s
+	}
+	return k
+}
+
+// commonKey interns the canonical names of the headers clients and the
+// gateways send most; it returns "" for other names.
+func commonKey(b []byte) string {
+	if len(b) >= len(commonKeys) || len(b) == 0 {
+		return ""
+	}
+	for _, k := range commonKeys[len(b)] {
+		// Names of one length mostly differ early or at the end.
+		if k[0] == b[0] && k[len(k)-1] == b[len(b)-1] && k == string(b) {
+			return k
+		}
+	}
+	return ""
+}
+
+// commonKeys lists the interned names by length.
+var commonKeys = func() (t [32][]string) {
 	for _, k := range []string{
 		"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language",
 		"Authorization", "Cache-Control", "Connection", "Content-Encoding",
@@ -419,8 +520,11 @@ var commonKeys = func() map[string]string {
 		"Cloudfront-Is-Smarttv-Viewer", "Cloudfront-Is-Tablet-Viewer",
 		"Cloudfront-Viewer-Country", "Cloudfront-Viewer-Address",
 		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions",
+		"Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Content-Md5",
+		"X-Amz-Content-Sha256", "Dnt", "Te", "Expect", "Forwarded", "Priority",
+		"If-Unmodified-Since", "If-Range",
 	} {
-		m[k] = k
+		t[len(k)] = append(t[len(k)], k)
 	}
-	return m
+	return t
 }()

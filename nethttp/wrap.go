@@ -122,14 +122,15 @@ func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 	if a.h == nil {
 		return nil, errNilHandler
 	}
-	x := &exchange{cfg: &a.c, log: a, h: a.h, event: req}
+	x := &exchange{a: a, event: req}
 	var hr http.Request
 	if why, ok := x.request(&hr, req, &a.c); !ok {
 		return badRequest(why), nil
 	}
-	hctx, cancel := context.WithCancel(context.WithValue(ctx, eventKey{}, req))
+	x.ctx = eventContext{ctx, req}
+	hctx, cancel := context.WithCancel(&x.ctx)
 	x.cancel = cancel
-	x.req = hr.WithContext(hctx)
+	x.hreq = *hr.WithContext(hctx)
 	x.head = hr.Method == http.MethodHead
 	x.ready.Add(1)
 	if lambdagate.Streaming(ctx) {
@@ -143,6 +144,23 @@ func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 }
 
 type eventKey struct{}
+
+// eventContext is the parent context with the event as the value of
+// eventKey, as context.WithValue would make it; the exchange holds it, so
+// it costs no allocation of its own.
+type eventContext struct {
+	context.Context
+	req *event.Request
+}
+
+func (c *eventContext) Value(key any) any {
+	if _, ok := key.(eventKey); ok {
+		return c.req
+	}
+	return c.Context.Value(key)
+}
+
+func (c *eventContext) String() string { return "nethttp.eventContext" }
 
 // Event returns the event the request came from: the [event.Request] the
 // gateway sent, with its request context, authorizer output and source.

@@ -2,7 +2,6 @@ package nethttp
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -32,23 +31,23 @@ var streamChunk = 4096
 const sniffLen = 512
 
 // An exchange is one request served by an http.Handler: the request it
-// reads and the http.ResponseWriter it writes, in one allocation.
+// reads and the http.ResponseWriter it writes, in one allocation (the
+// body reader and TLS state apart, for requests that have them).
 //
 // The handler runs on its own goroutine (run). Until the response is
 // handed to Serve, through ready, only that goroutine touches the
 // exchange; after the handoff Serve reads result and err, and a streaming
 // handler goes on writing to the pipe.
 type exchange struct {
-	cfg   *config
-	log   *handler
-	h     http.Handler
+	a     *handler // the handler, its configuration and logger
 	event *event.Request
-	req   *http.Request
 
-	// Request storage.
+	// Request storage. The body and TLS state, which not every request
+	// has, are allocated apart, keeping the exchange within 1 KB.
+	hreq http.Request // the request the handler gets
+	ctx  eventContext
 	url  url.URL
-	body reqBody
-	tls  tls.ConnectionState
+	vals [12]string // header values, for requests with up to 12 fields
 
 	cancel context.CancelFunc
 	ready  sync.WaitGroup
@@ -69,13 +68,13 @@ type exchange struct {
 	pw          *io.PipeWriter
 	bodyBuf     []byte
 	resp        response.Response
-	fields      [12]event.Field
+	fields      [4]event.Field // response header fields, for the common few
 }
 
 // run serves the request on the handler goroutine.
 func (x *exchange) run() {
 	defer x.finish()
-	x.h.ServeHTTP(x, x.req)
+	x.a.h.ServeHTTP(x, &x.hreq)
 }
 
 // finish ends the exchange when the handler returns or panics.
@@ -111,14 +110,14 @@ func (x *exchange) finish() {
 func (x *exchange) panicked(v any) {
 	pe := &lambdagate.PanicError{Value: v, Stack: debug.Stack()}
 	if v != http.ErrAbortHandler {
-		ctx := x.req.Context()
+		ctx := x.hreq.Context()
 		attrs := make([]any, 0, 10)
 		if lc, ok := lambdacontext.FromContext(ctx); ok {
 			attrs = append(attrs, "awsRequestId", lc.AwsRequestID)
 		}
 		attrs = append(attrs, "requestId", x.event.RequestID, "source", x.event.Source.String(),
 			"panic", fmt.Sprint(v), "stack", string(pe.Stack))
-		x.log.logger().ErrorContext(ctx, "nethttp: handler panic", attrs...)
+		x.a.logger().ErrorContext(ctx, "nethttp: handler panic", attrs...)
 	}
 	if x.streaming {
 		x.pw.CloseWithError(pe)
@@ -237,7 +236,7 @@ func write[T string | []byte](x *exchange, p T) (int, error) {
 				return 0, err
 			}
 		}
-	case len(x.bodyBuf) > x.cfg.bufferLimit && !x.buffered:
+	case len(x.bodyBuf) > x.a.c.bufferLimit && !x.buffered:
 		x.startStream()
 	}
 	return len(p), nil
@@ -319,9 +318,9 @@ func (x *exchange) response() *response.Response {
 	switch {
 	case x.encodingSet:
 		r.Encoding = x.encoding
-	case x.cfg.binary != nil:
+	case x.a.c.binary != nil:
 		r.Encoding = response.TextEncoding
-		if x.cfg.binary(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding")) {
+		if x.a.c.binary(r.Header.Get("Content-Type"), r.Header.Get("Content-Encoding")) {
 			r.Encoding = response.Base64Encoding
 		} else if !utf8.Valid(body) {
 			r.Encoding = response.AutoEncoding

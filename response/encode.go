@@ -77,12 +77,16 @@ func checkHeader(name, value string) error {
 	return nil
 }
 
-func isTokenByte(c byte) bool {
-	if c >= 0x7f || c <= ' ' {
-		return false
+func isTokenByte(c byte) bool { return tokenBytes[c] }
+
+// tokenBytes[c] reports whether c may appear in an HTTP token: a visible
+// ASCII character that is not a delimiter.
+var tokenBytes = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`()<>@,;:\"/[]?={}`, c)
 	}
-	return !strings.ContainsRune(`()<>@,;:\"/[]?={}`, rune(c))
-}
+	return t
+}()
 
 // Marshal returns the function output that sends r to the client of req's
 // source. See [AppendOutput].

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
@@ -90,5 +91,24 @@ func TestAdversarialPaths(t *testing.T) {
 		if d := time.Since(start); d > time.Second {
 			t.Errorf("path of %d bytes took %v", len(p), d)
 		}
+	}
+}
+
+// TestNodeSize checks the layout the matchers rely on: the fields they
+// read at every node fit in the first 64 bytes of a node, and a node is
+// 192 bytes, so the allocator aligns it to a cache line, with its routes
+// in the second line.
+func TestNodeSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("layout is tuned for 64-bit platforms")
+	}
+	if s := unsafe.Sizeof(node{}); s != 192 {
+		t.Errorf("node is %d bytes; want 192", s)
+	}
+	if o := unsafe.Offsetof(node{}.param) + unsafe.Sizeof(node{}.param); o > 64 {
+		t.Errorf("node's hot fields end at byte %d; want 64 or less", o)
+	}
+	if o := unsafe.Offsetof(node{}.leaf); o != 64 {
+		t.Errorf("node's leaf at byte %d; want 64", o)
 	}
 }

@@ -306,3 +306,79 @@ func TestOracle(t *testing.T) {
 		compare(t, api, keys, reqs)
 	}
 }
+
+// wideWords are literal segments for TestOracleWide: labels that share
+// first bytes and prefixes, span the 8-byte word the matcher compares at
+// once, and outnumber the 8 children a node scans before it indexes them.
+var wideWords = []string{
+	"a", "ab", "abc", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh1", "abcdefghijklmnopq", "abcdefghijklmnopr",
+	"u", "user", "users", "subscriber", "subscribers", "subscription", "s", "é", "éé",
+	"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "z",
+}
+
+// widePath returns a request path of wide words, near misses of them
+// (one byte more or less) and the odd empty segment or variable value.
+func widePath(rng *rand.Rand) string {
+	var b strings.Builder
+	n := 1 + rng.IntN(4)
+	for range n {
+		b.WriteByte('/')
+		w := wideWords[rng.IntN(len(wideWords))]
+		switch rng.IntN(8) {
+		case 0:
+			w += "x"
+		case 1:
+			w = w[:len(w)-1]
+		case 2:
+			w = ""
+		}
+		b.WriteString(w)
+	}
+	if rng.IntN(8) == 0 {
+		b.WriteByte('/')
+	}
+	return b.String()
+}
+
+// TestOracleWide compares the router with the oracle on route sets whose
+// nodes have many literal children with long and overlapping labels.
+func TestOracleWide(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 150
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range n {
+		api := API(i % 2)
+		keys := make([]string, 1+rng.IntN(60))
+		for j := range keys {
+			var b strings.Builder
+			b.WriteString([]string{"GET", "POST", "ANY"}[rng.IntN(3)])
+			b.WriteByte(' ')
+			segs := 1 + rng.IntN(3)
+			for s := range segs {
+				b.WriteByte('/')
+				switch k := rng.IntN(10); {
+				case k < 7:
+					b.WriteString(wideWords[rng.IntN(len(wideWords))])
+				case k < 9 || s < segs-1:
+					fmt.Fprintf(&b, "{v%d}", s)
+				default:
+					fmt.Fprintf(&b, "{g%d+}", s)
+				}
+			}
+			keys[j] = b.String()
+		}
+		var reqs [][2]string
+		for range 40 {
+			reqs = append(reqs, [2]string{[]string{"GET", "POST", "PUT"}[rng.IntN(3)], widePath(rng)})
+		}
+		for _, k := range keys {
+			// Every route's own example path, so that most routes are hit.
+			if p, err := parsePattern(k); err == nil {
+				reqs = append(reqs, [2]string{"GET", p.examplePath()})
+			}
+		}
+		compare(t, api, keys, reqs)
+	}
+}

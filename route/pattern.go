@@ -103,14 +103,17 @@ func (p *pattern) isGreedy() bool {
 	return len(p.segs) > 0 && p.segs[len(p.segs)-1].kind == greedy
 }
 
-// shapeOf returns the path with variable names erased ("/pets/{}",
-// "/a/{+}"): two patterns with the same shape match exactly the same paths.
-func (p *pattern) shapeOf() string {
+// shapeKeyOf returns the method, a space and the path with variable names
+// erased ("GET /pets/{}", "ANY /a/{+}"): two patterns with the same shape
+// match exactly the same paths. p.key and p.path must be set.
+func (p *pattern) shapeKeyOf() string {
 	if p.params == nil {
-		return p.path // no variables: the path is its own shape
+		return p.key // no variables: the path is its own shape
 	}
 	var b strings.Builder
-	b.Grow(len(p.path))
+	b.Grow(len(p.key))
+	b.WriteString(p.method)
+	b.WriteByte(' ')
 	for _, s := range p.segs {
 		b.WriteByte('/')
 		switch s.kind {
@@ -121,9 +124,6 @@ func (p *pattern) shapeOf() string {
 		case greedy:
 			b.WriteString("{+}")
 		}
-	}
-	if b.Len() == 0 {
-		return "/"
 	}
 	return b.String()
 }
@@ -168,7 +168,17 @@ var (
 //
 // A greedy variable ("+") must be the last segment, and a variable name
 // may appear once per key. The "<id>" spelling is the same as "{id}".
-func parsePattern(key string) (_ *pattern, err error) {
+func parsePattern(key string) (*pattern, error) {
+	p := new(pattern)
+	if err := parseInto(p, key); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// parseInto is parsePattern storing the pattern in *p, so that a caller
+// can allocate it along with something else.
+func parseInto(p *pattern, key string) (err error) {
 	off := 0
 	defer func() {
 		if err != nil {
@@ -176,39 +186,40 @@ func parsePattern(key string) (_ *pattern, err error) {
 		}
 	}()
 	if key == "" {
-		return nil, errEmpty
+		return errEmpty
 	}
 	if key == "$default" {
-		return &pattern{key: key, isDefault: true, mi: -1}, nil
+		*p = pattern{key: key, isDefault: true, mi: -1}
+		return nil
 	}
 	sp := strings.IndexByte(key, ' ')
 	if sp < 0 {
 		if strings.HasPrefix(key, "/") {
-			return nil, fmt.Errorf("missing method (want %q)", "GET "+key)
+			return fmt.Errorf("missing method (want %q)", "GET "+key)
 		}
-		return nil, errNoSpace
+		return errNoSpace
 	}
 	method := key[:sp]
 	mi := keyMethodIndex(method)
 	if mi < 0 {
 		if up := strings.ToUpper(method); keyMethodIndex(up) >= 0 {
-			return nil, fmt.Errorf("method %q must be upper case (want %q)", method, up)
+			return fmt.Errorf("method %q must be upper case (want %q)", method, up)
 		}
-		return nil, fmt.Errorf("unknown method %q (want GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY)", method)
+		return fmt.Errorf("unknown method %q (want GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY)", method)
 	}
 	off = sp + 1
 	path := key[off:]
 	if path == "" || path[0] != '/' {
 		if path != "" && path[0] == ' ' {
-			return nil, errors.New("more than one space after the method")
+			return errors.New("more than one space after the method")
 		}
-		return nil, errNoSlash
+		return errNoSlash
 	}
-	p := &pattern{method: method, mi: mi}
+	*p = pattern{method: method, mi: mi}
 	if path != "/" {
 		if path[len(path)-1] == '/' {
 			off = len(key) - 1
-			return nil, errTrailing
+			return errTrailing
 		}
 		p.segs = make([]segment, 0, strings.Count(path, "/"))
 		nvars := 0
@@ -226,17 +237,17 @@ func parsePattern(key string) (_ *pattern, err error) {
 			s, serr := parseSegment(seg)
 			if serr != nil {
 				off += serr.off
-				return nil, serr.err
+				return serr.err
 			}
 			if len(p.segs) > 0 && p.segs[len(p.segs)-1].kind == greedy {
 				// The previous segment was greedy.
 				off = sp + 1 + strings.LastIndexByte(path[:i-1], '/') + 1
-				return nil, errGreedyLast
+				return errGreedyLast
 			}
 			if s.kind != literal {
 				for _, t := range p.segs {
 					if t.kind != literal && t.s == s.s {
-						return nil, fmt.Errorf("duplicate variable name %q", s.s)
+						return fmt.Errorf("duplicate variable name %q", s.s)
 					}
 				}
 				nvars++
@@ -260,9 +271,9 @@ func parsePattern(key string) (_ *pattern, err error) {
 		p.path = canonicalPath(p.segs)
 		p.key = method + " " + p.path
 	}
-	p.shape = p.shapeOf()
-	p.shapeKey = method + " " + p.shape
-	return p, nil
+	p.shapeKey = p.shapeKeyOf()
+	p.shape = p.shapeKey[len(method)+1:]
+	return nil
 }
 
 type segError struct {

@@ -272,8 +272,9 @@ func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdag
 			full = m + " " + g.prefix + p
 		}
 	}
-	pat, err := parsePattern(full)
-	if err != nil {
+	e := new(entry)
+	pat := &e.own
+	if err := parseInto(pat, full); err != nil {
 		return err
 	}
 	pat.loc = at
@@ -287,7 +288,8 @@ func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdag
 		h = lambdagate.Chain(h, gg.mw...)
 		gg.sealed = true
 	}
-	e := newEntry(pat, h)
+	e.key, e.path, e.params, e.h, e.pat = pat.key, pat.path, pat.params, h, pat
+	e.fn, _ = h.(lambdagate.HandlerFunc)
 	r.entries = append(r.entries, e)
 	if pat.isDefault {
 		r.def = e
@@ -297,11 +299,7 @@ func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdag
 		r.byShape = make(map[string]*entry)
 	}
 	r.byShape[pat.shapeKey] = e
-	lp := r.root.insert(pat.segs)
-	if *lp == nil {
-		*lp = &leaf{}
-	}
-	(*lp).methods[pat.mi] = e
+	r.root.insert(pat.segs).methods[pat.mi] = e
 	r.recordVars(pat)
 	return nil
 }
@@ -384,6 +382,12 @@ func (r *Router) recordVars(pat *pattern) {
 	}
 }
 
+// isRoutingPath reports whether p is its own routing path, whatever the
+// API: the usual case, tested inline before calling routingPath.
+func (r *Router) isRoutingPath(p string) bool {
+	return len(r.basePath) == 0 && len(p) > 1 && p[0] == '/' && p[1] != '/' && p[len(p)-1] != '/'
+}
+
 // routingPath returns the path to match for a request path: base path
 // removed, and for REST leading duplicate and trailing slashes removed.
 // The root is "". ok is false for a path that does not begin with '/'.
@@ -429,6 +433,12 @@ func (r *Router) find(method, p string, vs *captures) *entry {
 	if e := r.root.matchFull(p, mi, vs, 0); e != nil {
 		return e
 	}
+	return r.findGreedy(p, mi, vs)
+}
+
+// findGreedy is find for an HTTP API once no route without a greedy
+// variable took the request.
+func (r *Router) findGreedy(p string, mi int, vs *captures) *entry {
 	if r.root.hasGreedy {
 		if e := r.root.matchGreedy(p, mi, vs, 0); e != nil {
 			return e
@@ -442,9 +452,12 @@ func (r *Router) find(method, p string, vs *captures) *entry {
 // REST, decoded for HTTP APIs). It does not apply X-HTTP-Method-Override
 // and never allocates. For an HTTP API, "$default" is a match.
 func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
-	p, ok := r.routingPath(path)
-	if !ok {
-		return "", false
+	p := path
+	if !r.isRoutingPath(p) {
+		var ok bool
+		if p, ok = r.routingPath(p); !ok {
+			return "", false
+		}
 	}
 	if e := r.find(method, p, nil); e != nil {
 		return e.key, true
@@ -468,10 +481,21 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 			req.Method = o
 		}
 	}
-	p, ok := r.routingPath(req.Path)
+	p, ok := req.Path, true
+	if !r.isRoutingPath(p) {
+		p, ok = r.routingPath(p)
+	}
 	var e *entry
 	var vs captures
-	if ok {
+	switch {
+	case !ok:
+	case r.api == HTTP:
+		// find, written out for HTTP APIs to save a call.
+		mi := methodIndex(method)
+		if e = r.root.matchFull(p, mi, &vs, 0); e == nil {
+			e = r.findGreedy(p, mi, &vs)
+		}
+	default:
 		e = r.find(method, p, &vs)
 	}
 	if e == nil {
@@ -490,13 +514,20 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 	case len(names) == 0:
 		req.PathParameters = nil
 	case len(names) <= maxCaptures:
-		ps := req.PathParameters[:0]
-		for i, name := range names {
-			ps = append(ps, event.Field{Name: name, Value: vs[i]})
+		ps := req.PathParameters
+		if cap(ps) < len(names) {
+			ps = make(event.Params, len(names))
+		}
+		ps = ps[:len(names)]
+		for i, v := range vs[:len(ps)] {
+			ps[i] = event.Field{Name: names[i], Value: v}
 		}
 		req.PathParameters = ps
 	default:
 		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
+	}
+	if e.fn != nil {
+		return e.fn(ctx, req)
 	}
 	return e.h.Serve(ctx, req)
 }

@@ -1,7 +1,10 @@
 package route
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
@@ -10,15 +13,25 @@ import (
 // An entry is one registered route: its pattern and its handler with the
 // middleware already applied.
 type entry struct {
-	key    string   // pat.key, here to save a load on the hot path
-	path   string   // pat.path
+	// The fields Serve reads come first.
+	key string // pat.key, here to save a load on the hot path
+	// fn is h when h is a HandlerFunc, as routes registered with
+	// HandleFunc and without middleware are: calling it directly saves
+	// a call per request.
+	fn     lambdagate.HandlerFunc
 	params []string // pat.params
 	h      lambdagate.Handler
+	path   string // pat.path
 	pat    *pattern
+	// own holds pat for routes registered with a route key, so that one
+	// allocation serves both.
+	own pattern
 }
 
 func newEntry(pat *pattern, h lambdagate.Handler) *entry {
-	return &entry{key: pat.key, path: pat.path, params: pat.params, h: h, pat: pat}
+	e := &entry{key: pat.key, path: pat.path, params: pat.params, h: h, pat: pat}
+	e.fn, _ = h.(lambdagate.HandlerFunc)
+	return e
 }
 
 // A leaf holds the routes that share one path shape, one per method
@@ -47,115 +60,158 @@ func (l *leaf) pick(mi int, anyTakesOther bool) *entry {
 // A node is one position in the route tree. The tree is keyed by path
 // shape: the variable names are on the routes, not on the nodes.
 //
-// A node has any number of literal children (labels in statics, their
-// first bytes in indices), at most one variable child and at most one set
-// of greedy routes.
+// A node has any number of literal children (edges, sorted by label), at
+// most one variable child and at most one set of greedy routes. The fields
+// the matchers read come first, so that a node's hot part fits in one
+// cache line.
 type node struct {
-	label   string
-	indices string // first byte of each static child's label
-	labels  []string
-	statics []*node
-	// jump[c]-1 is the index of the first static child whose label
-	// begins with c (statics are sorted); nil for nodes with few children.
-	jump   *[256]uint16
-	param  *node
+	// hasFull and hasGreedy report whether the subtree rooted here holds a
+	// route ending at a node (full) or in a greedy variable, for pruning;
+	// paramFull and paramGreedy say the same of the variable child, so
+	// that the matchers need not load it to know.
+	hasFull, hasGreedy     bool
+	paramFull, paramGreedy bool
+	varGreed               bool // see varName
+
+	// first holds the first byte of each edge's label while there are at
+	// most 8 edges; beyond, jump[c]-1 is the index of the first edge whose
+	// label begins with c, or -1.
+	first [8]byte
+	edges []edge // sorted by label
+	jump  *[256]uint32
+	param *node
+
+	// The fields above are those a matcher reads at every node: they fit
+	// in the first 64 bytes, one cache line, as nodes are 192 bytes and
+	// so aligned to 64. The next line holds the routes that end here.
+	_ [8]byte
+
+	leaf   leaf  // routes whose path ends at this node
 	greedy *leaf // routes whose greedy variable starts after this node
-	leaf   *leaf // routes whose path ends at this node
 
 	// varName is the name of the variable child or greedy variable that
 	// first took this node's variable position, and varEntry its route
 	// (REST allows one variable child per resource).
 	varName  string
-	varGreed bool
 	varEntry *pattern
 
-	// hasFull and hasGreedy report whether the subtree rooted here holds a
-	// route ending at a node (full) or in a greedy variable, for pruning.
-	hasFull, hasGreedy bool
+	_ [32]byte // pads the node to 192 bytes
+}
+
+// An edge leads from a node to a literal child.
+type edge struct {
+	// word holds the first 8 bytes of "label/", little-endian, and mask
+	// selects those of them that exist, so that a path whose next 8
+	// bytes are w begins with the segment label when (w^word)&mask == 0
+	// and the label is shorter than 8 bytes (the '/' included); a longer
+	// label must also have the rest of it compared.
+	word, mask uint64
+	label      string
+	n          *node
+}
+
+func newEdge(label string, n *node) edge {
+	e := edge{label: label, n: n}
+	for i := 0; i < 8 && i <= len(label); i++ {
+		c := byte('/')
+		if i < len(label) {
+			c = label[i]
+		}
+		e.word |= uint64(c) << (8 * i)
+		e.mask |= 0xff << (8 * i)
+	}
+	return e
+}
+
+// word returns the 8 bytes of p from index i, little-endian, as one load.
+func word(p string, i int) uint64 {
+	return binary.LittleEndian.Uint64([]byte(p[i : i+8]))
+}
+
+// hasPrefix reports whether the first segment of p, which begins with
+// '/', is e's label. When long, p has at least 9 bytes and w holds the 8
+// bytes after the '/' (see word); otherwise w is not used.
+func (e *edge) hasPrefix(p string, w uint64, long bool) bool {
+	end := 1 + len(e.label)
+	if long {
+		return (w^e.word)&e.mask == 0 && (end < 9 || (len(p) == end || len(p) > end && p[end] == '/') && p[9:end] == e.label[8:])
+	}
+	return (len(p) == end || len(p) > end && p[end] == '/') && p[1:end] == e.label
 }
 
 // child returns the static child labelled seg, or nil.
 func (n *node) child(seg string) *node {
-	if seg == "" {
-		return nil
-	}
-	c := seg[0]
-	for i := 0; i < len(n.indices); i++ {
-		if n.indices[i] == c && n.labels[i] == seg {
-			return n.statics[i]
-		}
+	if i, ok := n.search(seg); ok {
+		return n.edges[i].n
 	}
 	return nil
 }
 
-// next returns the static child whose label is the first segment of p,
-// which begins with '/', and the rest of p after that segment.
-func (n *node) next(p string) (*node, string) {
-	if len(p) < 2 {
-		return nil, ""
-	}
-	c := p[1]
-	i := 0
-	if n.jump != nil {
-		i = int(n.jump[c]) - 1
-		if i < 0 {
-			return nil, ""
-		}
-	}
-	for ; i < len(n.indices); i++ {
-		if n.indices[i] != c {
-			if n.jump != nil {
-				break
+// search returns the index of the edge labelled seg, or where to insert
+// it, and whether it is there.
+func (n *node) search(seg string) (int, bool) {
+	if len(n.edges) <= len(n.first) {
+		for i := range n.edges {
+			if l := n.edges[i].label; l >= seg {
+				return i, l == seg
 			}
-			continue
 		}
-		l := n.labels[i]
-		if end := 1 + len(l); len(p) >= end && (len(p) == end || p[end] == '/') && equal(p[1:end], l) {
-			return n.statics[i], p[end:]
+		return len(n.edges), false
+	}
+	return slices.BinarySearchFunc(n.edges, seg, func(e edge, s string) int { return strings.Compare(e.label, s) })
+}
+
+// firstEdge returns the index of the first edge whose label begins with
+// c, or len(n.edges) if none does.
+func (n *node) firstEdge(c byte) int {
+	if n.jump != nil {
+		return int(n.jump[c]) - 1 // -1 when none
+	}
+	// Find c among the (at most 8) first bytes, 8 at a time: the lowest
+	// byte of t with its top bit set is the first equal to c.
+	x := binary.LittleEndian.Uint64(n.first[:]) ^ uint64(c)*0x0101010101010101
+	t := (x - 0x0101010101010101) &^ x & 0x8080808080808080
+	return min(bits.TrailingZeros64(t)>>3, len(n.edges))
+}
+
+// next returns the static child whose label is the first segment of p,
+// which begins with '/' and has a second byte, and the rest of p after
+// that segment.
+func (n *node) next(p string) (*node, string) {
+	c := p[1]
+	long := len(p) > 8
+	var w uint64
+	if long {
+		w = word(p, 1)
+	}
+	for i := n.firstEdge(c); uint(i) < uint(len(n.edges)) && byte(n.edges[i].word) == c; i++ {
+		if e := &n.edges[i]; e.hasPrefix(p, w, long) {
+			return e.n, p[1+len(e.label):]
 		}
 	}
 	return nil, ""
 }
 
-// equal reports whether a and b, of the same length, are equal. Labels
-// are short and their first byte already matched, so a loop from the end
-// beats the general comparison.
-func equal(a, b string) bool {
-	if len(a) > 16 {
-		return a == b
-	}
-	for i := len(a) - 1; i > 0; i-- {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// jumpMin is the number of static children from which a node indexes them
-// by first byte. It is a variable for benchmarking.
-var jumpMin = 8
-
 // addChild returns the static child labelled seg, creating it if needed.
 func (n *node) addChild(seg string) *node {
-	if c := n.child(seg); c != nil {
-		return c
+	i, ok := n.search(seg)
+	if ok {
+		return n.edges[i].n
 	}
-	c := &node{label: seg}
-	i, _ := slices.BinarySearch(n.labels, seg)
-	n.labels = slices.Insert(n.labels, i, seg)
-	n.statics = slices.Insert(n.statics, i, c)
-	n.indices = n.indices[:i] + seg[:1] + n.indices[i:]
+	c := &node{}
+	n.edges = slices.Insert(n.edges, i, newEdge(seg, c))
 	switch {
-	case len(n.statics) >= 1<<16:
-		n.jump = nil
-	case len(n.statics) >= jumpMin:
+	case len(n.edges) <= len(n.first):
+		for j, e := range n.edges {
+			n.first[j] = e.label[0]
+		}
+	default:
 		if n.jump == nil {
-			n.jump = new([256]uint16)
+			n.jump = new([256]uint32)
 		}
 		clear(n.jump[:])
-		for j := len(n.indices) - 1; j >= 0; j-- {
-			n.jump[n.indices[j]] = uint16(j + 1)
+		for j := len(n.edges) - 1; j >= 0; j-- {
+			n.jump[n.edges[j].label[0]] = uint32(j + 1)
 		}
 	}
 	return c
@@ -165,7 +221,7 @@ func (n *node) addChild(seg string) *node {
 // returns the leaf where a route with those segments goes: the leaf of
 // the last node, or for a greedy route the greedy leaf of the node before
 // the greedy variable.
-func (n *node) insert(segs []segment) **leaf {
+func (n *node) insert(segs []segment) *leaf {
 	greedyRoute := len(segs) > 0 && segs[len(segs)-1].kind == greedy
 	cur := n
 	for _, s := range segs {
@@ -181,9 +237,17 @@ func (n *node) insert(segs []segment) **leaf {
 			if cur.param == nil {
 				cur.param = &node{}
 			}
+			if greedyRoute {
+				cur.paramGreedy = true
+			} else {
+				cur.paramFull = true
+			}
 			cur = cur.param
 		case greedy:
-			return &cur.greedy
+			if cur.greedy == nil {
+				cur.greedy = new(leaf)
+			}
+			return cur.greedy
 		}
 	}
 	cur.hasFull = true
@@ -226,34 +290,50 @@ type captures [maxCaptures]string
 // p is empty or begins with '/'. When vs is not nil, the values of the
 // variables are recorded in it from index k.
 func (n *node) matchFull(p string, mi int, vs *captures, k int) *entry {
+walk:
 	for p != "" {
-		var c *node
-		var rest string
-		if n.indices != "" {
-			c, rest = n.next(p)
+		if len(p) < 2 || p[1] == '/' {
+			return nil // an empty segment: neither a literal nor a variable takes it
 		}
-		alt := n.param != nil && n.param.hasFull
-		if c != nil && c.hasFull {
-			if !alt {
-				n, p = c, rest // no alternative: no need to come back
-				continue
+		// The static child, as n.next finds it, written out here: this is
+		// the innermost loop of routing.
+		if len(n.edges) != 0 {
+			c := p[1]
+			long := len(p) > 8
+			var w uint64
+			if long {
+				w = word(p, 1)
 			}
-			if e := c.matchFull(rest, mi, vs, k); e != nil {
-				return e
+			for i := n.firstEdge(c); uint(i) < uint(len(n.edges)) && byte(n.edges[i].word) == c; i++ {
+				e := &n.edges[i]
+				if !e.hasPrefix(p, w, long) {
+					continue
+				}
+				end := 1 + len(e.label)
+				if child := e.n; child.hasFull {
+					if !n.paramFull {
+						n, p = child, p[end:] // no alternative: no need to come back
+						continue walk
+					}
+					if e := child.matchFull(p[end:], mi, vs, k); e != nil {
+						return e
+					}
+				}
+				break
 			}
 		}
-		if !alt {
+		if !n.paramFull {
 			return nil
 		}
-		rest, ok := skip(p)
-		if !ok {
-			return nil
+		end := 2
+		for end < len(p) && p[end] != '/' {
+			end++
 		}
 		if vs != nil && k < maxCaptures {
-			vs[k] = p[1 : len(p)-len(rest)]
+			vs[k] = p[1:end]
 		}
 		k++
-		n, p = n.param, rest
+		n, p = n.param, p[end:]
 	}
 	return n.leaf.pick(mi, true)
 }
@@ -267,12 +347,14 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 	if p == "" {
 		return nil
 	}
-	if c, rest := n.next(p); c != nil && c.hasGreedy {
-		if e := c.matchGreedy(rest, mi, vs, k); e != nil {
-			return e
+	if len(p) >= 2 && len(n.edges) != 0 {
+		if c, rest := n.next(p); c != nil && c.hasGreedy {
+			if e := c.matchGreedy(rest, mi, vs, k); e != nil {
+				return e
+			}
 		}
 	}
-	if n.param != nil && n.param.hasGreedy {
+	if n.paramGreedy {
 		if rest, ok := skip(p); ok {
 			if vs != nil && k < maxCaptures {
 				vs[k] = p[1 : len(p)-len(rest)]
@@ -296,18 +378,15 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 // backtracks. p has no trailing '/' and is empty or begins with '/'.
 func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 	for p != "" {
-		var c *node
-		var rest string
-		if n.indices != "" {
-			c, rest = n.next(p)
-		}
-		if c != nil {
-			if n.param == nil && n.greedy == nil {
-				n, p = c, rest // no alternative: no need to come back
-				continue
-			}
-			if e := c.matchREST(rest, mi, vs, k); e != nil {
-				return e
+		if len(p) >= 2 && len(n.edges) != 0 {
+			if c, rest := n.next(p); c != nil {
+				if n.param == nil && n.greedy == nil {
+					n, p = c, rest // no alternative: no need to come back
+					continue
+				}
+				if e := c.matchREST(rest, mi, vs, k); e != nil {
+					return e
+				}
 			}
 		}
 		if n.param != nil {

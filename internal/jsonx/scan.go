@@ -1,8 +1,10 @@
 package jsonx
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -62,14 +64,50 @@ func (s *Scanner) failf(format string, args ...any) {
 }
 
 func (s *Scanner) ws() {
-	for s.pos < len(s.data) {
-		switch s.data[s.pos] {
-		case ' ', '\t', '\n', '\r':
-			s.pos++
-		default:
-			return
-		}
+	data, i := s.data, s.pos
+	if i >= len(data) || data[i] > ' ' {
+		// Compact JSON: no white space between tokens.
+		return
 	}
+	for i < len(data) {
+		// Indentation comes in runs of spaces: skip them up to eight at
+		// a time, then look at the byte that ends the run.
+		if i+8 <= len(data) {
+			if x := binary.LittleEndian.Uint64(data[i:]) ^ spaces8; x != 0 {
+				i += bits.TrailingZeros64(x) >> 3
+			} else {
+				i += 8
+				continue
+			}
+		}
+		if !space[data[i]] {
+			break
+		}
+		i++
+	}
+	s.pos = i
+}
+
+const (
+	ones8   = 0x0101010101010101
+	high8   = 0x8080808080808080
+	spaces8 = 0x20 * ones8
+	quotes8 = '"' * ones8
+	backs8  = '\\' * ones8
+)
+
+// special8 returns a word whose lowest set bit is the high bit of the
+// first of the eight bytes in w (little-endian: byte 0 is bits 0-7) that
+// needs attention inside a string: a quote, a backslash, a control
+// character or a non-ASCII byte; 0 if none does. Bits above that byte
+// may be set spuriously (borrows), so only the lowest one counts.
+func special8(w uint64) uint64 {
+	ctl := (w - spaces8) &^ w // bytes below 0x20
+	q := w ^ quotes8          // quotes become zero bytes
+	b := w ^ backs8           // and so do backslashes
+	q = (q - ones8) &^ q
+	b = (b - ones8) &^ b
+	return (ctl | q | b | w) & high8 // w: non-ASCII bytes
 }
 
 // Kind returns the first byte of the next value ('{', '[', '"', 't', 'f',
@@ -213,7 +251,9 @@ func (s *Scanner) StringOrNull() (string, bool) {
 	return s.String(), s.err == nil
 }
 
-func (s *Scanner) string(_ bool) (string, bool) {
+// string reads a string; skip validates it without decoding escapes, as
+// Skip and Raw need, and then returns "".
+func (s *Scanner) string(skip bool) (string, bool) {
 	if s.Kind() != '"' {
 		if s.err == nil {
 			if s.pos >= len(s.data) {
@@ -228,8 +268,15 @@ func (s *Scanner) string(_ bool) (string, bool) {
 	start := s.pos
 	data := s.data
 	for i := start; i < len(data); i++ {
-		// Skip plain bytes fast; stop at quotes, escapes, control
-		// characters and non-ASCII bytes.
+		// Skip plain bytes fast, eight at a time while they last; stop at
+		// quotes, escapes, control characters and non-ASCII bytes.
+		for i+8 <= len(data) {
+			if m := special8(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
 		for i < len(data) && plain[data[i]] {
 			i++
 		}
@@ -245,6 +292,10 @@ func (s *Scanner) string(_ bool) (string, bool) {
 			}
 			return unsafe.String(&data[start], i-start), true
 		case c == '\\':
+			if skip {
+				s.skipEscaped(i)
+				return "", s.err == nil
+			}
 			return s.unescape(start, i), true
 		case c < 0x20:
 			s.pos = i
@@ -269,7 +320,16 @@ func (s *Scanner) string(_ bool) (string, bool) {
 // the quote and i the first backslash.
 func (s *Scanner) unescape(start, i int) string {
 	data := s.data
-	b := make([]byte, 0, i-start+16)
+	// The decoded string is never longer than the encoded one: size the
+	// buffer to where the string ends.
+	end := i
+	for end < len(data) && data[end] != '"' {
+		if data[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	b := make([]byte, 0, min(end, len(data))-start)
 	b = append(b, data[start:i]...)
 	for i < len(data) {
 		c := data[i]
@@ -345,6 +405,74 @@ func (s *Scanner) unescape(start, i int) string {
 	s.pos = len(data)
 	s.Fail("unterminated string")
 	return ""
+}
+
+// skipEscaped validates the rest of a string with escapes, from the
+// first backslash at i, as unescape does, without decoding it.
+func (s *Scanner) skipEscaped(i int) {
+	data := s.data
+	for i < len(data) {
+		for i+8 <= len(data) {
+			if m := special8(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(data) {
+			break
+		}
+		c := data[i]
+		switch {
+		case c == '"':
+			s.pos = i + 1
+			return
+		case c == '\\':
+			if i+1 >= len(data) {
+				s.pos = i
+				s.Fail("unterminated string")
+				return
+			}
+			e := data[i+1]
+			i += 2
+			switch e {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				r, ok := hex4(data, i)
+				if !ok {
+					s.pos = i - 2
+					s.Fail("invalid \\u escape")
+					return
+				}
+				i += 4
+				if utf16.IsSurrogate(r) && i+6 <= len(data) && data[i] == '\\' && data[i+1] == 'u' {
+					if r2, ok := hex4(data, i+2); ok && utf16.DecodeRune(r, r2) != utf8.RuneError {
+						i += 6
+					}
+				}
+			default:
+				s.pos = i - 2
+				s.failf("invalid escape %q", string(rune(e)))
+				return
+			}
+		case c < 0x20:
+			s.pos = i
+			s.failf("control character %#02x in string", c)
+			return
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 {
+				s.pos = i
+				s.Fail("invalid UTF-8 in string")
+				return
+			}
+			i += size
+		default:
+			i++
+		}
+	}
+	s.pos = len(data)
+	s.Fail("unterminated string")
 }
 
 func hex4(data []byte, i int) (rune, bool) {
@@ -479,7 +607,7 @@ func (s *Scanner) Raw() []byte {
 	case '{', '[':
 		s.skipNested()
 	case '"':
-		s.string(false)
+		s.string(true)
 	case 't':
 		s.literal("true")
 	case 'f':
@@ -570,6 +698,9 @@ func quoteByte(c byte) string {
 	}
 	return fmt.Sprintf("byte %#02x", c)
 }
+
+// space[c] reports whether byte c is JSON white space.
+var space = [256]bool{' ': true, '\t': true, '\n': true, '\r': true}
 
 // plain[c] reports whether byte c needs no attention inside a string.
 var plain = func() (t [256]bool) {
