@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -143,7 +144,7 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 		src = REST
 	}
 	var body []byte
-	if hr.Body != nil {
+	if hr.Body != nil && hr.Body != http.NoBody {
 		var err error
 		if body, err = io.ReadAll(hr.Body); err != nil {
 			return nil, fmt.Errorf("event: reading body: %w", err)
@@ -374,6 +375,13 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 // joinValues merges repeated headers into one comma-joined value, as
 // payload 2.0 sources do.
 func joinValues(h Header) Header {
+	repeated := false
+	for i := 1; i < len(h) && !repeated; i++ {
+		repeated = seenFold(h[:i], h[i].Name)
+	}
+	if !repeated {
+		return h
+	}
 	out := h[:0:0]
 	for i, f := range h {
 		if seenFold(h[:i], f.Name) {
@@ -505,7 +513,7 @@ func lowerHeader(hh http.Header, r *Request, ids *idSource) Header {
 		host = r.DomainName
 	}
 	if r.Source != ALB && r.Source != ALBMultiValue && r.Source != FunctionURL {
-		h = append(h, Field{"content-length", fmt.Sprint(len(r.Body))})
+		h = append(h, Field{"content-length", strconv.Itoa(len(r.Body))})
 	}
 	h = append(h, Field{"host", host})
 	for _, k := range sortedKeys(hh) {
@@ -513,8 +521,12 @@ func lowerHeader(hh http.Header, r *Request, ids *idSource) Header {
 		case "Content-Length", "Connection", "Host", "X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto", "X-Amzn-Trace-Id":
 			continue
 		}
+		lk, ok := lowerNames[k]
+		if !ok {
+			lk = strings.ToLower(k)
+		}
 		for _, v := range hh[k] {
-			h = append(h, Field{strings.ToLower(k), v})
+			h = append(h, Field{lk, v})
 		}
 	}
 	xff := r.SourceIP
@@ -527,6 +539,20 @@ func lowerHeader(hh http.Header, r *Request, ids *idSource) Header {
 		Field{"x-forwarded-port", "443"},
 		Field{"x-forwarded-proto", "https"})
 }
+
+// lowerNames holds the lowercase forms of common header names, so that
+// lowering them does not allocate.
+var lowerNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Authorization",
+		"Cache-Control", "Content-Encoding", "Content-Type", "Cookie", "Dnt", "If-Match", "If-Modified-Since",
+		"If-None-Match", "Origin", "Pragma", "Referer", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site",
+		"Te", "Upgrade-Insecure-Requests", "User-Agent", "X-Api-Key", "X-Request-Id", "X-Requested-With",
+		"Access-Control-Request-Method", "Access-Control-Request-Headers", "X-Http-Method-Override"} {
+		m[n] = strings.ToLower(n)
+	}
+	return m
+}()
 
 // textType reports whether an HTTP API (or function URL, or ALB) sends a
 // body of this content type as text: text/*, application/json,
@@ -582,9 +608,12 @@ type idSource struct {
 	state  uint64
 }
 
+// unseeded is the shared source of random ids; it has no state.
+var unseeded = &idSource{}
+
 func newIDSource(requestID string) *idSource {
 	if requestID == "" {
-		return &idSource{}
+		return unseeded
 	}
 	h := fnv.New64a()
 	h.Write([]byte(requestID))

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lambdagate/lambdagate"
@@ -436,7 +437,10 @@ func (g *Gateway) event(c *call, req *event.Request, version string) (*event.Req
 	in := *c.hr // the builder only reads the request
 	in.URL = &u
 	in.Method = req.Method
-	in.Body = io.NopCloser(bytes.NewReader(c.body))
+	in.Body = http.NoBody
+	if len(c.body) > 0 {
+		in.Body = io.NopCloser(bytes.NewReader(c.body))
+	}
 	b := g.builder(c, req, version)
 	b.RequestID = c.requestID
 	ev, err := b.FromHTTP(&in)
@@ -448,6 +452,9 @@ func (g *Gateway) event(c *call, req *event.Request, version string) (*event.Req
 	ev.PathParameters = append(event.Params(nil), req.PathParameters...)
 	return ev, nil
 }
+
+// payloadPool holds event payload buffers.
+var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 // proxyHandler runs a Lambda proxy integration.
 type proxyHandler struct {
@@ -464,7 +471,16 @@ func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.
 		c.fromGW = true
 		return response.Error(http.StatusBadRequest, "Bad Request"), nil
 	}
-	payload, _ := ev.MarshalJSON()
+	// The payload is free again once the function returns: an in-process
+	// function copies what it keeps, and a remote one has sent it.
+	buf := payloadPool.Get().(*[]byte)
+	payload := ev.AppendJSON((*buf)[:0])
+	defer func() {
+		if cap(payload) <= 64<<10 {
+			*buf = payload[:0]
+			payloadPool.Put(buf)
+		}
+	}()
 	ictx, cancel := context.WithTimeout(ctx, g.timeout)
 	defer cancel()
 	start := time.Now()
@@ -475,14 +491,17 @@ func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.
 	if routeKey == "" {
 		routeKey = req.Method + " " + req.Resource
 	}
-	watchdog := time.AfterFunc(g.timeout, func() {
+	watchdog := context.AfterFunc(ictx, func() {
+		if !errors.Is(ictx.Err(), context.DeadlineExceeded) {
+			return // the client went away, or the function returned
+		}
 		timeout := local.TimeoutResponse(g.src)
 		if c.guard.Write(c.w, c.hr, g.src, c.requestID, timeout, true) {
 			g.log(c, routeKey, timeout.Status(), g.timeout, start)
 		}
 	})
 	out, fnErr, err := local.CallHere(ictx, p.fn.Invoke, payload)
-	watchdog.Stop()
+	watchdog()
 	c.latency = time.Since(start)
 	gw := response.Gateway{Source: g.src, Version: p.version, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: c.hr.Header.Get("Accept")}
 	switch {
