@@ -109,6 +109,7 @@ func (h routerHandler) Lookup(method, path string) (string, bool) {
 // the server do.
 func (c *CORS) Handler(next http.Handler) http.Handler {
 	h := &httpHandler{c: c, next: next}
+	h.spare.Store(new(responseWriter))
 	if r, ok := next.(Router); ok {
 		h.router = r
 		return httpRouterHandler{h}
@@ -121,27 +122,17 @@ type httpHandler struct {
 	next   http.Handler
 	router Router // next as a Router, or nil
 
-	// spare is a responseWriter kept out of writerPool: taking it and
-	// putting it back are two atomic operations, half the cost of the
-	// pool's Get and Put. Requests served while it is taken (there is one
-	// request at a time in a Lambda execution environment) use the pool.
+	// spare is a responseWriter kept out of writerPool: taking it (a
+	// Swap) and putting it back (a Store) are two atomic operations, half
+	// the cost of the pool's Get and Put. Requests served while it is
+	// taken (there is one request at a time in a Lambda execution
+	// environment) use the pool; such a request leaves its writer in
+	// spare if spare is empty, and the Store of the request holding the
+	// spare may then drop that writer (to the garbage collector).
 	spare atomic.Pointer[responseWriter]
 }
 
 var writerPool = sync.Pool{New: func() any { return new(responseWriter) }}
-
-func (h *httpHandler) getWriter() *responseWriter {
-	if rw := h.spare.Swap(nil); rw != nil {
-		return rw
-	}
-	return writerPool.Get().(*responseWriter)
-}
-
-func (h *httpHandler) putWriter(rw *responseWriter) {
-	if !h.spare.CompareAndSwap(nil, rw) {
-		writerPool.Put(rw)
-	}
-}
 
 func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	origins := r.Header[canonOrigin]
@@ -153,14 +144,22 @@ func (h *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		preflight = true
 	}
-	rw := h.getWriter()
+	rw := h.spare.Swap(nil)
+	spare := rw != nil
+	if !spare {
+		rw = writerPool.Get().(*responseWriter)
+	}
 	rw.w, rw.h, rw.c, rw.origins, rw.preflight, rw.applied = w, w.Header(), h.c, origins, preflight, false
 	h.next.ServeHTTP(rw, r)
 	if !rw.applied {
 		h.c.applyHTTP(rw.h, preflight, origins)
 	}
 	rw.w, rw.h, rw.origins = nil, nil, nil
-	h.putWriter(rw)
+	if spare {
+		h.spare.Store(rw)
+	} else if !h.spare.CompareAndSwap(nil, rw) {
+		writerPool.Put(rw)
+	}
 }
 
 type httpRouterHandler struct{ *httpHandler }

@@ -91,6 +91,9 @@ type Request struct {
 	// Resource is the matched REST resource path ("/pets/{id}"); empty
 	// otherwise.
 	Resource string
+	// PathParameters holds the path parameters of the matched route,
+	// left percent-encoded by REST, decoded by HTTP APIs.
+	PathParameters Params
 
 	// Header holds every header value in order. Payload 2.0 sources send
 	// lowercased names and join repeated headers with commas, so there each
@@ -103,9 +106,6 @@ type Request struct {
 	// as sent for ALB (which does not decode them), and re-encoded from
 	// the decoded parameters for REST and WebSocket events.
 	RawQuery string
-	// PathParameters holds the path parameters of the matched route,
-	// left percent-encoded by REST, decoded by HTTP APIs.
-	PathParameters Params
 	// StageVariables holds the stage variables.
 	StageVariables Params
 	// Cookies holds the request cookies as name=value strings: the cookies

@@ -82,7 +82,7 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 		Body:       http.NoBody,
 		Host:       host,
 	}
-	hr.RemoteAddr, hr.RequestURI = requestStrings(req.SourceIP, escaped, req.RawQuery)
+	hr.RemoteAddr, hr.RequestURI = requestStrings(x.strs[:0], req.SourceIP, escaped, req.RawQuery)
 	if proto := req.Context.Protocol; proto != "" && proto != "HTTP/1.1" {
 		if major, minor, ok := http.ParseHTTPVersion(proto); ok {
 			hr.Proto, hr.ProtoMajor, hr.ProtoMinor = proto, major, minor
@@ -106,11 +106,16 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 	return "", true
 }
 
-// requestStrings returns RemoteAddr and RequestURI, built in one
-// allocation. A net/http server's RemoteAddr is always host:port, as
-// net.JoinHostPort writes it; the events carry no client port, so it is
-// 0. RemoteAddr is empty for an event without a source IP.
-func requestStrings(ip, path, query string) (remote, uri string) {
+// requestStrings returns RemoteAddr and RequestURI, written into buf
+// when they fit in its capacity and into one allocation otherwise; buf
+// is never written again, so the strings stay as they are. A net/http
+// server's RemoteAddr is always host:port, as net.JoinHostPort writes
+// it; the events carry no client port, so it is 0. RemoteAddr is empty
+// for an event without a source IP.
+func requestStrings(buf []byte, ip, path, query string) (remote, uri string) {
+	if ip == "" && query == "" {
+		return "", path
+	}
 	var open, close string
 	if ip != "" {
 		close = ":0"
@@ -118,16 +123,23 @@ func requestStrings(ip, path, query string) (remote, uri string) {
 			open, close = "[", "]:0"
 		}
 	}
-	if query == "" {
-		if ip == "" {
-			return "", path
-		}
-		s := open + ip + close + path
-		n := len(s) - len(path)
-		return s[:n], s[n:]
-	}
-	s := open + ip + close + path + "?" + query
 	n := len(open) + len(ip) + len(close)
+	size := n + len(path)
+	if query != "" {
+		size += 1 + len(query)
+	}
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	b := append(buf[:0], open...)
+	b = append(b, ip...)
+	b = append(b, close...)
+	b = append(b, path...)
+	if query != "" {
+		b = append(b, '?')
+		b = append(b, query...)
+	}
+	s := unsafe.String(unsafe.SliceData(b), len(b))
 	return s[:n], s[n:]
 }
 
@@ -169,7 +181,7 @@ func (x *exchange) requestHeader(req *event.Request) (http.Header, string) {
 	if len(fields) > len(keyBuf) {
 		keys = make([]string, 0, len(fields))
 	}
-	var names []byte // canonical names that are not interned
+	names := x.names[:0] // canonical names that are not interned
 	distinct := 0
 	for i, f := range fields {
 		if !validValue(f.Value) {

@@ -123,14 +123,13 @@ func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 		return nil, errNilHandler
 	}
 	x := &exchange{a: a, event: req}
+	x.bodyBuf = x.body[:0]
 	var hr http.Request
 	if why, ok := x.request(&hr, req, &a.c); !ok {
 		return badRequest(why), nil
 	}
-	x.ctx = eventContext{ctx, req}
-	hctx, cancel := context.WithCancel(&x.ctx)
-	x.cancel = cancel
-	x.hreq = *hr.WithContext(hctx)
+	x.ctx.parent, x.ctx.req = ctx, req
+	x.hreq = *hr.WithContext(&x.ctx)
 	x.head = hr.Method == http.MethodHead
 	x.ready.Add(1)
 	if lambdagate.Streaming(ctx) {
@@ -142,25 +141,6 @@ func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 	x.ready.Wait()
 	return x.result, x.err
 }
-
-type eventKey struct{}
-
-// eventContext is the parent context with the event as the value of
-// eventKey, as context.WithValue would make it; the exchange holds it, so
-// it costs no allocation of its own.
-type eventContext struct {
-	context.Context
-	req *event.Request
-}
-
-func (c *eventContext) Value(key any) any {
-	if _, ok := key.(eventKey); ok {
-		return c.req
-	}
-	return c.Context.Value(key)
-}
-
-func (c *eventContext) String() string { return "nethttp.eventContext" }
 
 // Event returns the event the request came from: the [event.Request] the
 // gateway sent, with its request context, authorizer output and source.

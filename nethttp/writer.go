@@ -43,13 +43,16 @@ type exchange struct {
 	event *event.Request
 
 	// Request storage. The body and TLS state, which not every request
-	// has, are allocated apart, keeping the exchange within 1 KB.
-	hreq http.Request // the request the handler gets
-	ctx  eventContext
-	url  url.URL
-	vals [12]string // header values, for requests with up to 12 fields
+	// has, are allocated apart. Header names and RemoteAddr/RequestURI
+	// are written into names and strs when they fit; nothing writes
+	// there again, so the strings the handler sees stay as they are.
+	hreq  http.Request // the request the handler gets
+	ctx   reqContext
+	url   url.URL
+	vals  [12]string // header values, for requests with up to 12 fields
+	names [64]byte   // canonical header names that are not interned
+	strs  [160]byte  // RemoteAddr and RequestURI
 
-	cancel context.CancelFunc
 	ready  sync.WaitGroup
 	result *response.Response
 	err    error
@@ -66,7 +69,8 @@ type exchange struct {
 	buffered    bool // a buffered invoke: never stream, the handler runs on the caller's goroutine
 	done        bool
 	pw          *io.PipeWriter
-	bodyBuf     []byte
+	bodyBuf     []byte   // the body so far; first in body
+	body        [96]byte // room for a small body without an allocation of its own
 	resp        response.Response
 	fields      [4]event.Field // response header fields, for the common few
 }
@@ -81,7 +85,7 @@ func (x *exchange) run() {
 func (x *exchange) finish() {
 	v := recover()
 	x.done = true
-	x.cancel()
+	x.ctx.cancel(context.Canceled)
 	if v != nil {
 		x.panicked(v)
 		return
@@ -271,7 +275,7 @@ func (x *exchange) startStream() {
 	pr, pw := io.Pipe()
 	x.pw = pw
 	r := x.response()
-	r.Stream = &streamReader{pr, x.cancel}
+	r.Stream = &streamReader{pr, &x.ctx}
 	x.result = r
 	x.bodyBuf = nil
 	x.streaming = true
@@ -293,11 +297,11 @@ func (x *exchange) flushChunk() error {
 // closes.
 type streamReader struct {
 	*io.PipeReader
-	cancel context.CancelFunc
+	ctx *reqContext
 }
 
 func (s *streamReader) Close() error {
-	s.cancel()
+	s.ctx.cancel(context.Canceled)
 	return s.PipeReader.Close()
 }
 
@@ -307,6 +311,9 @@ func (s *streamReader) Close() error {
 func (x *exchange) response() *response.Response {
 	r := &x.resp
 	body := x.bodyBuf
+	if len(body) == 0 {
+		body = nil
+	}
 	if !x.haveType && !x.noSniff && len(body) > 0 && bodyAllowed(r.StatusCode) {
 		r.Header = append(r.Header, event.Field{Name: "Content-Type", Value: http.DetectContentType(body[:min(len(body), sniffLen)])})
 		x.haveType = true

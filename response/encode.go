@@ -306,7 +306,11 @@ func appendCookies(b []byte, r *Response) []byte {
 func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte, error) {
 	b = appendStatus(b, status)
 	b = append(b, `,"statusDescription":`...)
-	b = jsonx.AppendString(b, strconv.Itoa(status)+" "+http.StatusText(status))
+	var desc [48]byte // "511 Network Authentication Required" is the longest
+	d := strconv.AppendInt(desc[:0], int64(status), 10)
+	d = append(d, ' ')
+	d = append(d, http.StatusText(status)...)
+	b = jsonx.AppendBytesString(b, d)
 	if multi {
 		b = appendMulti(b, r)
 		return appendBody(b, r, b64), nil

@@ -96,16 +96,16 @@ func TestAdversarialPaths(t *testing.T) {
 
 // TestNodeSize checks the layout the matchers rely on: the fields they
 // read at every node fit in the first 64 bytes of a node, and a node is
-// 192 bytes, so the allocator aligns it to a cache line, with its routes
+// 128 bytes, so the allocator aligns it to a cache line, with its routes
 // in the second line.
 func TestNodeSize(t *testing.T) {
 	if unsafe.Sizeof(uintptr(0)) != 8 {
 		t.Skip("layout is tuned for 64-bit platforms")
 	}
-	if s := unsafe.Sizeof(node{}); s != 192 {
-		t.Errorf("node is %d bytes; want 192", s)
+	if s := unsafe.Sizeof(node{}); s != 128 {
+		t.Errorf("node is %d bytes; want 128", s)
 	}
-	if o := unsafe.Offsetof(node{}.param) + unsafe.Sizeof(node{}.param); o > 64 {
+	if o := unsafe.Offsetof(node{}.greedy) + unsafe.Sizeof(node{}.greedy); o > 64 {
 		t.Errorf("node's hot fields end at byte %d; want 64 or less", o)
 	}
 	if o := unsafe.Offsetof(node{}.leaf); o != 64 {

@@ -159,8 +159,9 @@
 // of the tree at most once, so time grows no faster than linearly with the
 // path, and never with the number of unrelated routes. At each node the
 // literal child is found by the segment's first byte (a table for nodes
-// with many children) and confirmed 8 bytes at a time; the node fields a
-// match reads share one cache line. Lookup never allocates; Serve
+// with many children) and confirmed 8 bytes at a time, a variable's value
+// is delimited 8 bytes at a time, and the node fields a match reads share
+// one cache line. Lookup never allocates; Serve
 // allocates only when req.PathParameters lacks room for the route's
 // parameters. Over the 203 routes of the GitHub API, Serve takes less than
 // a third of the time httprouter takes (BenchmarkRoute in the bench

@@ -66,7 +66,10 @@ type Router struct {
 	def     *entry            // the $default route
 	byShape map[string]*entry // "GET /pets/{}" → route, to find duplicates
 	entries []*entry          // in registration order
-	top     Group             // the router's own group: its middleware
+	// vars holds, for REST, the variable that first took the variable
+	// position under a node (REST allows one variable child per resource).
+	vars    map[*node]varInfo
+	top     Group // the router's own group: its middleware
 	notFind lambdagate.Handler
 }
 
@@ -334,11 +337,11 @@ func (r *Router) check(pat *pattern) error {
 		n := &r.root
 		for i, s := range pat.segs {
 			if s.kind != literal {
-				if n.varEntry != nil && (n.varName != s.s || n.varGreed != (s.kind == greedy)) {
+				if v, ok := r.vars[n]; ok && (v.name != s.s || v.kind != s.kind) {
 					parent := canonicalPath(pat.segs[:i])
-					return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: n.varEntry.key, ExistingAt: n.varEntry.loc.String(),
+					return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: v.pat.key, ExistingAt: v.pat.loc.String(),
 						Reason: fmt.Sprintf("a REST resource has at most one variable child, and %q would have both %q and %q",
-							parent, canonicalPath([]segment{{kind: n.varKind(), s: n.varName}})[1:], canonicalPath(pat.segs[i : i+1])[1:])}
+							parent, canonicalPath([]segment{{kind: v.kind, s: v.name}})[1:], canonicalPath(pat.segs[i : i+1])[1:])}
 				}
 				if s.kind == greedy {
 					break
@@ -355,24 +358,31 @@ func (r *Router) check(pat *pattern) error {
 	return nil
 }
 
-func (n *node) varKind() segKind {
-	if n.varGreed {
-		return greedy
-	}
-	return param
+// A varInfo is the variable that first took a node's variable position:
+// its name, its kind (param or greedy) and its route.
+type varInfo struct {
+	name string
+	kind segKind
+	pat  *pattern
 }
 
-// recordVars records, on each node where pat has a variable, the first
-// variable name seen there.
+// recordVars records, for each node where pat has a variable, the first
+// variable seen there. Only REST routers check variable names.
 func (r *Router) recordVars(pat *pattern) {
+	if r.api != REST {
+		return
+	}
+	if r.vars == nil {
+		r.vars = make(map[*node]varInfo)
+	}
 	n := &r.root
 	for _, s := range pat.segs {
 		switch s.kind {
 		case literal:
 			n = n.child(s.s)
 		case param, greedy:
-			if n.varEntry == nil {
-				n.varName, n.varGreed, n.varEntry = s.s, s.kind == greedy, pat
+			if _, ok := r.vars[n]; !ok {
+				r.vars[n] = varInfo{name: s.s, kind: s.kind, pat: pat}
 			}
 			n = n.param
 		}

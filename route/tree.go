@@ -71,31 +71,23 @@ type node struct {
 	// that the matchers need not load it to know.
 	hasFull, hasGreedy     bool
 	paramFull, paramGreedy bool
-	varGreed               bool // see varName
 
 	// first holds the first byte of each edge's label while there are at
 	// most 8 edges; beyond, jump[c]-1 is the index of the first edge whose
 	// label begins with c, or -1.
-	first [8]byte
-	edges []edge // sorted by label
-	jump  *[256]uint32
-	param *node
-
-	// The fields above are those a matcher reads at every node: they fit
-	// in the first 64 bytes, one cache line, as nodes are 192 bytes and
-	// so aligned to 64. The next line holds the routes that end here.
-	_ [8]byte
-
-	leaf   leaf  // routes whose path ends at this node
+	first  [8]byte
+	edges  []edge // sorted by label
+	jump   *[256]uint32
+	param  *node
 	greedy *leaf // routes whose greedy variable starts after this node
 
-	// varName is the name of the variable child or greedy variable that
-	// first took this node's variable position, and varEntry its route
-	// (REST allows one variable child per resource).
-	varName  string
-	varEntry *pattern
+	// The fields above are those a matcher reads at every node: they fill
+	// the first 64 bytes, one cache line, as nodes are 128 bytes and so
+	// aligned to 128. The second line holds the routes that end here.
+	// What registration alone needs (the variable names REST checks) is
+	// kept on the router, not here, to keep nodes to two lines.
 
-	_ [32]byte // pads the node to 192 bytes
+	leaf leaf // routes whose path ends at this node
 }
 
 // An edge leads from a node to a literal child.
@@ -284,6 +276,24 @@ const maxCaptures = 8
 // captures holds the values of the variables a match took, in order.
 type captures [maxCaptures]string
 
+// segEnd returns the index of the first '/' in p from index 2, or len(p):
+// the end of p's first segment, p beginning with '/' and its segment
+// being non-empty. It tests 8 bytes at a time while it can.
+func segEnd(p string) int {
+	end := 2
+	for ; end+8 <= len(p); end += 8 {
+		// The lowest byte of t with its top bit set is the first '/'.
+		x := word(p, end) ^ 0x2f2f2f2f2f2f2f2f
+		if t := (x - 0x0101010101010101) &^ x & 0x8080808080808080; t != 0 {
+			return end + bits.TrailingZeros64(t)>>3
+		}
+	}
+	for end < len(p) && p[end] != '/' {
+		end++
+	}
+	return end
+}
+
 // matchFull finds the best route whose path ends at a node (no greedy
 // variable), HTTP API precedence: depth first, literal before variable,
 // so the first route found has the most literal segments from the left.
@@ -325,10 +335,7 @@ walk:
 		if !n.paramFull {
 			return nil
 		}
-		end := 2
-		for end < len(p) && p[end] != '/' {
-			end++
-		}
+		end := segEnd(p)
 		if vs != nil && k < maxCaptures {
 			vs[k] = p[1:end]
 		}
