@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
@@ -389,7 +390,7 @@ func joinValues(h Header) Header {
 		}
 		v := f.Value
 		for _, g := range h[i+1:] {
-			if equalFold(g.Name, f.Name) {
+			if ascii.EqualFold(g.Name, f.Name) {
 				v += "," + g.Value
 			}
 		}
@@ -429,7 +430,7 @@ func lastValuesExact(p []Field) []Field {
 
 func seenFold(h Header, name string) bool {
 	for _, f := range h {
-		if equalFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return true
 		}
 	}

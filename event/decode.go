@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
 	"time"
 
@@ -155,7 +156,7 @@ var httpKeys = []string{"method", "path", "protocol", "sourceIp", "userAgent"}
 // encoding/json matches struct fields, or "" if none does.
 func fold(key string, known []string) string {
 	for _, k := range known {
-		if equalFold(k, key) {
+		if ascii.EqualFold(k, key) {
 			return k
 		}
 	}
@@ -626,7 +627,7 @@ func (d *decoder) authentication() {
 	for first := true; s.More(first, '}'); first = false {
 		key := s.Key()
 		d.section, d.field = "requestContext.authentication", key
-		if equalFold(key, "clientCert") {
+		if ascii.EqualFold(key, "clientCert") {
 			if seen {
 				d.fail(fmt.Errorf("%w %q", jsonx.ErrDuplicateKey, key))
 				return
@@ -652,7 +653,7 @@ func (d *decoder) elb() {
 	for first := true; s.More(first, '}'); first = false {
 		key := s.Key()
 		d.section, d.field = "requestContext.elb", key
-		if equalFold(key, "targetGroupArn") {
+		if ascii.EqualFold(key, "targetGroupArn") {
 			if seen {
 				d.fail(fmt.Errorf("%w %q", jsonx.ErrDuplicateKey, key))
 				return
@@ -1000,7 +1001,7 @@ func mergeParams(multi, single Params) Params {
 func splitCookies(h Header) []string {
 	var out []string
 	for i := range h {
-		if !equalFold(h[i].Name, "Cookie") {
+		if !ascii.EqualFold(h[i].Name, "Cookie") {
 			continue
 		}
 		v := h[i].Value
@@ -1086,8 +1087,8 @@ func queryUnescape(s string) string {
 		case '+':
 			b = append(b, ' ')
 		case '%':
-			if i+2 < len(s) && ishex(s[i+1]) && ishex(s[i+2]) {
-				b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			if i+2 < len(s) && ascii.IsHex(s[i+1]) && ascii.IsHex(s[i+2]) {
+				b = append(b, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 				i += 2
 			} else {
 				b = append(b, c)
@@ -1097,18 +1098,4 @@ func queryUnescape(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func ishex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }

@@ -2,6 +2,7 @@ package event
 
 import (
 	"encoding/base64"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/internal/jsonx"
@@ -77,7 +78,7 @@ func firstOf(fs []Field, i int, fold bool) bool {
 }
 
 func same(a, b string, fold bool) bool {
-	return a == b || fold && equalFold(a, b)
+	return a == b || fold && ascii.EqualFold(a, b)
 }
 
 // single writes fs as an object of last values (payload 1.0 "headers",

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"iter"
 	"net/http"
 	"net/url"
@@ -23,7 +24,7 @@ type Header []Field
 // Get returns the first value of the named header, or "".
 func (h Header) Get(name string) string {
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if ascii.EqualFold(h[i].Name, name) {
 			return h[i].Value
 		}
 	}
@@ -33,7 +34,7 @@ func (h Header) Get(name string) string {
 // Lookup returns the first value of the named header and whether it is present.
 func (h Header) Lookup(name string) (string, bool) {
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if ascii.EqualFold(h[i].Name, name) {
 			return h[i].Value, true
 		}
 	}
@@ -50,7 +51,7 @@ func (h Header) Has(name string) bool {
 func (h Header) Values(name string) []string {
 	var vs []string
 	for i := range h {
-		if equalFold(h[i].Name, name) {
+		if ascii.EqualFold(h[i].Name, name) {
 			vs = append(vs, h[i].Value)
 		}
 	}
@@ -61,7 +62,7 @@ func (h Header) Values(name string) []string {
 func (h Header) All(name string) iter.Seq[string] {
 	return func(yield func(string) bool) {
 		for i := range h {
-			if equalFold(h[i].Name, name) && !yield(h[i].Value) {
+			if ascii.EqualFold(h[i].Name, name) && !yield(h[i].Value) {
 				return
 			}
 		}
@@ -77,7 +78,7 @@ func (h *Header) Add(name, value string) {
 // position of the first one.
 func (h *Header) Set(name, value string) {
 	for i, f := range *h {
-		if equalFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			(*h)[i].Value = value
 			h.delFrom(name, i+1)
 			return
@@ -95,7 +96,7 @@ func (h *Header) delFrom(name string, from int) {
 	s := *h
 	j := from
 	for i := from; i < len(s); i++ {
-		if !equalFold(s[i].Name, name) {
+		if !ascii.EqualFold(s[i].Name, name) {
 			s[j] = s[i]
 			j++
 		}
@@ -254,27 +255,4 @@ func ParamsFromMap(m map[string]string) Params {
 		p = append(p, Field{k, m[k]})
 	}
 	return p
-}
-
-// equalFold reports whether ASCII strings a and b are equal ignoring case.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"io"
 	"net/http"
 	"strconv"
@@ -195,7 +196,7 @@ func appendMulti(b []byte, r *Response) []byte {
 		b = append(b, ':', '[')
 		n := 0
 		for _, g := range r.Header[i:] {
-			if equalFold(g.Name, f.Name) {
+			if ascii.EqualFold(g.Name, f.Name) {
 				if n > 0 {
 					b = append(b, ',')
 				}
@@ -203,7 +204,7 @@ func appendMulti(b []byte, r *Response) []byte {
 				b = jsonx.AppendString(b, g.Value)
 			}
 		}
-		if equalFold(f.Name, "Set-Cookie") {
+		if ascii.EqualFold(f.Name, "Set-Cookie") {
 			for _, c := range r.Cookies {
 				b = append(b, ',')
 				b = jsonx.AppendString(b, c)
@@ -233,7 +234,7 @@ func appendJoined(b []byte, r *Response, skipCookie bool) []byte {
 	b = append(b, `,"headers":{`...)
 	first := true
 	for i, f := range r.Header {
-		if skipCookie && equalFold(f.Name, "Set-Cookie") || seenBefore(r.Header[:i], f.Name) {
+		if skipCookie && ascii.EqualFold(f.Name, "Set-Cookie") || seenBefore(r.Header[:i], f.Name) {
 			continue
 		}
 		if !first {
@@ -248,7 +249,7 @@ func appendJoined(b []byte, r *Response, skipCookie bool) []byte {
 		}
 		vals := make([]string, 0, 2)
 		for _, g := range r.Header[i:] {
-			if equalFold(g.Name, f.Name) {
+			if ascii.EqualFold(g.Name, f.Name) {
 				vals = append(vals, g.Value)
 			}
 		}
@@ -275,7 +276,7 @@ func appendV2(b []byte, status int, r *Response, b64 bool) []byte {
 func appendCookies(b []byte, r *Response) []byte {
 	n := len(r.Cookies)
 	for _, f := range r.Header {
-		if equalFold(f.Name, "Set-Cookie") {
+		if ascii.EqualFold(f.Name, "Set-Cookie") {
 			n++
 		}
 	}
@@ -283,7 +284,7 @@ func appendCookies(b []byte, r *Response) []byte {
 		b = append(b, `,"cookies":[`...)
 		first := true
 		for _, f := range r.Header {
-			if equalFold(f.Name, "Set-Cookie") {
+			if ascii.EqualFold(f.Name, "Set-Cookie") {
 				if !first {
 					b = append(b, ',')
 				}
@@ -317,7 +318,7 @@ func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte,
 	}
 	cookies := len(r.Cookies)
 	for _, f := range r.Header {
-		if equalFold(f.Name, "Set-Cookie") {
+		if ascii.EqualFold(f.Name, "Set-Cookie") {
 			cookies++
 		}
 	}
@@ -339,7 +340,7 @@ func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte,
 
 func seenBefore(h event.Header, name string) bool {
 	for _, f := range h {
-		if equalFold(f.Name, name) {
+		if ascii.EqualFold(f.Name, name) {
 			return true
 		}
 	}
@@ -347,22 +348,6 @@ func seenBefore(h event.Header, name string) bool {
 }
 
 func hasLater(h event.Header, name string) bool { return seenBefore(h, name) }
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if ca|0x20 != cb|0x20 || ca|0x20 < 'a' || ca|0x20 > 'z' {
-			return false
-		}
-	}
-	return true
-}
 
 // AppendPrelude appends the JSON prelude of a streamed response: status
 // and headers without the body, in the shape of req's source (headers and

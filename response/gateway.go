@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"net/http"
 	"strconv"
 	"strings"
@@ -471,7 +472,7 @@ func mergeOutputHeaders(multi, single event.Header) event.Header {
 	for _, f := range single {
 		name, dup := f.Name, false
 		for _, g := range multi {
-			if equalFold(g.Name, f.Name) {
+			if ascii.EqualFold(g.Name, f.Name) {
 				name = g.Name
 				if g.Value == f.Value {
 					dup = true
@@ -496,7 +497,7 @@ func groupByName(h event.Header) event.Header {
 			continue
 		}
 		for _, g := range h[i:] {
-			if equalFold(g.Name, f.Name) {
+			if ascii.EqualFold(g.Name, f.Name) {
 				out = append(out, event.Field{Name: f.Name, Value: g.Value})
 			}
 		}

@@ -2,6 +2,7 @@ package route
 
 import (
 	"fmt"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
 )
 
@@ -41,26 +42,12 @@ func unescape(s string) (string, error) {
 			b = append(b, c)
 			continue
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		if i+2 >= len(s) || !ascii.IsHex(s[i+1]) || !ascii.IsHex(s[i+2]) {
 			end := min(i+3, len(s))
 			return "", fmt.Errorf("invalid percent-encoding %q at offset %d", s[i:end], i)
 		}
-		b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+		b = append(b, ascii.Unhex(s[i+1])<<4|ascii.Unhex(s[i+2]))
 		i += 2
 	}
 	return string(b), nil
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
