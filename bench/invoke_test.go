@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
@@ -58,19 +57,6 @@ func jsonHTTPHandler() http.Handler {
 	})
 }
 
-func apiProxyHandler(version string) lambda.Handler {
-	if version == "v1" {
-		a := httpadapter.New(jsonHTTPHandler())
-		return lambda.NewHandler(func(ctx context.Context, req events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
-			return a.ProxyWithContext(ctx, req)
-		})
-	}
-	a := httpadapter.NewV2(jsonHTTPHandler())
-	return lambda.NewHandler(func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		return a.ProxyWithContext(ctx, req)
-	})
-}
-
 // BenchmarkInvoke measures the whole invoke path, payload bytes in to
 // output bytes out, as the Lambda runtime drives it.
 func BenchmarkInvoke(b *testing.B) {
@@ -82,7 +68,7 @@ func BenchmarkInvoke(b *testing.B) {
 		}{
 			{"lambdagate", lambdagateHandler()},
 			{"awslambdago", awsLambdaGoHandler(p.name)},
-			{"apiproxy", apiProxyHandler(p.name)},
+			{"apiproxy", apiProxyHTTPHandler(p.name)},
 		} {
 			b.Run(p.name+"/"+impl.name, func(b *testing.B) {
 				ctx := context.Background()
