@@ -275,7 +275,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	c := &call{hr: hr, w: w}
 	resp := g.serve(c)
 	if g.cors != nil && !c.fromGW {
-		resp.Header = g.cors.Apply(resp.Header, hr.Method, event.FromHTTPHeader(hr.Header))
+		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
 	}
 	if c.guard.Write(w, hr, g.src, c.requestID, resp, false) {
 		g.log(c, c.routeKey, resp.Status(), c.latency, start)
@@ -336,7 +336,7 @@ func (g *Gateway) serve(c *call) *response.Response {
 	if g.cors != nil && cors.IsPreflightHTTP(hr) {
 		if _, captured := g.router.Lookup(http.MethodOptions, c.path); !captured {
 			c.fromGW = true
-			h, status := g.cors.Preflight(nil, event.FromHTTPHeader(hr.Header))
+			h, status := g.cors.Preflight(nil, corsRequestHeader(hr))
 			return &response.Response{StatusCode: status, Header: h}
 		}
 	}
@@ -355,6 +355,15 @@ func (g *Gateway) serve(c *call) *response.Response {
 		c.fromGW = true // no route took it: the router's own 404 or 403
 	}
 	return resp
+}
+
+// corsRequestHeader returns the request headers the CORS stage reads,
+// without converting every header of the request.
+func corsRequestHeader(hr *http.Request) event.Header {
+	return event.Header{
+		{Name: "Origin", Value: hr.Header.Get("Origin")},
+		{Name: "Access-Control-Request-Method", Value: hr.Header.Get("Access-Control-Request-Method")},
+	}
 }
 
 // selectStage finds the stage the request names and the path after it.
