@@ -81,33 +81,21 @@ func same(a, b string, fold bool) bool {
 	return a == b || fold && ascii.EqualFold(a, b)
 }
 
-// single writes fs as an object of last values (payload 1.0 "headers",
-// "queryStringParameters"), or null when fs is empty.
-func (e *encoder) single(k string, fs []Field, fold, omitEmpty bool) {
-	if len(fs) == 0 {
-		if !omitEmpty {
-			e.null(k)
-		}
-		return
-	}
-	e.open(k)
-	for i, f := range fs {
-		if !firstOf(fs, i, fold) {
-			continue
-		}
-		last := f.Value
-		for _, g := range fs[i+1:] {
-			if same(g.Name, f.Name, fold) {
-				last = g.Value
-			}
-		}
-		e.str(f.Name, last)
-	}
-	e.close()
-}
+// A grouping says how a JSON object carries the values of fields that
+// share a name.
+type grouping uint8
 
-// multi writes fs as an object of value lists, or null when fs is empty.
-func (e *encoder) multi(k string, fs []Field, fold, omitEmpty bool) {
+const (
+	lastValue   grouping = iota // payload 1.0 "headers": the last value
+	valueList                   // payload 1.0 "multiValueHeaders": every value, in a list
+	commaJoined                 // payload 2.0 "headers": every value, joined with commas
+)
+
+// object writes fs as the object k, one member per distinct name (names
+// that differ only in case are one name when fold is set, spelled as
+// first seen), with the values grouped as g says. An empty fs is null, or
+// omitted when omitEmpty is set.
+func (e *encoder) object(k string, fs []Field, g grouping, fold, omitEmpty bool) {
 	if len(fs) == 0 {
 		if !omitEmpty {
 			e.null(k)
@@ -120,37 +108,35 @@ func (e *encoder) multi(k string, fs []Field, fold, omitEmpty bool) {
 			continue
 		}
 		e.key(f.Name)
-		e.b = append(e.b, '[')
-		for _, g := range fs[i:] {
-			if same(g.Name, f.Name, fold) {
-				if e.b[len(e.b)-1] != '[' {
-					e.b = append(e.b, ',')
+		switch g {
+		case lastValue:
+			last := f.Value
+			for _, o := range fs[i+1:] {
+				if same(o.Name, f.Name, fold) {
+					last = o.Value
 				}
-				e.b = jsonx.AppendString(e.b, g.Value)
 			}
-		}
-		e.b = append(e.b, ']')
-	}
-	e.close()
-}
-
-// joined writes fs as an object of comma-joined values (payload 2.0),
-// merging names that differ only in case when fold is set.
-func (e *encoder) joined(k string, fs []Field, fold bool) {
-	e.open(k)
-	for i, f := range fs {
-		if !firstOf(fs, i, fold) {
-			continue
-		}
-		e.key(f.Name)
-		// Join the values inside the JSON string, without building it.
-		e.b = jsonx.AppendString(e.b, f.Value)
-		for _, g := range fs[i+1:] {
-			if same(g.Name, f.Name, fold) {
-				e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
-				n := len(e.b)
-				e.b = jsonx.AppendString(e.b, g.Value)
-				e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
+			e.b = jsonx.AppendString(e.b, last)
+		case valueList:
+			e.b = append(e.b, '[')
+			e.b = jsonx.AppendString(e.b, f.Value)
+			for _, o := range fs[i+1:] {
+				if same(o.Name, f.Name, fold) {
+					e.b = append(e.b, ',')
+					e.b = jsonx.AppendString(e.b, o.Value)
+				}
+			}
+			e.b = append(e.b, ']')
+		case commaJoined:
+			// Join the values inside the JSON string, without building it.
+			e.b = jsonx.AppendString(e.b, f.Value)
+			for _, o := range fs[i+1:] {
+				if same(o.Name, f.Name, fold) {
+					e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
+					n := len(e.b)
+					e.b = jsonx.AppendString(e.b, o.Value)
+					e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
+				}
 			}
 		}
 	}
@@ -214,12 +200,12 @@ func (e *encoder) v1(r *Request) {
 	e.str("resource", r.Resource)
 	e.str("path", r.RawPath)
 	e.str("httpMethod", r.Method)
-	e.single("headers", r.Header, true, false)
-	e.multi("multiValueHeaders", r.Header, true, false)
-	e.single("queryStringParameters", r.Query, false, false)
-	e.multi("multiValueQueryStringParameters", r.Query, false, false)
-	e.single("pathParameters", r.PathParameters, false, false)
-	e.single("stageVariables", r.StageVariables, false, false)
+	e.object("headers", r.Header, lastValue, true, false)
+	e.object("multiValueHeaders", r.Header, valueList, true, false)
+	e.object("queryStringParameters", r.Query, lastValue, false, false)
+	e.object("multiValueQueryStringParameters", r.Query, valueList, false, false)
+	e.object("pathParameters", r.PathParameters, lastValue, false, false)
+	e.object("stageVariables", r.StageVariables, lastValue, false, false)
 	e.open("requestContext")
 	e.str("resourceId", c.ResourceID)
 	e.str("resourcePath", c.ResourcePath)
@@ -268,13 +254,18 @@ func (e *encoder) v2(r *Request) {
 		}
 		e.b = append(e.b, ']')
 	}
-	e.joined("headers", r.Header, true)
+	if len(r.Header) == 0 {
+		e.open("headers") // payload 2.0 always carries headers, if only {}
+		e.close()
+	} else {
+		e.object("headers", r.Header, commaJoined, true, false)
+	}
 	if len(r.Query) > 0 {
-		e.joined("queryStringParameters", r.Query, false)
+		e.object("queryStringParameters", r.Query, commaJoined, false, false)
 	}
 	if !url {
-		e.single("pathParameters", r.PathParameters, false, true)
-		e.single("stageVariables", r.StageVariables, false, true)
+		e.object("pathParameters", r.PathParameters, lastValue, false, true)
+		e.object("stageVariables", r.StageVariables, lastValue, false, true)
 	}
 	e.open("requestContext")
 	e.str("accountId", r.AccountID)
@@ -322,11 +313,11 @@ func (e *encoder) alb(r *Request) {
 	e.str("path", r.RawPath)
 	raw := rawPairs(r.RawQuery)
 	if r.Source == ALBMultiValue {
-		e.multi("multiValueQueryStringParameters", raw, false, false)
-		e.multi("multiValueHeaders", r.Header, true, false)
+		e.object("multiValueQueryStringParameters", raw, valueList, false, false)
+		e.object("multiValueHeaders", r.Header, valueList, true, false)
 	} else {
-		e.single("queryStringParameters", raw, false, false)
-		e.single("headers", r.Header, true, false)
+		e.object("queryStringParameters", raw, lastValue, false, false)
+		e.object("headers", r.Header, lastValue, true, false)
 	}
 	e.body(r, false)
 	e.boolean("isBase64Encoded", r.IsBase64Encoded)
@@ -361,12 +352,12 @@ func (e *encoder) websocket(r *Request) {
 	if r.Method != "" {
 		e.str("httpMethod", r.Method)
 	}
-	e.single("headers", r.Header, true, true)
-	e.multi("multiValueHeaders", r.Header, true, true)
-	e.single("queryStringParameters", r.Query, false, true)
-	e.multi("multiValueQueryStringParameters", r.Query, false, true)
-	e.single("pathParameters", r.PathParameters, false, true)
-	e.single("stageVariables", r.StageVariables, false, true)
+	e.object("headers", r.Header, lastValue, true, true)
+	e.object("multiValueHeaders", r.Header, valueList, true, true)
+	e.object("queryStringParameters", r.Query, lastValue, false, true)
+	e.object("multiValueQueryStringParameters", r.Query, valueList, false, true)
+	e.object("pathParameters", r.PathParameters, lastValue, false, true)
+	e.object("stageVariables", r.StageVariables, lastValue, false, true)
 	e.open("requestContext")
 	e.str("routeKey", r.RouteKey)
 	if c.DisconnectStatusCode != 0 {
