@@ -214,7 +214,7 @@ func (p *jsonParser) objectBody() (value, error) {
 			return null, p.eof("null")
 		}
 		if p.s[p.pos] != ':' {
-			return null, &PayloadError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", p.s[p.pos], p.pos)}
+			return null, p.unexpected()
 		}
 		p.pos++
 		v, err := p.value(objStop)
@@ -227,20 +227,38 @@ func (p *jsonParser) objectBody() (value, error) {
 			m.keys = append(m.keys, str(key))
 			m.vals = append(m.vals, v)
 		}
-		p.skip()
-		if p.pos >= len(p.s) {
-			return null, p.eof("null")
+		done, err := p.afterMember('}', "null")
+		if err != nil {
+			return null, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		if done {
 			return mapv(m), nil
-		default:
-			return null, &PayloadError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", p.s[p.pos], p.pos)}
 		}
 	}
+}
+
+// afterMember reads what follows an object member or array element: a
+// comma (false), or the closing bracket (true). eofText is what json-smart
+// names at the end of the input for this container.
+func (p *jsonParser) afterMember(close byte, eofText string) (bool, error) {
+	p.skip()
+	if p.pos >= len(p.s) {
+		return false, p.eof(eofText)
+	}
+	switch p.s[p.pos] {
+	case ',':
+		p.pos++
+		return false, nil
+	case close:
+		p.pos++
+		return true, nil
+	}
+	return false, p.unexpected()
+}
+
+// unexpected is json-smart's error for the character at the position.
+func (p *jsonParser) unexpected() error {
+	return &PayloadError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", p.s[p.pos], p.pos)}
 }
 
 func (p *jsonParser) array() (value, error) {
@@ -273,18 +291,12 @@ func (p *jsonParser) arrayBody() (value, error) {
 			return null, err
 		}
 		l.items = append(l.items, v)
-		p.skip()
-		if p.pos >= len(p.s) {
-			return null, p.eof("EOF")
+		done, err := p.afterMember(']', "EOF")
+		if err != nil {
+			return null, err
 		}
-		switch p.s[p.pos] {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
+		if done {
 			return listv(l), nil
-		default:
-			return null, &PayloadError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", p.s[p.pos], p.pos)}
 		}
 	}
 }
@@ -341,7 +353,7 @@ func (p *jsonParser) quoted() (string, error) {
 			n, err := strconv.ParseUint(p.s[p.pos:p.pos+4], 16, 16)
 			if err != nil {
 				p.st.keep(nil)
-				return "", &PayloadError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", p.s[p.pos], p.pos)}
+				return "", p.unexpected()
 			}
 			p.pos += 4
 			r := rune(n)
