@@ -490,27 +490,20 @@ func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.
 			payloadPool.Put(buf)
 		}
 	}()
-	ictx, cancel := context.WithTimeout(ctx, g.timeout)
-	defer cancel()
 	start := time.Now()
 	// The function runs on this goroutine; if it has not answered by the
-	// deadline, the watchdog answers the client with the timeout response
-	// right away, and whatever the function returns later is dropped.
+	// deadline, the timeout response goes to the client right away, and
+	// whatever the function returns later is dropped.
 	routeKey := req.RouteKey
 	if routeKey == "" {
 		routeKey = req.Method + " " + req.Resource
 	}
-	watchdog := context.AfterFunc(ictx, func() {
-		if !errors.Is(ictx.Err(), context.DeadlineExceeded) {
-			return // the client went away, or the function returned
-		}
+	out, fnErr, err := local.CallWatched(ctx, g.timeout, p.fn.Invoke, payload, func() {
 		timeout := local.TimeoutResponse(g.src)
 		if c.guard.Write(c.w, c.hr, g.src, c.requestID, timeout, true) {
 			g.log(c, routeKey, timeout.Status(), g.timeout, start)
 		}
 	})
-	out, fnErr, err := local.CallHere(ictx, p.fn.Invoke, payload)
-	watchdog()
 	c.latency = time.Since(start)
 	gw := response.Gateway{Source: g.src, Version: p.version, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: c.hr.Header.Get("Accept")}
 	switch {
@@ -523,9 +516,6 @@ func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.
 	case err != nil: // the client went away
 		c.fromGW = true
 		return gw.FunctionError(), nil
-	case errors.Is(ictx.Err(), context.DeadlineExceeded):
-		c.fromGW = true
-		return local.TimeoutResponse(g.src), nil
 	}
 	resp, err := gw.Read(out, fnErr)
 	if err != nil {

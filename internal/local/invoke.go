@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/response"
@@ -30,36 +31,28 @@ var ErrTimeout = errors.New("integration timed out")
 // ran (an error with an InvokeRejected method that reports true).
 var ErrRejected = errors.New("invoke rejected")
 
-// Call invokes fn with payload under ctx, which carries the integration
-// timeout, on its own goroutine. It recovers a panic in fn as a function
-// error, and treats an output over MaxOutput as Lambda does, as a function
-// error. It returns ErrTimeout when ctx's deadline passes first; fn keeps
-// running until it notices ctx, which it should.
-func Call(ctx context.Context, fn func(context.Context, []byte) ([]byte, error), payload []byte) (out []byte, fnErr bool, err error) {
-	type result struct {
-		out   []byte
-		fnErr bool
-		err   error
-	}
-	done := make(chan result, 1)
-	go func() {
-		out, fnErr, err := CallHere(ctx, fn, payload)
-		done <- result{out, fnErr, err}
-	}()
-	select {
-	case res := <-done:
-		return res.out, res.fnErr, res.err
-	case <-ctx.Done():
+// CallWatched invokes fn on the caller's goroutine with a deadline of
+// timeout. If fn has not returned by then, atDeadline runs at once on
+// another goroutine, so the caller can answer the client with the timeout
+// response while fn still runs; CallWatched itself returns when fn does,
+// with ErrTimeout. A function that honours its context returns soon after.
+func CallWatched(ctx context.Context, timeout time.Duration, fn func(context.Context, []byte) ([]byte, error), payload []byte, atDeadline func()) (out []byte, fnErr bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, false, ErrTimeout
+			atDeadline()
 		}
-		return nil, false, ctx.Err()
-	}
+	})
+	defer stop()
+	return CallHere(ctx, fn, payload)
 }
 
-// CallHere is Call on the caller's goroutine: it returns when fn returns,
-// with ErrTimeout if ctx's deadline passed meanwhile. Pair it with a
-// watchdog that answers the client at the deadline (see Guard).
+// CallHere invokes fn with payload under ctx on the caller's goroutine.
+// It recovers a panic in fn as a function error, treats an output over
+// MaxOutput as Lambda does, as a function error, reports an invoke Lambda
+// rejected as ErrRejected, and returns ErrTimeout if ctx's deadline passed
+// before fn returned.
 func CallHere(ctx context.Context, fn func(context.Context, []byte) ([]byte, error), payload []byte) (out []byte, fnErr bool, err error) {
 	defer func() {
 		if v := recover(); v != nil {

@@ -70,15 +70,22 @@ func (s *Server) stage() string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	start := time.Now()
 	src := s.source()
-	resp, reqID := s.serve(hr, src)
-	Write(w, hr, src, reqID, resp)
-	if s.Logger != nil {
-		s.Logger.Info("request", "requestId", reqID, "method", hr.Method, "path", hr.URL.Path,
-			"status", resp.Status(), "latency", time.Since(start))
+	var g Guard
+	log := func(reqID string, status int) {
+		if s.Logger != nil {
+			s.Logger.Info("request", "requestId", reqID, "method", hr.Method, "path", hr.URL.Path,
+				"status", status, "latency", time.Since(start))
+		}
+	}
+	resp, reqID := s.serve(w, hr, src, &g, log)
+	if g.Write(w, hr, src, reqID, resp, false) {
+		log(reqID, resp.Status())
 	}
 }
 
-func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, string) {
+// serve runs the request through the function. At the integration
+// deadline it answers the client through g at once, as the gateway does.
+func (s *Server) serve(w http.ResponseWriter, hr *http.Request, src event.Source, g *Guard, log func(string, int)) (*response.Response, string) {
 	path, ok := s.stripStage(hr.URL)
 	if !ok {
 		return NotFound(src), ""
@@ -126,12 +133,16 @@ func (s *Server) serve(hr *http.Request, src event.Source) (*response.Response, 
 		}
 		return resp, req.RequestID
 	}
-	ctx, cancel := context.WithTimeout(hr.Context(), timeout)
-	defer cancel()
-	out, fnErr, err := Call(ctx, s.Invoke, payload)
+	out, fnErr, err := CallWatched(hr.Context(), timeout, s.Invoke, payload, func() {
+		if g.Write(w, hr, src, req.RequestID, TimeoutResponse(src), true) {
+			log(req.RequestID, TimeoutResponse(src).Status())
+		}
+	})
 	switch {
 	case errors.Is(err, ErrTimeout):
 		return TimeoutResponse(src), req.RequestID
+	case errors.Is(err, ErrRejected):
+		return RejectedResponse(src), req.RequestID
 	case err != nil:
 		return gw.FunctionError(), req.RequestID
 	}
