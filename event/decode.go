@@ -731,6 +731,10 @@ func (d *decoder) multiMap(m int) {
 		if d.repeatedMulti(d.fields(start), k) {
 			break
 		}
+		if v, ok := s.OneString(); ok {
+			d.add(Field{k, v})
+			continue
+		}
 		if !s.Array() {
 			continue
 		}
@@ -1076,8 +1080,13 @@ func parseQuery(q string) Params {
 // queryUnescape decodes + and %XX; it returns s itself when nothing needs
 // decoding, and keeps malformed escapes as they are.
 func queryUnescape(s string) string {
-	i := strings.IndexAny(s, "+%")
-	if i < 0 {
+	// A loop, not strings.IndexAny: the names and values are short and
+	// IndexAny's set costs more to build than they take to scan.
+	i := 0
+	for i < len(s) && s[i] != '+' && s[i] != '%' {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))

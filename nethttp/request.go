@@ -2,7 +2,7 @@ package nethttp
 
 import (
 	"bytes"
-	"crypto/tls"
+	"encoding/binary"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,7 +101,7 @@ func (x *exchange) request(hr *http.Request, req *event.Request, c *config) (str
 		if i := strings.LastIndexByte(name, ':'); i >= 0 && !strings.HasSuffix(name, "]") {
 			name = name[:i]
 		}
-		hr.TLS = &tls.ConnectionState{HandshakeComplete: true, ServerName: strings.Trim(name, "[]")}
+		hr.TLS = x.a.tlsState(strings.Trim(name, "[]"))
 	}
 	return "", true
 }
@@ -398,7 +398,14 @@ var tokenByte = func() (t [256]bool) {
 // validValue reports whether v is a valid field value as net/http checks
 // it: no control characters but horizontal tab.
 func validValue(v string) bool {
-	for i := 0; i < len(v); i++ {
+	i := 0
+	for ; i+8 <= len(v); i += 8 {
+		w := binary.LittleEndian.Uint64([]byte(v[i : i+8]))
+		if controls8(w)&^equal8(w, '\t') != 0 {
+			return false
+		}
+	}
+	for ; i < len(v); i++ {
 		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return false
 		}
@@ -409,12 +416,39 @@ func validValue(v string) bool {
 // hasCTL reports whether s has an ASCII control character, which no
 // request line can carry.
 func hasCTL(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if controls8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) != 0 {
+			return true
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] < ' ' || s[i] == 0x7f {
 			return true
 		}
 	}
 	return false
+}
+
+const (
+	low7  = 0x7f7f7f7f7f7f7f7f
+	high8 = 0x8080808080808080
+	ones8 = 0x0101010101010101
+)
+
+// controls8 returns the high bit of each byte of w that is an ASCII
+// control character (below 0x20, or 0x7f), exactly: no borrow or carry
+// crosses bytes. Eight bytes at a time, values and paths are checked
+// without a branch per byte.
+func controls8(w uint64) uint64 {
+	below := ^((w&low7 + (0x80-' ')*ones8) | w) & high8 // bytes < 0x20
+	return below | equal8(w, 0x7f)
+}
+
+// equal8 returns the high bit of each byte of w equal to c, exactly.
+func equal8(w uint64, c byte) uint64 {
+	x := w ^ uint64(c)*ones8
+	return ^((x&low7 + low7) | x) & high8
 }
 
 // validHost reports whether h is a Host value net/http accepts.
@@ -444,6 +478,9 @@ var hostByte = func() (t [256]bool) {
 // names of rest (the fields from k on), so that the strings it holds are
 // never overwritten.
 func canonicalName(k string, names *[]byte, rest []event.Field) (string, bool) {
+	if s := internedName(k); s != "" {
+		return s, true
+	}
 	if k == "" {
 		return "", false
 	}
@@ -475,9 +512,6 @@ func canonicalName(k string, names *[]byte, rest []event.Field) (string, bool) {
 		return k, true
 	}
 	b := buf[:len(k)]
-	if s := commonKey(b); s != "" {
-		return s, true
-	}
 	if cap(*names)-len(*names) < len(b) {
 		n := 0
 		for _, f := range rest {
@@ -499,44 +533,3 @@ func canonicalKey(k string) string {
 	}
 	return k
 }
-
-// commonKey interns the canonical names of the headers clients and the
-// gateways send most; it returns "" for other names.
-func commonKey(b []byte) string {
-	if len(b) >= len(commonKeys) || len(b) == 0 {
-		return ""
-	}
-	for _, k := range commonKeys[len(b)] {
-		// Names of one length mostly differ early or at the end.
-		if k[0] == b[0] && k[len(k)-1] == b[len(b)-1] && k == string(b) {
-			return k
-		}
-	}
-	return ""
-}
-
-// commonKeys lists the interned names by length.
-var commonKeys = func() (t [32][]string) {
-	for _, k := range []string{
-		"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language",
-		"Authorization", "Cache-Control", "Connection", "Content-Encoding",
-		"Content-Length", "Content-Type", "Cookie", "Host", "If-Match",
-		"If-Modified-Since", "If-None-Match", "Origin", "Pragma", "Range",
-		"Referer", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site",
-		"Upgrade-Insecure-Requests", "User-Agent", "Via", "X-Api-Key",
-		"X-Amz-Cf-Id", "X-Amz-Date", "X-Amz-Security-Token", "X-Amzn-Trace-Id",
-		"X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto",
-		"X-Requested-With", "Access-Control-Request-Method",
-		"Access-Control-Request-Headers", "Cloudfront-Forwarded-Proto",
-		"Cloudfront-Is-Desktop-Viewer", "Cloudfront-Is-Mobile-Viewer",
-		"Cloudfront-Is-Smarttv-Viewer", "Cloudfront-Is-Tablet-Viewer",
-		"Cloudfront-Viewer-Country", "Cloudfront-Viewer-Address",
-		"Sec-Websocket-Key", "Sec-Websocket-Version", "Sec-Websocket-Extensions",
-		"Sec-Ch-Ua", "Sec-Ch-Ua-Mobile", "Sec-Ch-Ua-Platform", "Content-Md5",
-		"X-Amz-Content-Sha256", "Dnt", "Te", "Expect", "Forwarded", "Priority",
-		"If-Unmodified-Since", "If-Range",
-	} {
-		t[len(k)] = append(t[len(k)], k)
-	}
-	return t
-}()

@@ -2,6 +2,7 @@ package nethttp_test
 
 import (
 	"context"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -291,4 +292,29 @@ func isTokenName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// TestTLSServerName checks r.TLS.ServerName across requests for two
+// hosts through one handler: each request sees its own host, and
+// requests for one host share the state, as requests of one connection
+// do in a net/http server.
+func TestTLSServerName(t *testing.T) {
+	var seen []*tls.ConnectionState
+	h := nethttp.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen = append(seen, r.TLS) }))
+	hosts := []string{"a.example", "a.example", "b.example:8443", "[2001:db8::1]", "a.example"}
+	for _, host := range hosts {
+		req := &event.Request{Source: event.HTTPAPI, Version: "2.0", Method: "GET", Path: "/", DomainName: host}
+		if _, err := h.Serve(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"a.example", "a.example", "b.example", "2001:db8::1", "a.example"}
+	for i, st := range seen {
+		if st == nil || st.ServerName != want[i] || !st.HandshakeComplete {
+			t.Fatalf("request %d for %q: TLS %+v, want ServerName %q", i, hosts[i], st, want[i])
+		}
+	}
+	if seen[0] != seen[1] {
+		t.Errorf("two requests for one host got two TLS states")
+	}
 }

@@ -2,8 +2,10 @@ package nethttp
 
 import (
 	"context"
+	"crypto/tls"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
@@ -103,6 +105,22 @@ func Wrap(h http.Handler, opts ...Option) lambdagate.Handler {
 type handler struct {
 	h http.Handler
 	c config
+
+	// tls is the TLS state of the last secure request. Like a net/http
+	// server, which gives every request of a connection the same state,
+	// the handler gives requests for one server name the same one.
+	tls atomic.Pointer[tls.ConnectionState]
+}
+
+// tlsState returns the connection state of a secure request for the
+// server name.
+func (a *handler) tlsState(name string) *tls.ConnectionState {
+	if st := a.tls.Load(); st != nil && st.ServerName == name {
+		return st
+	}
+	st := &tls.ConnectionState{HandshakeComplete: true, ServerName: name}
+	a.tls.Store(st)
+	return st
 }
 
 func (a *handler) logger() *slog.Logger {

@@ -196,15 +196,27 @@ func (x *exchange) snapshot() {
 // cleanValue is a header value as net/http writes it: CR, LF (and NUL,
 // which no gateway passes) as spaces, surrounding blanks trimmed.
 func cleanValue(v string) string {
-	if strings.ContainsAny(v, "\r\n\x00") {
-		v = strings.Map(func(r rune) rune {
-			if r == '\r' || r == '\n' || r == 0 {
-				return ' '
+	// Loops, not strings.ContainsAny and strings.Trim: values are short,
+	// and building those functions' byte sets costs more than the scan.
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '\r' || c == '\n' || c == 0 {
+			b := []byte(v)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c == '\r' || c == '\n' || c == 0 {
+					b[j] = ' '
+				}
 			}
-			return r
-		}, v)
+			v = string(b)
+			break
+		}
 	}
-	return strings.Trim(v, " \t")
+	for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+		v = v[1:]
+	}
+	for len(v) > 0 && (v[len(v)-1] == ' ' || v[len(v)-1] == '\t') {
+		v = v[:len(v)-1]
+	}
+	return v
 }
 
 // bodyAllowed reports whether a response with status may have a body.

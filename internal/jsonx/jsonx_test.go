@@ -86,3 +86,71 @@ func TestSkipDeep(t *testing.T) {
 		t.Errorf("Skip of %d levels: %v", MaxDepth, err)
 	}
 }
+
+// TestSkipSpace checks the eight-byte white space skipping against the
+// byte table: every byte value in every position of a run, beside
+// neighbours that could carry a borrow into it, at every offset from the
+// end of the data (the word loop and the byte loop).
+func TestSkipSpace(t *testing.T) {
+	for c := range 256 {
+		for _, fill := range []byte{' ', '\n', '\r', '\t', 0, 0x21, 0x80, 0xff} {
+			for pos := range 12 {
+				b := make([]byte, 12)
+				for i := range b {
+					b[i] = fill
+				}
+				b[pos] = byte(c)
+				for n := 1; n <= len(b); n++ {
+					want := 0
+					for want < n && space[b[want]] {
+						want++
+					}
+					s := Scanner{data: b[:n]}
+					s.skipSpace()
+					if s.pos != want {
+						t.Fatalf("skipSpace over % x stopped at %d, want %d", b[:n], s.pos, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// FuzzOneString checks OneString against encoding/json on valid
+// documents: it takes exactly the arrays of one string, with the same
+// value, and leaves the scanner where it was for every other value. On
+// other input it must not panic.
+func FuzzOneString(f *testing.F) {
+	for _, s := range []string{`["a"]`, ` [ "a\u00e9" ] `, `["a","b"]`, `[]`, `null`, `["a"`, `[1]`, `[null]`, `[ "x" , ]`, `"a"`, `{"a":1}`, `[""]0`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := NewScanner(data)
+		got, ok := s.OneString()
+		if !json.Valid(data) || !utf8.Valid(data) || depth(data) > MaxDepth {
+			return
+		}
+		var want []*string
+		isOne := json.Unmarshal(data, &want) == nil && len(want) == 1 && want[0] != nil
+		if ok != isOne {
+			t.Fatalf("OneString(%q) ok = %v, want %v", data, ok, isOne)
+		}
+		if ok {
+			if got != *want[0] {
+				t.Fatalf("OneString(%q) = %q, want %q", data, got, *want[0])
+			}
+			if err := s.End(); err != nil {
+				t.Fatalf("OneString(%q) then End: %v", data, err)
+			}
+			return
+		}
+		if s.Err() != nil || s.Offset() != 0 {
+			t.Fatalf("OneString(%q) = false moved to %d, err %v", data, s.Offset(), s.Err())
+		}
+		// The value is read again the general way, as callers do.
+		s.Raw()
+		if err := s.End(); err != nil {
+			t.Fatalf("reading %q after OneString: %v", data, err)
+		}
+	})
+}

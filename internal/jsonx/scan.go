@@ -63,34 +63,65 @@ func (s *Scanner) failf(format string, args ...any) {
 	}
 }
 
+// ws skips white space. Compact JSON has none between tokens: that test
+// is inlined, the rest is not.
 func (s *Scanner) ws() {
-	data, i := s.data, s.pos
-	if i >= len(data) || data[i] > ' ' {
-		// Compact JSON: no white space between tokens.
-		return
+	if s.pos < len(s.data) && s.data[s.pos] <= ' ' {
+		s.skipSpace()
 	}
-	for i < len(data) {
-		// Indentation comes in runs of spaces: skip them up to eight at
-		// a time, then look at the byte that ends the run.
-		if i+8 <= len(data) {
-			if x := binary.LittleEndian.Uint64(data[i:]) ^ spaces8; x != 0 {
-				i += bits.TrailingZeros64(x) >> 3
-			} else {
-				i += 8
-				continue
-			}
+}
+
+func (s *Scanner) skipSpace() {
+	data, i := s.data, s.pos
+	// Indentation is a newline and a run of spaces of any length: look at
+	// eight bytes at a time, without a branch per byte, which a run of
+	// varying length would mispredict. Valid JSON has no byte below 0x21
+	// but white space outside strings, so white space is skipped as the
+	// bytes below 0x21, and then checked: below 0x20, only '\n' is common.
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		stop := above20(w)
+		run := ^uint64(0) // the bits of the bytes before the first stop
+		if stop != 0 {
+			run = stop&-stop - 1
 		}
-		if !space[data[i]] {
+		if ctl := below20(w) & run; ctl != 0 && ctl&^equal8(w, '\n') != 0 {
+			// A tab or carriage return, or a byte that is not white
+			// space: let the byte loop decide.
 			break
 		}
+		if stop != 0 {
+			s.pos = i + bits.TrailingZeros64(stop)>>3
+			return
+		}
+	}
+	for i < len(data) && space[data[i]] {
 		i++
 	}
 	s.pos = i
 }
 
+// above20 returns the high bit of each byte of w (little-endian) above
+// 0x20, exactly: no carry crosses from one byte to the next.
+func above20(w uint64) uint64 {
+	return (w&low7 + (0x7f-0x20)*ones8 | w) & high8
+}
+
+// below20 returns the high bit of each byte of w below 0x20, exactly.
+func below20(w uint64) uint64 {
+	return ^(w&low7 + (0x80-0x20)*ones8 | w) & high8
+}
+
+// equal8 returns the high bit of each byte of w equal to c, exactly.
+func equal8(w uint64, c byte) uint64 {
+	x := w ^ uint64(c)*ones8
+	return ^(x&low7 + low7 | x) & high8
+}
+
 const (
 	ones8   = 0x0101010101010101
 	high8   = 0x8080808080808080
+	low7    = 0x7f7f7f7f7f7f7f7f
 	spaces8 = 0x20 * ones8
 	quotes8 = '"' * ones8
 	backs8  = '\\' * ones8
@@ -188,6 +219,39 @@ func (s *Scanner) Array() bool {
 	}
 	s.failf("unexpected %s, want array", quoteByte(s.data[s.pos]))
 	return false
+}
+
+// OneString reads an array of exactly one string, ["v"], the usual value
+// of a multi-value map, in one call. For any other value it reads nothing
+// and returns false, unless the value is malformed, which it reports as
+// an error (see Err) as the other methods do.
+func (s *Scanner) OneString() (string, bool) {
+	if s.err != nil {
+		return "", false
+	}
+	start := s.pos
+	s.ws()
+	if s.pos >= len(s.data) || s.data[s.pos] != '[' {
+		s.pos = start
+		return "", false
+	}
+	s.pos++
+	s.ws()
+	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
+		s.pos = start
+		return "", false
+	}
+	v, ok := s.string(false)
+	if !ok {
+		return "", false
+	}
+	s.ws()
+	if s.pos >= len(s.data) || s.data[s.pos] != ']' {
+		s.pos = start
+		return "", false
+	}
+	s.pos++
+	return v, true
 }
 
 // More reports whether the object or array being read has another member,
