@@ -30,7 +30,10 @@
 //     source IP with port 0 (no event carries the client port), so
 //     net.SplitHostPort works on it. TLS is set for API Gateway and
 //     function URLs, which serve HTTPS only, and for an ALB when
-//     X-Forwarded-Proto is https. Proto is the event's protocol.
+//     X-Forwarded-Proto is https, with ServerName the host; requests for
+//     one host share one state, as the requests of one connection do in
+//     a net/http server, so treat it as read-only. Proto is the event's
+//     protocol.
 //   - Body is the decoded body, with ContentLength.
 //   - The context carries the event ([Event]) and the Lambda invoke
 //     context ([Lambda]), never read from a header a client could send;
