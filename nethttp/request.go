@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 )
 
 // request fills hr with the request a net/http server would have built
@@ -401,7 +402,7 @@ func validValue(v string) bool {
 	i := 0
 	for ; i+8 <= len(v); i += 8 {
 		w := binary.LittleEndian.Uint64([]byte(v[i : i+8]))
-		if controls8(w)&^equal8(w, '\t') != 0 {
+		if controls8(w)&^ascii.Equal8(w, '\t') != 0 {
 			return false
 		}
 	}
@@ -430,25 +431,10 @@ func hasCTL(s string) bool {
 	return false
 }
 
-const (
-	low7  = 0x7f7f7f7f7f7f7f7f
-	high8 = 0x8080808080808080
-	ones8 = 0x0101010101010101
-)
-
-// controls8 returns the high bit of each byte of w that is an ASCII
-// control character (below 0x20, or 0x7f), exactly: no borrow or carry
-// crosses bytes. Eight bytes at a time, values and paths are checked
-// without a branch per byte.
+// controls8 marks the bytes of w that are ASCII control characters
+// (below 0x20, or 0x7f), as the ascii word tests do.
 func controls8(w uint64) uint64 {
-	below := ^((w&low7 + (0x80-' ')*ones8) | w) & high8 // bytes < 0x20
-	return below | equal8(w, 0x7f)
-}
-
-// equal8 returns the high bit of each byte of w equal to c, exactly.
-func equal8(w uint64, c byte) uint64 {
-	x := w ^ uint64(c)*ones8
-	return ^((x&low7 + low7) | x) & high8
+	return ascii.Less8(w, ' ') | ascii.Equal8(w, 0x7f)
 }
 
 // validHost reports whether h is a Host value net/http accepts.

@@ -9,6 +9,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/lambdagate/lambdagate/internal/ascii"
 )
 
 // MaxDepth is the deepest nesting Skip accepts. It is a variable for tests.
@@ -80,12 +82,12 @@ func (s *Scanner) skipSpace() {
 	// bytes below 0x21, and then checked: below 0x20, only '\n' is common.
 	for ; i+8 <= len(data); i += 8 {
 		w := binary.LittleEndian.Uint64(data[i:])
-		stop := above20(w)
+		stop := ascii.Greater8(w, ' ')
 		run := ^uint64(0) // the bits of the bytes before the first stop
 		if stop != 0 {
 			run = stop&-stop - 1
 		}
-		if ctl := below20(w) & run; ctl != 0 && ctl&^equal8(w, '\n') != 0 {
+		if ctl := ascii.Less8(w, ' ') & run; ctl != 0 && ctl&^ascii.Equal8(w, '\n') != 0 {
 			// A tab or carriage return, or a byte that is not white
 			// space: let the byte loop decide.
 			break
@@ -101,27 +103,9 @@ func (s *Scanner) skipSpace() {
 	s.pos = i
 }
 
-// above20 returns the high bit of each byte of w (little-endian) above
-// 0x20, exactly: no carry crosses from one byte to the next.
-func above20(w uint64) uint64 {
-	return (w&low7 + (0x7f-0x20)*ones8 | w) & high8
-}
-
-// below20 returns the high bit of each byte of w below 0x20, exactly.
-func below20(w uint64) uint64 {
-	return ^(w&low7 + (0x80-0x20)*ones8 | w) & high8
-}
-
-// equal8 returns the high bit of each byte of w equal to c, exactly.
-func equal8(w uint64, c byte) uint64 {
-	x := w ^ uint64(c)*ones8
-	return ^(x&low7 + low7 | x) & high8
-}
-
 const (
 	ones8   = 0x0101010101010101
 	high8   = 0x8080808080808080
-	low7    = 0x7f7f7f7f7f7f7f7f
 	spaces8 = 0x20 * ones8
 	quotes8 = '"' * ones8
 	backs8  = '\\' * ones8
