@@ -398,33 +398,28 @@ var tokenByte = func() (t [256]bool) {
 
 // validValue reports whether v is a valid field value as net/http checks
 // it: no control characters but horizontal tab.
-func validValue(v string) bool {
-	i := 0
-	for ; i+8 <= len(v); i += 8 {
-		w := binary.LittleEndian.Uint64([]byte(v[i : i+8]))
-		if controls8(w)&^ascii.Equal8(w, '\t') != 0 {
-			return false
-		}
-	}
-	for ; i < len(v); i++ {
-		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
+func validValue(v string) bool { return !hasControl(v, true) }
 
 // hasCTL reports whether s has an ASCII control character, which no
 // request line can carry.
-func hasCTL(s string) bool {
+func hasCTL(s string) bool { return hasControl(s, false) }
+
+// hasControl reports whether s has an ASCII control character, not
+// counting horizontal tabs when tabOK, eight bytes at a time.
+func hasControl(s string, tabOK bool) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		if controls8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))) != 0 {
+		w := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		m := controls8(w)
+		if tabOK {
+			m &^= ascii.Equal8(w, '\t')
+		}
+		if m != 0 {
 			return true
 		}
 	}
 	for ; i < len(s); i++ {
-		if s[i] < ' ' || s[i] == 0x7f {
+		if c := s[i]; c < ' ' && (c != '\t' || !tabOK) || c == 0x7f {
 			return true
 		}
 	}

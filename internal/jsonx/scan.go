@@ -170,27 +170,15 @@ func (s *Scanner) literal(lit string) {
 // Object starts reading an object. It returns false, without error, for
 // null, and false with an error for anything else but an object.
 // Read the members with More and Key.
-func (s *Scanner) Object() bool {
-	switch s.Kind() {
-	case '{':
-		s.pos++
-		s.ws()
-		return true
-	case 'n':
-		s.literal("null")
-		return false
-	case 0:
-		s.Fail("unexpected end of input, want object")
-		return false
-	}
-	s.failf("unexpected %s, want object", quoteByte(s.data[s.pos]))
-	return false
-}
+func (s *Scanner) Object() bool { return s.open('{', "object") }
 
 // Array starts reading an array, like Object.
-func (s *Scanner) Array() bool {
+func (s *Scanner) Array() bool { return s.open('[', "array") }
+
+// open consumes the bracket that starts an object or array (c), or a null.
+func (s *Scanner) open(c byte, what string) bool {
 	switch s.Kind() {
-	case '[':
+	case c:
 		s.pos++
 		s.ws()
 		return true
@@ -198,10 +186,10 @@ func (s *Scanner) Array() bool {
 		s.literal("null")
 		return false
 	case 0:
-		s.Fail("unexpected end of input, want array")
+		s.Fail("unexpected end of input, want " + what)
 		return false
 	}
-	s.failf("unexpected %s, want array", quoteByte(s.data[s.pos]))
+	s.failf("unexpected %s, want %s", quoteByte(s.data[s.pos]), what)
 	return false
 }
 
