@@ -157,11 +157,12 @@
 // Registration builds a tree of path segments. Matching walks it along the
 // path; when routes overlap and the search backtracks, it visits each node
 // of the tree at most once, so time grows no faster than linearly with the
-// path, and never with the number of unrelated routes. At each node the
-// literal child is found by the segment's first byte (a table for nodes
-// with many children) and confirmed 8 bytes at a time, a variable's value
-// is delimited 8 bytes at a time, and the node fields a match reads share
-// one cache line. Lookup never allocates; Serve
+// path, and never with the number of unrelated routes. Each step reads
+// the 8 bytes after a '/' once: they are the key of the literal child in
+// the node's hash table, whose multiplier is chosen at registration so
+// that siblings rarely share a slot, and they delimit a variable's value.
+// Longer labels are confirmed 8 bytes at a time, and the node fields a
+// match reads share one cache line. Lookup never allocates; Serve
 // allocates only when req.PathParameters lacks room for the route's
 // parameters. Over the 203 routes of the GitHub API, Serve takes less than
 // a third of the time httprouter takes (BenchmarkRoute in the bench

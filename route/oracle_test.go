@@ -308,10 +308,12 @@ func TestOracle(t *testing.T) {
 }
 
 // wideWords are literal segments for TestOracleWide: labels that share
-// first bytes and prefixes, span the 8-byte word the matcher compares at
-// once, and outnumber the 8 children a node scans before it indexes them.
+// first bytes and prefixes, span the 8-byte words the matcher compares at
+// once (so that some share a hash slot and some differ only between their
+// first and last 8 bytes), and are numerous enough to fill wide tables.
 var wideWords = []string{
 	"a", "ab", "abc", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgh1", "abcdefghijklmnopq", "abcdefghijklmnopr",
+	"abcdefghijklmnopqrstuvwxy", "abcdefghijkXmnopqrstuvwxy", "abcdefghijklmnopqrstuvwxyz0123456789",
 	"u", "user", "users", "subscriber", "subscribers", "subscription", "s", "é", "éé",
 	"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "z",
 }

@@ -440,7 +440,7 @@ func (r *Router) find(method, p string, vs *captures) *entry {
 	if r.api == REST {
 		return r.root.matchREST(p, mi, vs, 0)
 	}
-	if e := r.root.matchFull(p, mi, vs, 0); e != nil {
+	if e := r.root.matchFull(p, 0, mi, vs, 0); e != nil {
 		return e
 	}
 	return r.findGreedy(p, mi, vs)
@@ -502,7 +502,7 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 	case r.api == HTTP:
 		// find, written out for HTTP APIs to save a call.
 		mi := methodIndex(method)
-		if e = r.root.matchFull(p, mi, &vs, 0); e == nil {
+		if e = r.root.matchFull(p, 0, mi, &vs, 0); e == nil {
 			e = r.findGreedy(p, mi, &vs)
 		}
 	default:

@@ -3,8 +3,6 @@ package route
 import (
 	"encoding/binary"
 	"math/bits"
-	"slices"
-	"strings"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
@@ -60,10 +58,9 @@ func (l *leaf) pick(mi int, anyTakesOther bool) *entry {
 // A node is one position in the route tree. The tree is keyed by path
 // shape: the variable names are on the routes, not on the nodes.
 //
-// A node has any number of literal children (edges, sorted by label), at
-// most one variable child and at most one set of greedy routes. The fields
-// the matchers read come first, so that a node's hot part fits in one
-// cache line.
+// A node has any number of literal children (edges), at most one variable
+// child and at most one set of greedy routes. The fields the matchers read
+// come first, so that a node's hot part fits in one cache line.
 type node struct {
 	// hasFull and hasGreedy report whether the subtree rooted here holds a
 	// route ending at a node (full) or in a greedy variable, for pruning;
@@ -72,14 +69,20 @@ type node struct {
 	hasFull, hasGreedy     bool
 	paramFull, paramGreedy bool
 
-	// first holds the first byte of each edge's label while there are at
-	// most 8 edges; beyond, jump[c]-1 is the index of the first edge whose
-	// label begins with c, or -1.
-	first  [8]byte
-	edges  []edge // sorted by label
-	jump   *[256]uint32
+	// The edges are in a hash table keyed by the first 8 bytes of
+	// "label/" (see edge): the slot of key is table[key*mul>>shift]. The
+	// table has 4 slots or more per edge, and mul is chosen at
+	// registration, among a fixed sequence of candidates, to give each
+	// edge its own slot, so that a segment's child is almost always found
+	// with one multiplication and one load. Edges whose slot is taken
+	// (labels sharing their first 8 bytes always are) follow the table,
+	// chained from their slot through next.
+	shift  uint8
+	mul    uint64
+	table  []edge
 	param  *node
 	greedy *leaf // routes whose greedy variable starts after this node
+	edges  int   // the number of edges in table
 
 	// The fields above are those a matcher reads at every node: they fill
 	// the first 64 bytes, one cache line, as nodes are 128 bytes and so
@@ -90,17 +93,32 @@ type node struct {
 	leaf leaf // routes whose path ends at this node
 }
 
-// An edge leads from a node to a literal child.
+// An edge leads from a node to a literal child. A free slot of a node's
+// table has a nil n and the key noKey.
 type edge struct {
-	// word holds the first 8 bytes of "label/", little-endian, and mask
-	// selects those of them that exist, so that a path whose next 8
-	// bytes are w begins with the segment label when (w^word)&mask == 0
-	// and the label is shorter than 8 bytes (the '/' included); a longer
-	// label must also have the rest of it compared.
-	word, mask uint64
-	label      string
-	n          *node
+	// key holds the first 8 bytes of "label/", little-endian, zero past
+	// the '/', which is the first segment of a path cut after its first
+	// '/' (see cutWord) when the label is shorter than 8 bytes: then
+	// equal keys mean equal labels. A longer label has its last 8 bytes
+	// in tail, and the bytes between the two words, when it is longer
+	// than 16, compared as words too.
+	key   uint64
+	tail  uint64
+	label string
+	n     *node
+	next  uint32 // 1 + index in the table of the next edge of this slot's chain, or 0
 }
+
+// noKey is the key of a free slot: 8 '/' bytes, which no segment's word
+// cut after its first '/' can be, as segments are not empty.
+const noKey = slashes
+
+// Word constants: the byte 0x01, the top bit and '/' in every byte.
+const (
+	ones    = 0x0101010101010101
+	highs   = 0x8080808080808080
+	slashes = 0x2f2f2f2f2f2f2f2f
+)
 
 func newEdge(label string, n *node) edge {
 	e := edge{label: label, n: n}
@@ -109,8 +127,10 @@ func newEdge(label string, n *node) edge {
 		if i < len(label) {
 			c = label[i]
 		}
-		e.word |= uint64(c) << (8 * i)
-		e.mask |= 0xff << (8 * i)
+		e.key |= uint64(c) << (8 * i)
+	}
+	if len(label) >= 8 {
+		e.tail = word(label, len(label)-8)
 	}
 	return e
 }
@@ -120,93 +140,201 @@ func word(p string, i int) uint64 {
 	return binary.LittleEndian.Uint64([]byte(p[i : i+8]))
 }
 
-// hasPrefix reports whether the first segment of p, which begins with
-// '/', is e's label. When long, p has at least 9 bytes and w holds the 8
-// bytes after the '/' (see word); otherwise w is not used.
-func (e *edge) hasPrefix(p string, w uint64, long bool) bool {
-	end := 1 + len(e.label)
-	if long {
-		return (w^e.word)&e.mask == 0 && (end < 9 || (len(p) == end || len(p) > end && p[end] == '/') && p[9:end] == e.label[8:])
+// wordAfter returns the 8 bytes of s after index i, little-endian, padded
+// with '/' past the end of s: the '/' after a last segment stands for the
+// end of the path.
+func wordAfter(s string, i int) uint64 {
+	if len(s)-i > 8 {
+		return word(s, i+1)
 	}
-	return (len(p) == end || len(p) > end && p[end] == '/') && p[1:end] == e.label
+	if len(s) < 8 {
+		return shortWord(s, i)
+	}
+	r := uint(len(s)-1-i) & 7 // bytes left after s[i], 0 to 7
+	return word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
+}
+
+// shortWord is wordAfter for a path shorter than 8 bytes.
+//
+//go:noinline
+func shortWord(s string, i int) uint64 {
+	w := uint64(slashes)
+	for j := len(s) - 1; j > i; j-- {
+		w = w<<8 | uint64(s[j])
+	}
+	return w
+}
+
+// slashBits returns a word whose lowest set bit is the top bit of the
+// first '/' byte of w, or 0 when w has none.
+func slashBits(w uint64) uint64 {
+	x := w ^ slashes
+	return (x - ones) &^ x & highs
+}
+
+// cutWord returns w with the bytes after its first '/' cleared; t is
+// slashBits(w). A w without '/' is returned whole.
+func cutWord(w, t uint64) uint64 {
+	return w & ((t&-t)<<1 - 1)
+}
+
+// longAt reports whether s, from index i+1, holds e's label, of 8 bytes or
+// more, as a whole segment; the first 8 bytes are known to match.
+func (e *edge) longAt(s string, i int) bool {
+	end := i + 1 + len(e.label)
+	if len(s) < end || len(s) > end && s[end] != '/' || word(s, end-8) != e.tail {
+		return false
+	}
+	for j := 8; j < len(e.label)-8; j += 8 {
+		if word(s, i+1+j) != word(e.label, j) {
+			return false
+		}
+	}
+	return true
+}
+
+// slot returns the table slot of key; the node has edges.
+func (n *node) slot(key uint64) *edge {
+	return &n.table[(key*n.mul)>>(n.shift&63)]
 }
 
 // child returns the static child labelled seg, or nil.
 func (n *node) child(seg string) *node {
-	if i, ok := n.search(seg); ok {
-		return n.edges[i].n
+	if len(n.table) == 0 {
+		return nil
 	}
-	return nil
-}
-
-// search returns the index of the edge labelled seg, or where to insert
-// it, and whether it is there.
-func (n *node) search(seg string) (int, bool) {
-	if len(n.edges) <= len(n.first) {
-		for i := range n.edges {
-			if l := n.edges[i].label; l >= seg {
-				return i, l == seg
-			}
+	for e := n.slot(newEdge(seg, nil).key); ; e = &n.table[e.next-1] {
+		if e.n != nil && e.label == seg {
+			return e.n
 		}
-		return len(n.edges), false
+		if e.next == 0 {
+			return nil
+		}
 	}
-	return slices.BinarySearchFunc(n.edges, seg, func(e edge, s string) int { return strings.Compare(e.label, s) })
-}
-
-// firstEdge returns the index of the first edge whose label begins with
-// c, or len(n.edges) if none does.
-func (n *node) firstEdge(c byte) int {
-	if n.jump != nil {
-		return int(n.jump[c]) - 1 // -1 when none
-	}
-	// Find c among the (at most 8) first bytes, 8 at a time: the lowest
-	// byte of t with its top bit set is the first equal to c.
-	x := binary.LittleEndian.Uint64(n.first[:]) ^ uint64(c)*0x0101010101010101
-	t := (x - 0x0101010101010101) &^ x & 0x8080808080808080
-	return min(bits.TrailingZeros64(t)>>3, len(n.edges))
 }
 
 // next returns the static child whose label is the first segment of p,
-// which begins with '/' and has a second byte, and the rest of p after
-// that segment.
+// which begins with '/' and has a second byte, and the
+// rest of p after that segment.
 func (n *node) next(p string) (*node, string) {
-	c := p[1]
-	long := len(p) > 8
-	var w uint64
-	if long {
-		w = word(p, 1)
+	if len(n.table) == 0 {
+		return nil, ""
 	}
-	for i := n.firstEdge(c); uint(i) < uint(len(n.edges)) && byte(n.edges[i].word) == c; i++ {
-		if e := &n.edges[i]; e.hasPrefix(p, w, long) {
+	w := wordAfter(p, 0)
+	sw := cutWord(w, slashBits(w))
+	for e := n.slot(sw); ; e = &n.table[e.next-1] {
+		if e.key == sw && (len(e.label) < 8 || e.longAt(p, 0)) {
 			return e.n, p[1+len(e.label):]
 		}
+		if e.next == 0 {
+			return nil, ""
+		}
 	}
-	return nil, ""
 }
 
 // addChild returns the static child labelled seg, creating it if needed.
+// The new edge takes its free slot while the table has 4 slots per edge;
+// otherwise the table is built anew, doubling when full. Past 256 edges,
+// a taken slot chains the new edge instead, so that registering many
+// siblings stays linear in practice.
 func (n *node) addChild(seg string) *node {
-	i, ok := n.search(seg)
-	if ok {
-		return n.edges[i].n
+	if c := n.child(seg); c != nil {
+		return c
 	}
 	c := &node{}
-	n.edges = slices.Insert(n.edges, i, newEdge(seg, c))
-	switch {
-	case len(n.edges) <= len(n.first):
-		for j, e := range n.edges {
-			n.first[j] = e.label[0]
+	e := newEdge(seg, c)
+	if len(n.table) != 0 && 4*(n.edges+1) <= 1<<(64-n.shift) {
+		s := n.slot(e.key)
+		if s.n == nil {
+			*s = e
+			n.edges++
+			return c
 		}
-	default:
-		if n.jump == nil {
-			n.jump = new([256]uint32)
-		}
-		clear(n.jump[:])
-		for j := len(n.edges) - 1; j >= 0; j-- {
-			n.jump[n.edges[j].label[0]] = uint32(j + 1)
+		if n.edges >= 256 {
+			n.chain(e)
+			n.edges++
+			return c
 		}
 	}
+	es := []edge{e}
+	for _, e := range n.table {
+		if e.n != nil {
+			e.next = 0
+			es = append(es, e)
+		}
+	}
+	n.build(es)
 	return c
+}
+
+// chain appends e to the table, at the end of the chain of its slot.
+func (n *node) chain(e edge) {
+	e.next = 0
+	n.table = append(n.table, e)
+	j := (e.key * n.mul) >> (n.shift & 63)
+	for n.table[j].next != 0 {
+		j = uint64(n.table[j].next - 1)
+	}
+	n.table[j].next = uint32(len(n.table))
+}
+
+// build makes n's table for the edges es.
+func (n *node) build(es []edge) {
+	bits := 2
+	for 1<<bits < 4*len(es) {
+		bits++
+	}
+	size := 1 << bits
+	shift := uint8(64 - bits)
+	// Keys that cannot have a slot of their own: labels that share their
+	// first 8 bytes.
+	keys := make(map[uint64]bool, len(es))
+	for _, e := range es {
+		keys[e.key] = true
+	}
+	least := len(es) - len(keys)
+	// Try multipliers from a fixed sequence (splitmix64), keeping the one
+	// that leaves the fewest edges out of their slot. Large nodes try
+	// fewer, to keep registration linear in practice.
+	tries := 64
+	if len(es) > 256 {
+		tries = 4
+	}
+	used := make([]bool, size)
+	var best uint64
+	bestOut := -1
+	for try := range tries {
+		z := uint64(try+1) * 0x9e3779b97f4a7c15
+		z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+		z = (z ^ z>>27) * 0x94d049bb133111eb
+		mul := (z ^ z>>31) | 1
+		clear(used)
+		out := 0
+		for _, e := range es {
+			h := (e.key * mul) >> shift
+			if used[h] {
+				out++
+			}
+			used[h] = true
+		}
+		if bestOut < 0 || out < bestOut {
+			best, bestOut = mul, out
+		}
+		if out == least {
+			break
+		}
+	}
+	n.table, n.mul, n.shift, n.edges = make([]edge, size, size+bestOut), best, shift, len(es)
+	for i := range n.table {
+		n.table[i].key = noKey
+	}
+	for _, e := range es {
+		if s := n.slot(e.key); s.n == nil {
+			*s = e
+		} else {
+			n.chain(e)
+		}
+	}
 }
 
 // insert creates the nodes for the path shape of segs as needed and
@@ -278,69 +406,88 @@ type captures [maxCaptures]string
 
 // segEnd returns the index of the first '/' in p from index 2, or len(p):
 // the end of p's first segment, p beginning with '/' and its segment
-// being non-empty. It tests 8 bytes at a time while it can.
+// being non-empty.
 func segEnd(p string) int {
-	end := 2
-	for ; end+8 <= len(p); end += 8 {
-		// The lowest byte of t with its top bit set is the first '/'.
-		x := word(p, end) ^ 0x2f2f2f2f2f2f2f2f
-		if t := (x - 0x0101010101010101) &^ x & 0x8080808080808080; t != 0 {
-			return end + bits.TrailingZeros64(t)>>3
+	return segEndFrom(p, 2)
+}
+
+// segEndFrom returns the index of the first '/' in s from index i, or
+// len(s). It tests 8 bytes at a time while it can.
+func segEndFrom(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if t := slashBits(word(s, i)); t != 0 {
+			return i + bits.TrailingZeros64(t)>>3
 		}
 	}
-	for end < len(p) && p[end] != '/' {
-		end++
+	for i < len(s) && s[i] != '/' {
+		i++
 	}
-	return end
+	return i
 }
 
 // matchFull finds the best route whose path ends at a node (no greedy
 // variable), HTTP API precedence: depth first, literal before variable,
 // so the first route found has the most literal segments from the left.
-// p is empty or begins with '/'. When vs is not nil, the values of the
-// variables are recorded in it from index k.
-func (n *node) matchFull(p string, mi int, vs *captures, k int) *entry {
+// s[i:] is what is left of the path: empty or beginning with '/'. When
+// vs is not nil, the values of the variables are recorded in it from
+// index k.
+//
+// Each step reads the 8 bytes after the '/' once: cut after their first
+// '/', they are the key of the literal child, and that '/' ends a
+// variable's value.
+func (n *node) matchFull(s string, i, mi int, vs *captures, k int) *entry {
 walk:
-	for p != "" {
-		if len(p) < 2 || p[1] == '/' {
+	for i < len(s) {
+		// wordAfter, written out: too big to be inlined.
+		var w uint64
+		switch {
+		case len(s)-i > 8:
+			w = word(s, i+1)
+		case len(s) >= 8:
+			r := uint(len(s)-1-i) & 7
+			w = word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
+		default:
+			w = shortWord(s, i)
+		}
+		t := slashBits(w)
+		if t&0x80 != 0 {
 			return nil // an empty segment: neither a literal nor a variable takes it
 		}
-		// The static child, as n.next finds it, written out here: this is
-		// the innermost loop of routing.
-		if len(n.edges) != 0 {
-			c := p[1]
-			long := len(p) > 8
-			var w uint64
-			if long {
-				w = word(p, 1)
-			}
-			for i := n.firstEdge(c); uint(i) < uint(len(n.edges)) && byte(n.edges[i].word) == c; i++ {
-				e := &n.edges[i]
-				if !e.hasPrefix(p, w, long) {
-					continue
-				}
-				end := 1 + len(e.label)
-				if child := e.n; child.hasFull {
-					if !n.paramFull {
-						n, p = child, p[end:] // no alternative: no need to come back
-						continue walk
+		if len(n.table) != 0 {
+			sw := cutWord(w, t)
+			for e := n.slot(sw); ; e = &n.table[e.next-1] {
+				if e.key == sw && (len(e.label) < 8 || e.longAt(s, i)) {
+					if child := e.n; child.hasFull {
+						end := i + 1 + len(e.label)
+						if !n.paramFull {
+							n, i = child, end // no alternative: no need to come back
+							continue walk
+						}
+						if e := child.matchFull(s, end, mi, vs, k); e != nil {
+							return e
+						}
 					}
-					if e := child.matchFull(p[end:], mi, vs, k); e != nil {
-						return e
-					}
+					break
 				}
-				break
+				if e.next == 0 {
+					break
+				}
 			}
 		}
 		if !n.paramFull {
 			return nil
 		}
-		end := segEnd(p)
+		var end int
+		if t != 0 {
+			end = i + 1 + bits.TrailingZeros64(t)>>3
+		} else {
+			end = segEndFrom(s, i+9)
+		}
 		if vs != nil && k < maxCaptures {
-			vs[k] = p[1:end]
+			vs[k] = s[i+1 : end]
 		}
 		k++
-		n, p = n.param, p[end:]
+		n, i = n.param, end
 	}
 	return n.leaf.pick(mi, true)
 }
@@ -354,7 +501,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 	if p == "" {
 		return nil
 	}
-	if len(p) >= 2 && len(n.edges) != 0 {
+	if len(p) >= 2 {
 		if c, rest := n.next(p); c != nil && c.hasGreedy {
 			if e := c.matchGreedy(rest, mi, vs, k); e != nil {
 				return e
@@ -385,7 +532,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 // backtracks. p has no trailing '/' and is empty or begins with '/'.
 func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 	for p != "" {
-		if len(p) >= 2 && len(n.edges) != 0 {
+		if len(p) >= 2 {
 			if c, rest := n.next(p); c != nil {
 				if n.param == nil && n.greedy == nil {
 					n, p = c, rest // no alternative: no need to come back

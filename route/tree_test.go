@@ -1,8 +1,15 @@
 package route
 
 import (
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/response"
 )
 
 // TestSegEnd checks segEnd, which scans 8 bytes at a time, against
@@ -43,3 +50,72 @@ func TestSegEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestWordAfter checks wordAfter, which loads 8 bytes at once and pads
+// with '/', against a byte-by-byte construction, for paths of every
+// length up to 24 and every starting offset.
+func TestWordAfter(t *testing.T) {
+	const chars = "abcdefghijklmnopqrstuvwx"
+	for n := 1; n <= len(chars); n++ {
+		s := "/" + chars[:n-1]
+		for i := 0; i < len(s); i++ {
+			var want uint64
+			for j := 7; j >= 0; j-- {
+				c := byte('/')
+				if i+1+j < len(s) {
+					c = s[i+1+j]
+				}
+				want = want<<8 | uint64(c)
+			}
+			if got := wordAfter(s, i); got != want {
+				t.Errorf("wordAfter(%q, %d) = %#x, want %#x", s, i, got, want)
+			}
+		}
+	}
+}
+
+// TestManySiblings registers thousands of literal siblings, among them
+// groups that share their first 8 bytes and so a hash slot, and checks
+// that each is found, that near misses are not, and that the table stays
+// within 4 slots per edge plus the chained ones.
+func TestManySiblings(t *testing.T) {
+	var labels []string
+	for i := range 3000 {
+		switch i % 3 {
+		case 0:
+			labels = append(labels, fmt.Sprintf("k%d", i))
+		case 1:
+			labels = append(labels, fmt.Sprintf("longprefix-%d", i)) // shares 8 bytes with every other
+		default:
+			labels = append(labels, fmt.Sprintf("a-much-longer-label-than-16-bytes-%d", i))
+		}
+	}
+	r := New(Config{})
+	for _, l := range labels {
+		if err := r.Register("GET /"+l+"/x", lambdagate.HandlerFunc(siblingOK)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range labels {
+		if key, ok := r.Lookup("GET", "/"+l+"/x"); !ok || key != "GET /"+l+"/x" {
+			t.Errorf("Lookup(%q) = %q, %v", "/"+l+"/x", key, ok)
+		}
+		for _, miss := range []string{l + "z", l[:len(l)-1], "z" + l} {
+			if slices.Contains(labels, miss) {
+				continue
+			}
+			if key, ok := r.Lookup("GET", "/"+miss+"/x"); ok {
+				t.Errorf("Lookup(%q) = %q, want no route", "/"+miss+"/x", key)
+			}
+		}
+	}
+	n := &r.root
+	if n.edges != len(labels) {
+		t.Errorf("root has %d edges, want %d", n.edges, len(labels))
+	}
+	if size := 1 << (64 - n.shift); size > 4*2*len(labels) || len(n.table)-size > len(labels) {
+		t.Errorf("table of %d slots and %d chained for %d edges", size, len(n.table)-size, len(labels))
+	}
+}
+
+func siblingOK(context.Context, *event.Request) (*response.Response, error) { return nil, nil }
