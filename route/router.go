@@ -433,8 +433,7 @@ func (r *Router) routingPath(p string) (_ string, ok bool) {
 }
 
 // find returns the route that takes the method and routing path, or nil.
-// When vs is not nil, the values of the route's first variables are
-// recorded in it.
+// The values of the route's first variables are recorded in vs.
 func (r *Router) find(method, p string, vs *captures) *entry {
 	mi := methodIndex(method)
 	if r.api == REST {
@@ -469,7 +468,8 @@ func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
 			return "", false
 		}
 	}
-	if e := r.find(method, p, nil); e != nil {
+	var vs captures
+	if e := r.find(method, p, &vs); e != nil {
 		return e.key, true
 	}
 	return "", false
@@ -484,12 +484,37 @@ func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
 // response: 404 {"message":"Not Found"} for HTTP APIs, 403
 // {"message":"Missing Authentication Token"} with x-amzn-ErrorType for REST.
 func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
-	method := req.Method
 	if r.api == REST {
-		if o := req.Header.Get("X-HTTP-Method-Override"); o != "" {
-			method = o
-			req.Method = o
+		return r.serveREST(ctx, req)
+	}
+	p := req.Path
+	if !r.isRoutingPath(p) {
+		var ok bool
+		if p, ok = r.routingPath(p); !ok {
+			return r.serveNotFound(ctx, req)
 		}
+	}
+	// find, written out for HTTP APIs to save a call.
+	var vs captures
+	mi := methodIndex(req.Method)
+	e := r.root.matchFull(p, 0, mi, &vs, 0)
+	if e == nil {
+		if e = r.findGreedy(p, mi, &vs); e == nil {
+			return r.serveNotFound(ctx, req)
+		}
+	}
+	req.RouteKey = e.key
+	e.setParams(req, &vs, p)
+	if e.fn != nil {
+		return e.fn(ctx, req)
+	}
+	return e.h.Serve(ctx, req)
+}
+
+// serveREST is Serve for REST APIs.
+func (r *Router) serveREST(ctx context.Context, req *event.Request) (*response.Response, error) {
+	if o := req.Header.Get("X-HTTP-Method-Override"); o != "" {
+		req.Method = o
 	}
 	p, ok := req.Path, true
 	if !r.isRoutingPath(p) {
@@ -497,29 +522,24 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 	}
 	var e *entry
 	var vs captures
-	switch {
-	case !ok:
-	case r.api == HTTP:
-		// find, written out for HTTP APIs to save a call.
-		mi := methodIndex(method)
-		if e = r.root.matchFull(p, 0, mi, &vs, 0); e == nil {
-			e = r.findGreedy(p, mi, &vs)
-		}
-	default:
-		e = r.find(method, p, &vs)
+	if ok {
+		e = r.find(req.Method, p, &vs)
 	}
 	if e == nil {
-		if r.notFind != nil {
-			return r.notFind.Serve(ctx, req)
-		}
-		return r.notFoundBase().Serve(ctx, req)
+		return r.serveNotFound(ctx, req)
 	}
-	if r.api == REST {
-		req.Resource = e.path
-		req.Context.ResourcePath = e.path
-	} else {
-		req.RouteKey = e.key
+	req.Resource = e.path
+	req.Context.ResourcePath = e.path
+	e.setParams(req, &vs, p)
+	if e.fn != nil {
+		return e.fn(ctx, req)
 	}
+	return e.h.Serve(ctx, req)
+}
+
+// setParams sets req.PathParameters to the values of e's variables in the
+// routing path p, the first of them recorded in vs. Its storage is reused.
+func (e *entry) setParams(req *event.Request, vs *captures, p string) {
 	switch names := e.params; {
 	case len(names) == 0:
 		req.PathParameters = nil
@@ -529,17 +549,21 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 			ps = make(event.Params, len(names))
 		}
 		ps = ps[:len(names)]
-		for i, v := range vs[:len(ps)] {
-			ps[i] = event.Field{Name: names[i], Value: v}
+		for i := range ps {
+			ps[i] = event.Field{Name: names[i], Value: vs[i]}
 		}
 		req.PathParameters = ps
 	default:
 		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
 	}
-	if e.fn != nil {
-		return e.fn(ctx, req)
+}
+
+// serveNotFound answers a request no route takes.
+func (r *Router) serveNotFound(ctx context.Context, req *event.Request) (*response.Response, error) {
+	if r.notFind != nil {
+		return r.notFind.Serve(ctx, req)
 	}
-	return e.h.Serve(ctx, req)
+	return r.notFoundBase().Serve(ctx, req)
 }
 
 func (r *Router) notFoundBase() lambdagate.Handler {

@@ -147,17 +147,10 @@ func wordAfter(s string, i int) uint64 {
 	if len(s)-i > 8 {
 		return word(s, i+1)
 	}
-	if len(s) < 8 {
-		return shortWord(s, i)
+	if len(s) >= 8 {
+		r := uint(len(s)-1-i) & 7 // bytes left after s[i], 0 to 7
+		return word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
 	}
-	r := uint(len(s)-1-i) & 7 // bytes left after s[i], 0 to 7
-	return word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
-}
-
-// shortWord is wordAfter for a path shorter than 8 bytes.
-//
-//go:noinline
-func shortWord(s string, i int) uint64 {
 	w := uint64(slashes)
 	for j := len(s) - 1; j > i; j-- {
 		w = w<<8 | uint64(s[j])
@@ -193,6 +186,20 @@ func (e *edge) longAt(s string, i int) bool {
 	return true
 }
 
+// longIs reports whether the segment s[i+1:end] is e's label, of 8 bytes
+// or more, the first 8 being known to match.
+func (e *edge) longIs(s string, i, end int) bool {
+	if len(e.label) != end-i-1 || word(s, end-8) != e.tail {
+		return false
+	}
+	for j := 8; j < len(e.label)-8; j += 8 {
+		if word(s, i+1+j) != word(e.label, j) {
+			return false
+		}
+	}
+	return true
+}
+
 // slot returns the table slot of key; the node has edges.
 func (n *node) slot(key uint64) *edge {
 	return &n.table[(key*n.mul)>>(n.shift&63)]
@@ -213,16 +220,30 @@ func (n *node) child(seg string) *node {
 	}
 }
 
+// literal returns the edge whose label is the segment of s after index i,
+// sw being the word after s[i] cut after its first '/', or nil. The node
+// has edges.
+func (n *node) literal(s string, i int, sw uint64) *edge {
+	for e := n.slot(sw); ; e = &n.table[e.next-1] {
+		if e.key == sw && (len(e.label) < 8 || e.longAt(s, i)) {
+			return e
+		}
+		if e.next == 0 {
+			return nil
+		}
+	}
+}
+
 // next returns the static child whose label is the first segment of p,
-// which begins with '/' and has a second byte, and the
-// rest of p after that segment.
+// which begins with '/' and has a second byte, and the rest of p after
+// that segment.
 func (n *node) next(p string) (*node, string) {
 	if len(n.table) == 0 {
 		return nil, ""
 	}
 	w := wordAfter(p, 0)
 	sw := cutWord(w, slashBits(w))
-	for e := n.slot(sw); ; e = &n.table[e.next-1] {
+	for e := n.slot(sw); ; e = &n.table[e.next-1] { // n.literal, written out
 		if e.key == sw && (len(e.label) < 8 || e.longAt(p, 0)) {
 			return e.n, p[1+len(e.label):]
 		}
@@ -428,13 +449,14 @@ func segEndFrom(s string, i int) int {
 // matchFull finds the best route whose path ends at a node (no greedy
 // variable), HTTP API precedence: depth first, literal before variable,
 // so the first route found has the most literal segments from the left.
-// s[i:] is what is left of the path: empty or beginning with '/'. When
-// vs is not nil, the values of the variables are recorded in it from
-// index k.
+// s[i:] is what is left of the path: empty or beginning with '/'. The
+// values of the variables are recorded in vs from index k.
 //
 // Each step reads the 8 bytes after the '/' once: cut after their first
 // '/', they are the key of the literal child, and that '/' ends a
-// variable's value.
+// variable's value. The loop makes no call but in tail position, where
+// nothing need be kept: a node with both literal children and a variable
+// child, where the search may have to come back, is left to matchMixed.
 func (n *node) matchFull(s string, i, mi int, vs *captures, k int) *entry {
 walk:
 	for i < len(s) {
@@ -447,49 +469,67 @@ walk:
 			r := uint(len(s)-1-i) & 7
 			w = word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
 		default:
-			w = shortWord(s, i)
+			w = slashes
+			for j := len(s) - 1; j > i; j-- {
+				w = w<<8 | uint64(s[j])
+			}
 		}
 		t := slashBits(w)
 		if t&0x80 != 0 {
 			return nil // an empty segment: neither a literal nor a variable takes it
 		}
-		if len(n.table) != 0 {
-			sw := cutWord(w, t)
-			for e := n.slot(sw); ; e = &n.table[e.next-1] {
-				if e.key == sw && (len(e.label) < 8 || e.longAt(s, i)) {
-					if child := e.n; child.hasFull {
-						end := i + 1 + len(e.label)
-						if !n.paramFull {
-							n, i = child, end // no alternative: no need to come back
-							continue walk
-						}
-						if e := child.matchFull(s, end, mi, vs, k); e != nil {
-							return e
-						}
-					}
-					break
-				}
-				if e.next == 0 {
-					break
-				}
-			}
-		}
-		if !n.paramFull {
-			return nil
-		}
+		// The segment ends at its '/', found from the path alone, so that
+		// the next step need not wait for this one's child.
 		var end int
 		if t != 0 {
 			end = i + 1 + bits.TrailingZeros64(t)>>3
 		} else {
 			end = segEndFrom(s, i+9)
 		}
-		if vs != nil && k < maxCaptures {
+		if len(n.table) != 0 {
+			if n.paramFull {
+				return n.matchMixed(s, i, end, cutWord(w, t), mi, vs, k)
+			}
+			// n.literal, written out.
+			sw := cutWord(w, t)
+			for e := n.slot(sw); ; e = &n.table[e.next-1] {
+				if e.key == sw && (len(e.label) < 8 || e.longIs(s, i, end)) {
+					if !e.n.hasFull {
+						return nil
+					}
+					n, i = e.n, end
+					continue walk
+				}
+				if e.next == 0 {
+					return nil
+				}
+			}
+		}
+		if !n.paramFull {
+			return nil
+		}
+		if k < maxCaptures {
 			vs[k] = s[i+1 : end]
 		}
 		k++
 		n, i = n.param, end
 	}
 	return n.leaf.pick(mi, true)
+}
+
+// matchMixed is matchFull's step at a node with both literal children and
+// a variable child, for the segment s[i+1:end] whose word cut after its
+// first '/' is sw: the literal child's subtree first, then the variable's.
+func (n *node) matchMixed(s string, i, end int, sw uint64, mi int, vs *captures, k int) *entry {
+	if e := n.literal(s, i, sw); e != nil && e.n.hasFull {
+		if r := e.n.matchFull(s, end, mi, vs, k); r != nil {
+			return r
+		}
+	}
+	if k < maxCaptures {
+		vs[k] = s[i+1 : end]
+	}
+	return n.param.matchFull(s, end, mi, vs, k+1)
 }
 
 // matchGreedy finds the best route that ends in a greedy variable, HTTP
@@ -510,7 +550,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 	}
 	if n.paramGreedy {
 		if rest, ok := skip(p); ok {
-			if vs != nil && k < maxCaptures {
+			if k < maxCaptures {
 				vs[k] = p[1 : len(p)-len(rest)]
 			}
 			if e := n.param.matchGreedy(rest, mi, vs, k+1); e != nil {
@@ -519,7 +559,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 		}
 	}
 	e := n.greedy.pick(mi, true)
-	if e != nil && vs != nil && k < maxCaptures {
+	if e != nil && k < maxCaptures {
 		vs[k] = p[1:]
 	}
 	return e
@@ -545,7 +585,7 @@ func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 		}
 		if n.param != nil {
 			if rest, ok := skip(p); ok {
-				if vs != nil && k < maxCaptures {
+				if k < maxCaptures {
 					vs[k] = p[1 : len(p)-len(rest)]
 				}
 				if n.greedy == nil {
@@ -558,7 +598,7 @@ func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 			}
 		}
 		e := n.greedy.pick(mi, false)
-		if e != nil && vs != nil && k < maxCaptures {
+		if e != nil && k < maxCaptures {
 			vs[k] = p[1:]
 		}
 		return e
