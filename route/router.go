@@ -504,7 +504,23 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 		}
 	}
 	req.RouteKey = e.key
-	e.setParams(req, &vs, p)
+	// e.setParams, written out: it is not inlined.
+	switch names := e.params; {
+	case len(names) == 0:
+		req.PathParameters = nil
+	case len(names) <= maxCaptures:
+		ps := req.PathParameters
+		if cap(ps) < len(names) {
+			ps = make(event.Params, len(names))
+		}
+		ps = ps[:len(names)]
+		for i := range ps {
+			ps[i] = event.Field{Name: names[i], Value: vs[i]}
+		}
+		req.PathParameters = ps
+	default:
+		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
+	}
 	if e.fn != nil {
 		return e.fn(ctx, req)
 	}
