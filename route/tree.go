@@ -277,7 +277,8 @@ func (n *node) addChild(seg string) *node {
 			return c
 		}
 	}
-	es := []edge{e}
+	var buf [32]edge
+	es := append(buf[:0], e)
 	for _, e := range n.table {
 		if e.n != nil {
 			e.next = 0
@@ -307,21 +308,22 @@ func (n *node) build(es []edge) {
 	}
 	size := 1 << bits
 	shift := uint8(64 - bits)
-	// Keys that cannot have a slot of their own: labels that share their
-	// first 8 bytes.
-	keys := make(map[uint64]bool, len(es))
-	for _, e := range es {
-		keys[e.key] = true
-	}
-	least := len(es) - len(keys)
 	// Try multipliers from a fixed sequence (splitmix64), keeping the one
-	// that leaves the fewest edges out of their slot. Large nodes try
-	// fewer, to keep registration linear in practice.
-	tries := 64
-	if len(es) > 256 {
+	// that leaves the fewest edges out of their slot (labels that share
+	// their first 8 bytes always are). Larger nodes try fewer, to keep
+	// registration fast.
+	tries := 32
+	switch {
+	case len(es) > 256:
+		tries = 1
+	case len(es) > 64:
 		tries = 4
 	}
-	used := make([]bool, size)
+	var small [16]uint64 // a bit per slot, for tables of up to 1024 slots
+	used := small[:]
+	if size > 64*len(small) {
+		used = make([]uint64, size/64)
+	}
 	var best uint64
 	bestOut := -1
 	for try := range tries {
@@ -333,19 +335,27 @@ func (n *node) build(es []edge) {
 		out := 0
 		for _, e := range es {
 			h := (e.key * mul) >> shift
-			if used[h] {
+			if used[h/64]&(1<<(h%64)) != 0 {
 				out++
 			}
-			used[h] = true
+			used[h/64] |= 1 << (h % 64)
 		}
 		if bestOut < 0 || out < bestOut {
 			best, bestOut = mul, out
 		}
-		if out == least {
+		if out == 0 {
 			break
 		}
 	}
-	n.table, n.mul, n.shift, n.edges = make([]edge, size, size+bestOut), best, shift, len(es)
+	if cap(n.table) >= size+bestOut && len(n.table) >= size {
+		// A rebuild after a collision: the old table, whose edges are in
+		// es, has room.
+		n.table = n.table[:size]
+		clear(n.table)
+	} else {
+		n.table = make([]edge, size, size+bestOut)
+	}
+	n.mul, n.shift, n.edges = best, shift, len(es)
 	for i := range n.table {
 		n.table[i].key = noKey
 	}
