@@ -160,13 +160,14 @@
 // path, and never with the number of unrelated routes. Each step reads
 // the 8 bytes after a '/' once: they are the key of the literal child in
 // the node's hash table, whose multiplier is chosen at registration so
-// that siblings rarely share a slot, and they delimit a variable's value.
-// Longer labels are confirmed 8 bytes at a time, and the node fields a
-// match reads share one cache line. Lookup never allocates; Serve
-// allocates only when req.PathParameters lacks room for the route's
-// parameters. Over the 203 routes of the GitHub API, Serve takes less than
-// a third of the time httprouter takes (BenchmarkRoute in the bench
-// module).
+// that siblings rarely share a slot, and their first '/' ends the segment,
+// so that the next step starts from what the path says rather than
+// waiting for this step's child. Longer labels are confirmed 8 bytes at a
+// time, and the node fields a match reads share one cache line. Lookup
+// never allocates; Serve allocates only when req.PathParameters lacks room
+// for the route's parameters. Over the 203 routes of the GitHub API, Serve
+// takes about a third of the time httprouter takes; the README gives the
+// figures and the command that measures them.
 //
 // # Concurrency
 //

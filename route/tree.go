@@ -171,21 +171,6 @@ func cutWord(w, t uint64) uint64 {
 	return w & ((t&-t)<<1 - 1)
 }
 
-// longAt reports whether s, from index i+1, holds e's label, of 8 bytes or
-// more, as a whole segment; the first 8 bytes are known to match.
-func (e *edge) longAt(s string, i int) bool {
-	end := i + 1 + len(e.label)
-	if len(s) < end || len(s) > end && s[end] != '/' || word(s, end-8) != e.tail {
-		return false
-	}
-	for j := 8; j < len(e.label)-8; j += 8 {
-		if word(s, i+1+j) != word(e.label, j) {
-			return false
-		}
-	}
-	return true
-}
-
 // longIs reports whether the segment s[i+1:end] is e's label, of 8 bytes
 // or more, the first 8 being known to match.
 func (e *edge) longIs(s string, i, end int) bool {
@@ -220,12 +205,12 @@ func (n *node) child(seg string) *node {
 	}
 }
 
-// literal returns the edge whose label is the segment of s after index i,
-// sw being the word after s[i] cut after its first '/', or nil. The node
-// has edges.
-func (n *node) literal(s string, i int, sw uint64) *edge {
+// literal returns the edge whose label is the segment s[i+1:end], sw
+// being the word after s[i] cut after its first '/', or nil. The node has
+// edges.
+func (n *node) literal(s string, i, end int, sw uint64) *edge {
 	for e := n.slot(sw); ; e = &n.table[e.next-1] {
-		if e.key == sw && (len(e.label) < 8 || e.longAt(s, i)) {
+		if e.key == sw && (len(e.label) < 8 || e.longIs(s, i, end)) {
 			return e
 		}
 		if e.next == 0 {
@@ -236,16 +221,24 @@ func (n *node) literal(s string, i int, sw uint64) *edge {
 
 // next returns the static child whose label is the first segment of p,
 // which begins with '/' and has a second byte, and the rest of p after
-// that segment.
+// that segment, which it finds from p alone, as matchFull does.
 func (n *node) next(p string) (*node, string) {
 	if len(n.table) == 0 {
 		return nil, ""
 	}
 	w := wordAfter(p, 0)
-	sw := cutWord(w, slashBits(w))
+	t := slashBits(w)
+	if t&0x80 != 0 {
+		return nil, "" // an empty segment
+	}
+	end := 1 + bits.TrailingZeros64(t)>>3
+	if t == 0 {
+		end = segEndFrom(p, 9)
+	}
+	sw := cutWord(w, t)
 	for e := n.slot(sw); ; e = &n.table[e.next-1] { // n.literal, written out
-		if e.key == sw && (len(e.label) < 8 || e.longAt(p, 0)) {
-			return e.n, p[1+len(e.label):]
+		if e.key == sw && (len(e.label) < 8 || e.longIs(p, 0, end)) {
+			return e.n, p[end:]
 		}
 		if e.next == 0 {
 			return nil, ""
@@ -531,7 +524,7 @@ walk:
 // a variable child, for the segment s[i+1:end] whose word cut after its
 // first '/' is sw: the literal child's subtree first, then the variable's.
 func (n *node) matchMixed(s string, i, end int, sw uint64, mi int, vs *captures, k int) *entry {
-	if e := n.literal(s, i, sw); e != nil && e.n.hasFull {
+	if e := n.literal(s, i, end, sw); e != nil && e.n.hasFull {
 		if r := e.n.matchFull(s, end, mi, vs, k); r != nil {
 			return r
 		}
