@@ -55,6 +55,7 @@ func FuzzMatch(f *testing.F) {
 	f.Add(false, "GET /a/{x}/c\nGET /a/b/{y}\nGET /g/{x}/{p+}\nGET /g/{q+}", "GET", "/g/1/2")
 	f.Add(false, "GET /subscribers/{id}\nGET /subscription/x\nGET /abcdefgh\nGET /abcdefgh1/{p+}\nGET /{v}/x", "GET", "/subscription/x")
 	f.Add(true, "GET /k0\nGET /k1\nGET /k2\nGET /k3\nGET /k4\nGET /k5\nGET /k6\nGET /k7\nGET /k8/{id}\nGET /abcdefghijklmnopq", "GET", "/abcdefghijklmnopr")
+	f.Add(false, "GET /abcdefghijklmnopqrstuvwxy/{id}\nGET /abcdefghijkXmnopqrstuvwxy/z\nGET /{v}/z\nGET /abcdefgh-tail", "GET", "/abcdefghijkXmnopqrstuvwxy/z")
 	f.Fuzz(func(t *testing.T, rest bool, routes, method, path string) {
 		if len(routes) > 4096 || len(path) > 4096 {
 			return

@@ -484,32 +484,37 @@ func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
 // response: 404 {"message":"Not Found"} for HTTP APIs, 403
 // {"message":"Missing Authentication Token"} with x-amzn-ErrorType for REST.
 func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
-	if r.api == REST {
-		return r.serveREST(ctx, req)
-	}
-	p := req.Path
-	if !r.isRoutingPath(p) {
-		var ok bool
-		if p, ok = r.routingPath(p); !ok {
-			return r.serveNotFound(ctx, req)
-		}
-	}
-	// find, written out for HTTP APIs to save a call.
 	var vs captures
-	mi := methodIndex(req.Method)
-	e := r.root.matchFull(p, 0, mi, &vs, 0)
-	if e == nil {
-		if e = r.findGreedy(p, mi, &vs); e == nil {
+	var e *entry
+	var p string
+	if r.api == REST {
+		if e, p = r.findREST(req, &vs); e == nil {
 			return r.serveNotFound(ctx, req)
 		}
+		req.Resource = e.path
+		req.Context.ResourcePath = e.path
+	} else {
+		p = req.Path
+		if !r.isRoutingPath(p) {
+			var ok bool
+			if p, ok = r.routingPath(p); !ok {
+				return r.serveNotFound(ctx, req)
+			}
+		}
+		// find, written out for HTTP APIs to save a call.
+		mi := methodIndex(req.Method)
+		if e = r.root.matchFull(p, 0, mi, &vs, 0); e == nil {
+			if e = r.findGreedy(p, mi, &vs); e == nil {
+				return r.serveNotFound(ctx, req)
+			}
+		}
+		req.RouteKey = e.key
 	}
-	req.RouteKey = e.key
-	// e.setParams, written out: it is not inlined.
 	switch names := e.params; {
 	case len(names) == 0:
 		req.PathParameters = nil
 	case len(names) <= maxCaptures:
-		ps := req.PathParameters
+		ps := req.PathParameters // its storage is reused
 		if cap(ps) < len(names) {
 			ps = make(event.Params, len(names))
 		}
@@ -527,8 +532,10 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 	return e.h.Serve(ctx, req)
 }
 
-// serveREST is Serve for REST APIs.
-func (r *Router) serveREST(ctx context.Context, req *event.Request) (*response.Response, error) {
+// findREST is find for Serve on a REST API: it applies
+// X-HTTP-Method-Override to req and returns the route and the routing
+// path.
+func (r *Router) findREST(req *event.Request, vs *captures) (*entry, string) {
 	if o := req.Header.Get("X-HTTP-Method-Override"); o != "" {
 		req.Method = o
 	}
@@ -536,42 +543,10 @@ func (r *Router) serveREST(ctx context.Context, req *event.Request) (*response.R
 	if !r.isRoutingPath(p) {
 		p, ok = r.routingPath(p)
 	}
-	var e *entry
-	var vs captures
-	if ok {
-		e = r.find(req.Method, p, &vs)
+	if !ok {
+		return nil, ""
 	}
-	if e == nil {
-		return r.serveNotFound(ctx, req)
-	}
-	req.Resource = e.path
-	req.Context.ResourcePath = e.path
-	e.setParams(req, &vs, p)
-	if e.fn != nil {
-		return e.fn(ctx, req)
-	}
-	return e.h.Serve(ctx, req)
-}
-
-// setParams sets req.PathParameters to the values of e's variables in the
-// routing path p, the first of them recorded in vs. Its storage is reused.
-func (e *entry) setParams(req *event.Request, vs *captures, p string) {
-	switch names := e.params; {
-	case len(names) == 0:
-		req.PathParameters = nil
-	case len(names) <= maxCaptures:
-		ps := req.PathParameters
-		if cap(ps) < len(names) {
-			ps = make(event.Params, len(names))
-		}
-		ps = ps[:len(names)]
-		for i := range ps {
-			ps[i] = event.Field{Name: names[i], Value: vs[i]}
-		}
-		req.PathParameters = ps
-	default:
-		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
-	}
+	return r.find(req.Method, p, vs), p
 }
 
 // serveNotFound answers a request no route takes.
