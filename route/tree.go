@@ -166,9 +166,10 @@ func slashBits(w uint64) uint64 {
 }
 
 // cutWord returns w with the bytes after its first '/' cleared; t is
-// slashBits(w). A w without '/' is returned whole.
+// slashBits(w). A w without '/' is returned whole. (t^(t-1) has the bits
+// up to t's lowest set, the top bit of the first '/' byte.)
 func cutWord(w, t uint64) uint64 {
-	return w & ((t&-t)<<1 - 1)
+	return w & (t ^ (t - 1))
 }
 
 // longIs reports whether the segment s[i+1:end] is e's label, of 8 bytes

@@ -2,6 +2,7 @@ package route
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,3 +120,44 @@ func TestManySiblings(t *testing.T) {
 }
 
 func siblingOK(context.Context, *event.Request) (*response.Response, error) { return nil, nil }
+
+// TestCutWord checks slashBits and cutWord against a byte loop, for words
+// with the first '/' at every position or none, the bytes around it
+// varied, '.' (0x2e, which borrows in the word arithmetic) among them.
+func TestCutWord(t *testing.T) {
+	fill := []byte{'a', '.', '/', 0x00, 0x01, 0x2e, 0x30, 0x80, 0xff}
+	for pos := 0; pos <= 8; pos++ {
+		for _, before := range fill {
+			for _, after := range fill {
+				var b [8]byte
+				for i := range b {
+					switch {
+					case i < pos:
+						b[i] = before
+						if before == '/' {
+							b[i] = 'x'
+						}
+					case i == pos:
+						b[i] = '/'
+					default:
+						b[i] = after
+					}
+				}
+				w := binary.LittleEndian.Uint64(b[:])
+				want := w
+				for i := range b {
+					if b[i] == '/' {
+						want = w & (1<<(8*(i+1)) - 1)
+						if i == 7 {
+							want = w
+						}
+						break
+					}
+				}
+				if got := cutWord(w, slashBits(w)); got != want {
+					t.Errorf("cutWord(% x) = %#x, want %#x", b, got, want)
+				}
+			}
+		}
+	}
+}
