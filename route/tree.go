@@ -1,7 +1,6 @@
 package route
 
 import (
-	"encoding/binary"
 	"math/bits"
 
 	"github.com/lambdagate/lambdagate"
@@ -137,7 +136,10 @@ func newEdge(label string, n *node) edge {
 
 // word returns the 8 bytes of p from index i, little-endian, as one load.
 func word(p string, i int) uint64 {
-	return binary.LittleEndian.Uint64([]byte(p[i : i+8]))
+	b := p[i:]
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // wordAfter returns the 8 bytes of s after index i, little-endian, padded
@@ -149,7 +151,7 @@ func wordAfter(s string, i int) uint64 {
 	}
 	if len(s) >= 8 {
 		r := uint(len(s)-1-i) & 7 // bytes left after s[i], 0 to 7
-		return word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
+		return word(s, len(s)-8)>>8>>(56-8*r) | slashes<<(8*r)
 	}
 	w := uint64(slashes)
 	for j := len(s) - 1; j > i; j-- {
@@ -471,7 +473,7 @@ walk:
 			w = word(s, i+1)
 		case len(s) >= 8:
 			r := uint(len(s)-1-i) & 7
-			w = word(s, len(s)-8)>>(64-8*r) | slashes<<(8*r)
+			w = word(s, len(s)-8)>>8>>(56-8*r) | slashes<<(8*r)
 		default:
 			w = slashes
 			for j := len(s) - 1; j > i; j-- {
@@ -497,13 +499,26 @@ walk:
 			// n.literal, written out.
 			sw := cutWord(w, t)
 			for e := n.slot(sw); ; e = &n.table[e.next-1] {
-				if e.key == sw && (len(e.label) < 8 || e.longIs(s, i, end)) {
+				if e.key == sw {
+					if len(e.label) >= 8 {
+						// e.longIs, written out: a call would have the
+						// loop keep its values on the stack.
+						if len(e.label) != end-i-1 || word(s, end-8) != e.tail {
+							goto miss
+						}
+						for j := 8; j < len(e.label)-8; j += 8 {
+							if word(s, i+1+j) != word(e.label, j) {
+								goto miss
+							}
+						}
+					}
 					if !e.n.hasFull {
 						return nil
 					}
 					n, i = e.n, end
 					continue walk
 				}
+			miss:
 				if e.next == 0 {
 					return nil
 				}
@@ -512,7 +527,7 @@ walk:
 		if !n.paramFull {
 			return nil
 		}
-		if k < maxCaptures {
+		if uint(k) < maxCaptures {
 			vs[k] = s[i+1 : end]
 		}
 		k++
@@ -530,7 +545,7 @@ func (n *node) matchMixed(s string, i, end int, sw uint64, mi int, vs *captures,
 			return r
 		}
 	}
-	if k < maxCaptures {
+	if uint(k) < maxCaptures {
 		vs[k] = s[i+1 : end]
 	}
 	return n.param.matchFull(s, end, mi, vs, k+1)
@@ -554,7 +569,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 	}
 	if n.paramGreedy {
 		if rest, ok := skip(p); ok {
-			if k < maxCaptures {
+			if uint(k) < maxCaptures {
 				vs[k] = p[1 : len(p)-len(rest)]
 			}
 			if e := n.param.matchGreedy(rest, mi, vs, k+1); e != nil {
@@ -563,7 +578,7 @@ func (n *node) matchGreedy(p string, mi int, vs *captures, k int) *entry {
 		}
 	}
 	e := n.greedy.pick(mi, true)
-	if e != nil && k < maxCaptures {
+	if e != nil && uint(k) < maxCaptures {
 		vs[k] = p[1:]
 	}
 	return e
@@ -589,7 +604,7 @@ func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 		}
 		if n.param != nil {
 			if rest, ok := skip(p); ok {
-				if k < maxCaptures {
+				if uint(k) < maxCaptures {
 					vs[k] = p[1 : len(p)-len(rest)]
 				}
 				if n.greedy == nil {
@@ -602,7 +617,7 @@ func (n *node) matchREST(p string, mi int, vs *captures, k int) *entry {
 			}
 		}
 		e := n.greedy.pick(mi, false)
-		if e != nil && k < maxCaptures {
+		if e != nil && uint(k) < maxCaptures {
 			vs[k] = p[1:]
 		}
 		return e
