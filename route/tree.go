@@ -431,13 +431,6 @@ const maxCaptures = 8
 // captures holds the values of the variables a match took, in order.
 type captures [maxCaptures]string
 
-// segEnd returns the index of the first '/' in p from index 2, or len(p):
-// the end of p's first segment, p beginning with '/' and its segment
-// being non-empty.
-func segEnd(p string) int {
-	return segEndFrom(p, 2)
-}
-
 // segEndFrom returns the index of the first '/' in s from index i, or
 // len(s). It tests 8 bytes at a time while it can.
 func segEndFrom(s string, i int) int {
@@ -490,7 +483,10 @@ walk:
 		if t != 0 {
 			end = i + 1 + bits.TrailingZeros64(t)>>3
 		} else {
-			end = segEndFrom(s, i+9)
+			// segEndFrom(s, i+9), written out: a call would have the
+			// loop keep its values on the stack.
+			for end = i + 9; end < len(s) && s[end] != '/'; end++ {
+			}
 		}
 		if len(n.table) != 0 {
 			if n.paramFull {

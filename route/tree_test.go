@@ -13,7 +13,7 @@ import (
 	"github.com/lambdagate/lambdagate/response"
 )
 
-// TestSegEnd checks segEnd, which scans 8 bytes at a time, against
+// TestSegEnd checks segEndFrom, which scans 8 bytes at a time, against
 // strings.IndexByte, with the '/' at every offset around the word
 // boundaries and absent.
 func TestSegEnd(t *testing.T) {
@@ -34,19 +34,19 @@ func TestSegEnd(t *testing.T) {
 		{"/é/x", 3},
 	}
 	for _, tt := range tests {
-		if got := segEnd(tt.p); got != tt.want {
-			t.Errorf("segEnd(%q) = %d, want %d", tt.p, got, tt.want)
+		if got := segEndFrom(tt.p, 2); got != tt.want {
+			t.Errorf("segEndFrom(%q, 2) = %d, want %d", tt.p, got, tt.want)
 		}
 	}
 	for n := 1; n <= 40; n++ {
 		for tail := range 12 {
 			p := "/" + strings.Repeat("x", n) + "/" + strings.Repeat("y", tail)
-			if got, want := segEnd(p), 1+n; got != want {
-				t.Errorf("segEnd(%q) = %d, want %d", p, got, want)
+			if got, want := segEndFrom(p, 2), 1+n; got != want {
+				t.Errorf("segEndFrom(%q, 2) = %d, want %d", p, got, want)
 			}
 			p = "/" + strings.Repeat("x", n+tail)
-			if got, want := segEnd(p), len(p); got != want {
-				t.Errorf("segEnd(%q) = %d, want %d", p, got, want)
+			if got, want := segEndFrom(p, 2), len(p); got != want {
+				t.Errorf("segEndFrom(%q, 2) = %d, want %d", p, got, want)
 			}
 		}
 	}
