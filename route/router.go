@@ -61,6 +61,7 @@ type Router struct {
 	api         API
 	basePath    string
 	ignoreSlash bool
+	plain       bool // an HTTP API without base path or ignored trailing slash
 
 	root    node
 	def     *entry            // the $default route
@@ -81,6 +82,7 @@ func New(c Config) *Router {
 		bp = "/" + bp
 	}
 	r.basePath = bp
+	r.plain = r.api == HTTP && bp == "" && !r.ignoreSlash
 	return r
 }
 
@@ -495,7 +497,9 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 		req.Context.ResourcePath = e.path
 	} else {
 		p = req.Path
-		if !r.isRoutingPath(p) {
+		// r.plain: for most HTTP APIs, a path is its own routing path
+		// when it begins with '/' and is not the root.
+		if !(r.plain && len(p) > 1 && p[0] == '/') && !r.isRoutingPath(p) {
 			var ok bool
 			if p, ok = r.routingPath(p); !ok {
 				return r.serveNotFound(ctx, req)

@@ -508,9 +508,9 @@ walk:
 							}
 						}
 					}
-					if !e.n.hasFull {
-						return nil
-					}
+					// A child without full routes is not pruned here:
+					// with no variable sibling to fall back on, the walk
+					// fails in it all the same.
 					n, i = e.n, end
 					continue walk
 				}
