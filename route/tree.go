@@ -474,9 +474,6 @@ walk:
 			}
 		}
 		t := slashBits(w)
-		if t&0x80 != 0 {
-			return nil // an empty segment: neither a literal nor a variable takes it
-		}
 		// The segment ends at its '/', found from the path alone, so that
 		// the next step need not wait for this one's child.
 		var end int
@@ -520,7 +517,9 @@ walk:
 				}
 			}
 		}
-		if !n.paramFull {
+		if !n.paramFull || end == i+1 {
+			// No variable child, or an empty segment, which no
+			// variable takes (nor a literal: no label is empty).
 			return nil
 		}
 		if uint(k) < maxCaptures {
@@ -540,6 +539,9 @@ func (n *node) matchMixed(s string, i, end int, sw uint64, mi int, vs *captures,
 		if r := e.n.matchFull(s, end, mi, vs, k); r != nil {
 			return r
 		}
+	}
+	if end == i+1 {
+		return nil // an empty segment
 	}
 	if uint(k) < maxCaptures {
 		vs[k] = s[i+1 : end]
