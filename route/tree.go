@@ -83,7 +83,8 @@ type node struct {
 	greedy *leaf // routes whose greedy variable starts after this node
 	edges  int   // the number of edges in table
 
-	// The fields above are those a matcher reads at every node: they fill
+	// The fields above are those a matcher reads at every node (and
+	// edges, which registration alone reads, filling the line): they fill
 	// the first 64 bytes, one cache line, as nodes are 128 bytes and so
 	// aligned to 128. The second line holds the routes that end here.
 	// What registration alone needs (the variable names REST checks) is
