@@ -3,6 +3,7 @@ package route
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -550,5 +551,36 @@ func TestConcurrentServe(t *testing.T) {
 	}
 	for range 8 {
 		<-done
+	}
+}
+
+// TestManyParams checks routes with more variables than a match records
+// as it goes (maxCaptures), whose values Serve finds again from the
+// pattern, and routes with exactly as many, in both modes, with a greedy
+// variable last.
+func TestManyParams(t *testing.T) {
+	for _, api := range []API{HTTP, REST} {
+		for _, n := range []int{maxCaptures - 1, maxCaptures, maxCaptures + 1, 2*maxCaptures + 3} {
+			var key, path strings.Builder
+			var want event.Params
+			key.WriteString("GET ")
+			for i := range n {
+				name := fmt.Sprintf("v%d", i)
+				fmt.Fprintf(&key, "/{%s}", name)
+				fmt.Fprintf(&path, "/%d", i)
+				want = append(want, event.Field{Name: name, Value: fmt.Sprint(i)})
+			}
+			key.WriteString("/tail/{rest+}")
+			path.WriteString("/tail/x/y")
+			want = append(want, event.Field{Name: "rest", Value: "x/y"})
+			r := mustRouter(t, Config{API: api}, key.String())
+			req := &event.Request{Method: "GET", Path: path.String()}
+			if _, err := r.Serve(context.Background(), req); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(req.PathParameters, want) {
+				t.Errorf("%v, %d variables: PathParameters = %q, want %q", api, n, req.PathParameters, want)
+			}
+		}
 	}
 }
