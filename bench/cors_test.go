@@ -82,26 +82,38 @@ func corsCases() []corsCase {
 // BenchmarkCORS compares the net/http middleware of package cors with
 // github.com/rs/cors configured the same, on the same writer.
 func BenchmarkCORS(b *testing.B) {
-	handlers := []struct {
-		name string
-		h    http.Handler
-	}{
-		{"lambdagate", cors.MustNew(corsConfig).Handler(http.HandlerFunc(corsApp))},
-		{"rscors", rscors.New(rsOptions).Handler(http.HandlerFunc(corsApp))},
-	}
+	handlers := corsHandlers(corsApp)
 	for _, c := range corsCases() {
 		b.Run(c.name, func(b *testing.B) {
 			for _, h := range handlers {
-				b.Run(h.name, func(b *testing.B) {
-					w := &corsWriter{h: make(http.Header, 8)}
-					b.ReportAllocs()
-					for b.Loop() {
-						w.reset()
-						h.h.ServeHTTP(w, c.req)
-					}
-				})
+				b.Run(h.name, func(b *testing.B) { benchCORS(b, h.h, c.req) })
 			}
 		})
+	}
+}
+
+// A corsHandler is one middleware under test around an app.
+type corsHandler struct {
+	name string
+	h    http.Handler
+}
+
+// corsHandlers returns the lambdagate and rs/cors middleware, configured
+// the same, around app.
+func corsHandlers(app http.HandlerFunc) []corsHandler {
+	return []corsHandler{
+		{"lambdagate", cors.MustNew(corsConfig).Handler(app)},
+		{"rscors", rscors.New(rsOptions).Handler(app)},
+	}
+}
+
+// benchCORS measures h serving req on a reused writer.
+func benchCORS(b *testing.B, h http.Handler, req *http.Request) {
+	w := &corsWriter{h: make(http.Header, 8)}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, req)
 	}
 }
 
@@ -125,23 +137,9 @@ var headerStar = []string{"*"}
 // its value (API Gateway ignores the backend's CORS headers); rs/cors
 // lets the handler's value through.
 func BenchmarkCORSBackendHeaders(b *testing.B) {
-	handlers := []struct {
-		name string
-		h    http.Handler
-	}{
-		{"lambdagate", cors.MustNew(corsConfig).Handler(http.HandlerFunc(corsAppWithHeaders))},
-		{"rscors", rscors.New(rsOptions).Handler(http.HandlerFunc(corsAppWithHeaders))},
-	}
 	req := corsCases()[1].req
-	for _, h := range handlers {
-		b.Run(h.name, func(b *testing.B) {
-			w := &corsWriter{h: make(http.Header, 8)}
-			b.ReportAllocs()
-			for b.Loop() {
-				w.reset()
-				h.h.ServeHTTP(w, req)
-			}
-		})
+	for _, h := range corsHandlers(corsAppWithHeaders) {
+		b.Run(h.name, func(b *testing.B) { benchCORS(b, h.h, req) })
 	}
 }
 

@@ -54,19 +54,7 @@ func BenchmarkHTTPAdapter(b *testing.B) {
 			{"lambdagate", lambdagate.NewAdapter(nethttp.Wrap(jsonHTTPHandler()))},
 			{"apiproxy", apiProxyHTTPHandler(p.name)},
 		} {
-			b.Run(p.name+"/"+impl.name, func(b *testing.B) {
-				ctx := context.Background()
-				if out, err := impl.h.Invoke(ctx, payload); err != nil || len(out) == 0 {
-					b.Fatalf("Invoke = %q, %v", out, err)
-				}
-				b.ReportAllocs()
-				b.SetBytes(int64(len(payload)))
-				for b.Loop() {
-					if _, err := impl.h.Invoke(ctx, payload); err != nil {
-						b.Fatal(err)
-					}
-				}
-			})
+			b.Run(p.name+"/"+impl.name, func(b *testing.B) { benchInvoke(b, impl.h, payload) })
 		}
 	}
 }
