@@ -77,18 +77,29 @@ func (s *Server) Do(r *http.Request) *http.Response {
 // pairs.
 func (s *Server) Request(method, target, body string, header ...string) *http.Response {
 	s.tb.Helper()
+	r := httptest.NewRequest(method, target, s.body(body, header))
+	addPairs(r.Header, header)
+	return s.Do(r)
+}
+
+// body returns a reader for body, nil when it is empty, after checking
+// that header holds name and value pairs.
+func (s *Server) body(body string, header []string) io.Reader {
+	s.tb.Helper()
 	if len(header)%2 != 0 {
 		s.tb.Fatalf("gatewaytest: odd number of header arguments %q", header)
 	}
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
+	if body == "" {
+		return nil
 	}
-	r := httptest.NewRequest(method, target, rd)
-	for i := 0; i < len(header); i += 2 {
-		r.Header.Add(header[i], header[i+1])
+	return strings.NewReader(body)
+}
+
+// addPairs adds the name and value pairs of header to h.
+func addPairs(h http.Header, header []string) {
+	for i := 0; i+1 < len(header); i += 2 {
+		h.Add(header[i], header[i+1])
 	}
-	return s.Do(r)
 }
 
 // Get serves a GET request for target.
@@ -115,20 +126,11 @@ func (s *Server) Client() *http.Client {
 // holds name and value pairs.
 func (s *Server) Fetch(method, target, body string, header ...string) (*http.Response, string) {
 	s.tb.Helper()
-	if len(header)%2 != 0 {
-		s.tb.Fatalf("gatewaytest: odd number of header arguments %q", header)
-	}
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, s.URL()+target, rd)
+	req, err := http.NewRequest(method, s.URL()+target, s.body(body, header))
 	if err != nil {
 		s.tb.Fatalf("gatewaytest: %v", err)
 	}
-	for i := 0; i < len(header); i += 2 {
-		req.Header.Add(header[i], header[i+1])
-	}
+	addPairs(req.Header, header)
 	resp, err := s.Client().Do(req)
 	if err != nil {
 		s.tb.Fatalf("gatewaytest: %s %s: %v", method, target, err)
