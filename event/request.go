@@ -63,12 +63,8 @@ func (r *Request) V1() bool {
 // payload; a Request is not safe for concurrent mutation, but concurrent
 // reads are fine.
 type Request struct {
-	// Source is the event source.
-	Source Source
-	// Version is the payload format version the event carried ("2.0" for
-	// HTTP APIs and function URLs, "1.0" for HTTP APIs with payload 1.0,
-	// empty for REST, ALB and WebSocket events, which carry none).
-	Version string
+	// The fields routing reads and writes come first, so that they share
+	// cache lines.
 
 	// Method is the HTTP method as sent by the client (httpMethod, or
 	// requestContext.http.method). WebSocket events carry no method except
@@ -79,21 +75,27 @@ type Request struct {
 	// for REST, ALB and function URLs; decoded for HTTP APIs (AWS decodes
 	// rawPath, sometimes twice).
 	Path string
+	// RouteKey is the matched HTTP API or WebSocket route key
+	// ("GET /pets/{id}", "$default", "$connect"); empty otherwise.
+	RouteKey string
+	// PathParameters holds the path parameters of the matched route,
+	// left percent-encoded by REST, decoded by HTTP APIs.
+	PathParameters Params
+	// Resource is the matched REST resource path ("/pets/{id}"); empty
+	// otherwise.
+	Resource string
 	// RawPath is the event's own path field unchanged: path for payload
 	// 1.0 sources, rawPath for payload 2.0 (which includes a named stage).
 	RawPath string
 	// Stage is the API Gateway stage ("$default" for the default HTTP API
 	// stage); empty for ALB and function URLs.
 	Stage string
-	// RouteKey is the matched HTTP API or WebSocket route key
-	// ("GET /pets/{id}", "$default", "$connect"); empty otherwise.
-	RouteKey string
-	// Resource is the matched REST resource path ("/pets/{id}"); empty
-	// otherwise.
-	Resource string
-	// PathParameters holds the path parameters of the matched route,
-	// left percent-encoded by REST, decoded by HTTP APIs.
-	PathParameters Params
+	// Source is the event source.
+	Source Source
+	// Version is the payload format version the event carried ("2.0" for
+	// HTTP APIs and function URLs, "1.0" for HTTP APIs with payload 1.0,
+	// empty for REST, ALB and WebSocket events, which carry none).
+	Version string
 
 	// Header holds every header value in order. Payload 2.0 sources send
 	// lowercased names and join repeated headers with commas, so there each
