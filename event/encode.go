@@ -190,6 +190,18 @@ func (e *encoder) authorizer(r *Request) {
 	}
 }
 
+// v1Params writes the header, query, path parameter and stage variable
+// objects of the payload 1.0 shape, which WebSocket events share; empty
+// ones are null, or left out when omitEmpty is set.
+func (e *encoder) v1Params(r *Request, omitEmpty bool) {
+	e.object("headers", r.Header, lastValue, true, omitEmpty)
+	e.object("multiValueHeaders", r.Header, valueList, true, omitEmpty)
+	e.object("queryStringParameters", r.Query, lastValue, false, omitEmpty)
+	e.object("multiValueQueryStringParameters", r.Query, valueList, false, omitEmpty)
+	e.object("pathParameters", r.PathParameters, lastValue, false, omitEmpty)
+	e.object("stageVariables", r.StageVariables, lastValue, false, omitEmpty)
+}
+
 // v1 writes a REST (or HTTP API payload 1.0) proxy event.
 func (e *encoder) v1(r *Request) {
 	c := &r.Context
@@ -200,12 +212,7 @@ func (e *encoder) v1(r *Request) {
 	e.str("resource", r.Resource)
 	e.str("path", r.RawPath)
 	e.str("httpMethod", r.Method)
-	e.object("headers", r.Header, lastValue, true, false)
-	e.object("multiValueHeaders", r.Header, valueList, true, false)
-	e.object("queryStringParameters", r.Query, lastValue, false, false)
-	e.object("multiValueQueryStringParameters", r.Query, valueList, false, false)
-	e.object("pathParameters", r.PathParameters, lastValue, false, false)
-	e.object("stageVariables", r.StageVariables, lastValue, false, false)
+	e.v1Params(r, false)
 	e.open("requestContext")
 	e.str("resourceId", c.ResourceID)
 	e.str("resourcePath", c.ResourcePath)
@@ -352,12 +359,7 @@ func (e *encoder) websocket(r *Request) {
 	if r.Method != "" {
 		e.str("httpMethod", r.Method)
 	}
-	e.object("headers", r.Header, lastValue, true, true)
-	e.object("multiValueHeaders", r.Header, valueList, true, true)
-	e.object("queryStringParameters", r.Query, lastValue, false, true)
-	e.object("multiValueQueryStringParameters", r.Query, valueList, false, true)
-	e.object("pathParameters", r.PathParameters, lastValue, false, true)
-	e.object("stageVariables", r.StageVariables, lastValue, false, true)
+	e.v1Params(r, true)
 	e.open("requestContext")
 	e.str("routeKey", r.RouteKey)
 	if c.DisconnectStatusCode != 0 {
