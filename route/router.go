@@ -523,8 +523,25 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 			ps = make(event.Params, len(names))
 		}
 		ps = ps[:len(names)]
-		for i := range ps {
-			ps[i] = event.Field{Name: names[i], Value: vs[i]}
+		// The usual counts are written out: the end of a loop whose
+		// count changes from one route to the next is mispredicted.
+		switch len(ps) {
+		case 1:
+			ps[0] = event.Field{Name: names[0], Value: vs[0]}
+		case 2:
+			_ = names[1]
+			ps[0] = event.Field{Name: names[0], Value: vs[0]}
+			ps[1] = event.Field{Name: names[1], Value: vs[1]}
+		case 3:
+			_, _ = names[2], ps[2]
+			ps[0] = event.Field{Name: names[0], Value: vs[0]}
+			ps[1] = event.Field{Name: names[1], Value: vs[1]}
+			ps[2] = event.Field{Name: names[2], Value: vs[2]}
+		default:
+			vals := vs[:len(names)]
+			for i, name := range names {
+				ps[i] = event.Field{Name: name, Value: vals[i]}
+			}
 		}
 		req.PathParameters = ps
 	default:
