@@ -526,21 +526,17 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 		// The usual counts are written out: the end of a loop whose
 		// count changes from one route to the next is mispredicted.
 		switch len(ps) {
+		case 3:
+			ps[2] = event.Field{Name: names[2], Value: vs[2]}
+			fallthrough
+		case 2:
+			ps[1] = event.Field{Name: names[1], Value: vs[1]}
+			fallthrough
 		case 1:
 			ps[0] = event.Field{Name: names[0], Value: vs[0]}
-		case 2:
-			_ = names[1]
-			ps[0] = event.Field{Name: names[0], Value: vs[0]}
-			ps[1] = event.Field{Name: names[1], Value: vs[1]}
-		case 3:
-			_, _ = names[2], ps[2]
-			ps[0] = event.Field{Name: names[0], Value: vs[0]}
-			ps[1] = event.Field{Name: names[1], Value: vs[1]}
-			ps[2] = event.Field{Name: names[2], Value: vs[2]}
 		default:
-			vals := vs[:len(names)]
 			for i, name := range names {
-				ps[i] = event.Field{Name: name, Value: vals[i]}
+				ps[i] = event.Field{Name: name, Value: vs[i]}
 			}
 		}
 		req.PathParameters = ps
