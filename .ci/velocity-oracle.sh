@@ -4,8 +4,9 @@
 # Installs what the oracle needs from Debian when it is missing (needs root
 # and Debian's package mirrors): a JDK, velocity (1.7, which pulls in
 # libcommons-collections3-java and libcommons-lang-java) and
-# libjson-smart-java. Without Java the oracle test skips, saying what to
-# install; with Java but without the jars it fails.
+# libjson-smart-java. The plain test command skips the oracle when Java or
+# the jars are missing; here LAMBDAGATE_REQUIRE_VELOCITY=1 makes that a
+# failure, so CI cannot pass without running Velocity.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -28,4 +29,4 @@ if [ -n "$need" ]; then
 	fi
 fi
 
-go test -count=1 -timeout 10m -run 'TestVelocityOracle|TestVelocityGolden' ./mapping/
+LAMBDAGATE_REQUIRE_VELOCITY=1 go test -count=1 -timeout 10m -run 'TestVelocityOracle|TestVelocityGolden' ./mapping/

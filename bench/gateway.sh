@@ -19,7 +19,8 @@ fi
 cores=$(nproc)
 conns=$((2 * cores))
 bin=$(mktemp -d)/gwserver
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$(dirname "$bin")"' EXIT
+# The trap must succeed with no job left: a bare kill fails with status 2.
+trap 'jobs -p | xargs -r kill 2>/dev/null || true; rm -rf "$(dirname "$bin")"' EXIT
 go build -o "$bin" ./gwserver
 
 run() {
