@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"runtime/debug"
 
+	"github.com/aws/aws-lambda-go/lambda/messages"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -31,6 +34,16 @@ import (
 //     own, and payloads that are not an HTTP event at all: Invoke returns
 //     the error, so Lambda records a function error and the service sends
 //     its own response (502 for ALB and function URLs).
+//
+// An output over Lambda's 6 MB quota for a buffered response is not sent:
+// Lambda would refuse it, and aws-lambda-go's runtime exits when that
+// happens, so every such request would cost a cold start. Invoke returns
+// the function error Lambda reports instead, type
+// Function.ResponseSizeTooLarge with Lambda's own message, so the invoker
+// sees what Lambda shows for an oversized response (API Gateway answers it
+// as any function error: 502 for REST, 500 for HTTP APIs) and the process
+// keeps serving. Use WithStreaming for larger bodies where the source
+// allows it.
 //
 // An Adapter is safe for concurrent use; the Lambda runtime calls Invoke
 // from several goroutines when AWS_LAMBDA_MAX_CONCURRENCY allows.
@@ -63,12 +76,48 @@ func (a *Adapter) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	if err != nil {
 		return a.errorOutput(req, err)
 	}
+	if resp.Stream != nil {
+		// Nothing past the quota can be sent, so reading stops there.
+		resp = limitStream(resp, quota.LambdaResponse+1)
+	}
 	out, err := response.AppendOutput(make([]byte, 0, outputSize(resp)), req, resp)
 	if err != nil {
 		a.logger().ErrorContext(ctx, "lambdagate: cannot encode response", logIDs(ctx, req, "error", err)...)
 		return a.errorOutput(req, err)
 	}
+	if len(out) > quota.LambdaResponse {
+		a.logger().ErrorContext(ctx, "lambdagate: response over Lambda's 6 MB quota", logIDs(ctx, req, "bytes", len(out))...)
+		return nil, errResponseTooLarge
+	}
 	return out, nil
+}
+
+// errResponseTooLarge is the function error Lambda reports for a
+// response over its quota. aws-lambda-go passes a messages.InvokeResponse_Error
+// value to the Runtime API as it is, type and message included.
+var errResponseTooLarge error = messages.InvokeResponse_Error{
+	Type:    quota.ResponseTooLargeType,
+	Message: quota.ResponseTooLargeMessage,
+}
+
+// limitStream returns a copy of r whose Stream ends after n bytes and
+// still closes the original.
+func limitStream(r *response.Response, n int64) *response.Response {
+	cp := *r
+	cp.Stream = limitedStream{io.LimitReader(r.Stream, n), r.Stream}
+	return &cp
+}
+
+type limitedStream struct {
+	io.Reader
+	orig io.Reader
+}
+
+func (l limitedStream) Close() error {
+	if c, ok := l.orig.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
 }
 
 // Serve calls the handler for req and returns the response the client

@@ -47,13 +47,11 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 		prelude, _ = response.AppendPrelude(nil, req, resp)
 	}
 	prelude = append(prelude, 0, 0, 0, 0, 0, 0, 0, 0)
-	s := &streamOutput{stream: resp.Stream}
 	readers := []io.Reader{bytes.NewReader(prelude), bytes.NewReader(resp.Body)}
 	if resp.Stream != nil {
 		readers = append(readers, resp.Stream)
 	}
-	s.Reader = io.MultiReader(readers...)
-	return s, nil
+	return &streamOutput{r: io.MultiReader(readers...), stream: resp.Stream}, nil
 }
 
 type streamingKey struct{}
@@ -74,10 +72,17 @@ func ContextWithStreaming(ctx context.Context) context.Context {
 }
 
 // streamOutput is a streamed invoke output.
+//
+// Its fields are unexported on purpose: aws-lambda-go encodes a handler's
+// result with encoding/json first and streams an io.Reader only when it
+// encodes as {} (lambda/handler.go, reflectHandler). An exported field
+// would make every streamed response the JSON of that field instead.
 type streamOutput struct {
-	io.Reader
+	r      io.Reader
 	stream io.Reader
 }
+
+func (s *streamOutput) Read(p []byte) (int, error) { return s.r.Read(p) }
 
 // ContentType tells the Lambda runtime the output is a streamed HTTP
 // response.

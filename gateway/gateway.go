@@ -17,6 +17,7 @@ import (
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/internal/local"
+	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
@@ -316,12 +317,12 @@ func (g *Gateway) serve(c *call) *response.Response {
 	var body []byte
 	if hr.Body != nil && hr.Body != http.NoBody {
 		var err error
-		if body, err = io.ReadAll(io.LimitReader(hr.Body, local.MaxBody+1)); err != nil {
+		if body, err = io.ReadAll(io.LimitReader(hr.Body, quota.GatewayPayload+1)); err != nil {
 			c.fromGW = true
 			return response.Error(http.StatusBadRequest, "Bad Request")
 		}
 	}
-	if len(body) > local.MaxBody {
+	if len(body) > quota.GatewayPayload {
 		c.fromGW = true
 		return local.TooLarge()
 	}

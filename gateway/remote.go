@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/lambdagate/lambdagate/internal/quota"
 )
 
 // Remote is a Lambda function reached over the Lambda Invoke API
@@ -100,10 +102,6 @@ func (r *Remote) InvokeAsync(ctx context.Context, payload []byte) error {
 	return nil
 }
 
-// maxRemoteOutput bounds what is read from the Invoke API: Lambda's 6 MB
-// output quota plus room to notice it was exceeded.
-const maxRemoteOutput = 6<<20 + 1
-
 func (r *Remote) post(ctx context.Context, payload []byte, invocationType string) ([]byte, int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url(), bytes.NewReader(payload))
 	if err != nil {
@@ -116,7 +114,7 @@ func (r *Remote) post(ctx context.Context, payload []byte, invocationType string
 		return nil, 0, "", &InvokeError{Err: err}
 	}
 	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, maxRemoteOutput))
+	out, err := io.ReadAll(io.LimitReader(resp.Body, quota.LambdaResponse+1))
 	if err != nil {
 		return nil, 0, "", &InvokeError{Status: resp.StatusCode, Err: err}
 	}

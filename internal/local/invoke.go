@@ -16,12 +16,9 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 )
-
-// MaxOutput is the largest function output Lambda returns for a
-// synchronous invoke, 6 MB; a larger one is an invoke error.
-const MaxOutput = 6 << 20
 
 // ErrTimeout reports that the integration timeout passed before the
 // function answered.
@@ -50,7 +47,7 @@ func CallWatched(ctx context.Context, timeout time.Duration, fn func(context.Con
 
 // CallHere invokes fn with payload under ctx on the caller's goroutine.
 // It recovers a panic in fn as a function error, treats an output over
-// MaxOutput as Lambda does, as a function error, reports an invoke Lambda
+// quota.LambdaResponse as Lambda does, as a function error, reports an invoke Lambda
 // rejected as ErrRejected, and returns ErrTimeout if ctx's deadline passed
 // before fn returned.
 func CallHere(ctx context.Context, fn func(context.Context, []byte) ([]byte, error), payload []byte) (out []byte, fnErr bool, err error) {
@@ -72,7 +69,7 @@ func CallHere(ctx context.Context, fn func(context.Context, []byte) ([]byte, err
 			return nil, false, ctx.Err()
 		}
 		return nil, true, nil
-	case len(o) > MaxOutput:
+	case len(o) > quota.LambdaResponse:
 		return nil, true, nil
 	}
 	return o, false, nil

@@ -12,12 +12,9 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 )
-
-// MaxBody is the largest request body the gateway accepts: API Gateway's
-// 10 MB payload quota. Larger requests get 413.
-const MaxBody = 10 << 20
 
 // Server is an http.Handler in front of one function.
 type Server struct {
@@ -90,11 +87,11 @@ func (s *Server) serve(w http.ResponseWriter, hr *http.Request, src event.Source
 	if !ok {
 		return NotFound(src), ""
 	}
-	body, err := io.ReadAll(io.LimitReader(hr.Body, MaxBody+1))
+	body, err := io.ReadAll(io.LimitReader(hr.Body, quota.GatewayPayload+1))
 	if err != nil {
 		return response.Error(http.StatusBadRequest, "Bad Request"), ""
 	}
-	if len(body) > MaxBody {
+	if len(body) > quota.GatewayPayload {
 		return TooLarge(), ""
 	}
 	u := *hr.URL

@@ -62,7 +62,7 @@ func TestServer(t *testing.T) {
 		{"rest outside stage", rest, "GET", "/a", "", 403, `{"message":"Missing Authentication Token"}`, [2]string{"X-Amzn-Errortype", "MissingAuthenticationTokenException"}},
 		{"rest panic", rest, "GET", "/prod/panic", "", 502, `{"message":"Internal server error"}`, [2]string{"X-Amzn-Errortype", "InternalServerErrorException"}},
 		{"http api panic", httpAPI, "GET", "/panic", "", 500, `{"message":"Internal Server Error"}`, [2]string{}},
-		{"too large", httpAPI, "POST", "/", strings.Repeat("x", local.MaxBody+1), 413, `{"message":"Request Too Long"}`, [2]string{}},
+		{"too large", httpAPI, "POST", "/", strings.Repeat("x", 10<<20+1), 413, `{"message":"Request Too Long"}`, [2]string{}},
 		{"cookies", httpAPI, "GET", "/cookies", "", 200, "c", [2]string{"Set-Cookie", "a=1"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
