@@ -109,8 +109,9 @@ func Marshal(req *event.Request, r *Response) ([]byte, error) {
 //     response made by [Value] is written as the bare value.
 //   - ALB: statusCode, statusDescription, and headers or multiValueHeaders
 //     as the target group sent them; without multi-value headers a repeated
-//     header is comma-joined, and more than one Set-Cookie is an error
-//     since the load balancer would keep only one.
+//     header is comma-joined, and each Set-Cookie goes under its own
+//     spelling of the name (Set-Cookie, set-Cookie, ...), since a headers
+//     map holds one value per name and a joined Set-Cookie would break.
 //
 // A Stream is read to the end and appended to the body. It returns an
 // error for invalid header names, values containing CR or LF, and status
@@ -320,26 +321,66 @@ func appendALB(b []byte, multi bool, status int, r *Response, b64 bool) ([]byte,
 		b = appendMulti(b, r)
 		return appendBody(b, r, b64), nil
 	}
-	cookies := len(r.Cookies)
+	b = appendJoined(b, r, true)
+	n := 0
 	for _, f := range r.Header {
 		if ascii.EqualFold(f.Name, "Set-Cookie") {
-			cookies++
+			if b, n = appendCookieVariant(b, n, f.Value); n < 0 {
+				return b, errTooManyALBCookies
+			}
 		}
 	}
-	if cookies > 1 {
-		return b, fmt.Errorf("response: %d Set-Cookie headers, but the ALB target group has multi-value headers off and would keep one; enable multi-value headers", cookies)
-	}
-	b = appendJoined(b, r, len(r.Cookies) > 0)
-	if len(r.Cookies) == 1 {
-		b = b[:len(b)-1]
-		if b[len(b)-1] != '{' {
-			b = append(b, ',')
+	for _, c := range r.Cookies {
+		if b, n = appendCookieVariant(b, n, c); n < 0 {
+			return b, errTooManyALBCookies
 		}
-		b = append(b, `"Set-Cookie":`...)
-		b = jsonx.AppendString(b, r.Cookies[0])
-		b = append(b, '}')
 	}
 	return appendBody(b, r, b64), nil
+}
+
+// maxALBCookies is how many Set-Cookie headers a single-value ALB output
+// can carry: one per spelling of the name (nine letters).
+const maxALBCookies = 1 << 9
+
+var errTooManyALBCookies = fmt.Errorf("response: more than %d Set-Cookie headers for an ALB target group without multi-value headers; enable multi-value headers", maxALBCookies)
+
+// appendCookieVariant adds the n-th Set-Cookie of a single-value ALB
+// output to the headers object b ends with, and returns the next n, or -1
+// when no spelling is left. A headers map holds one value per name, so
+// each cookie goes under its own spelling of the name (Set-Cookie,
+// set-Cookie, SEt-Cookie, ...): the load balancer passes names as
+// written, and the client reads them as one header name, case-insensitive
+// as HTTP names are (see the README, "ALB and Set-Cookie").
+func appendCookieVariant(b []byte, n int, value string) ([]byte, int) {
+	if n >= maxALBCookies {
+		return b, -1
+	}
+	b = b[:len(b)-1] // reopen the headers object
+	if b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, cookieSpelling(n)...)
+	b = append(b, '"', ':')
+	b = jsonx.AppendString(b, value)
+	return append(b, '}'), n + 1
+}
+
+// cookieSpelling returns the n-th spelling of Set-Cookie, n < 512: bit i
+// of n flips the case of the i-th letter, so 0 is "Set-Cookie".
+func cookieSpelling(n int) []byte {
+	name := []byte("Set-Cookie")
+	bit := 0
+	for i, c := range name {
+		if c == '-' {
+			continue
+		}
+		if n&(1<<bit) != 0 {
+			name[i] = c ^ 0x20
+		}
+		bit++
+	}
+	return name
 }
 
 func seenBefore(h event.Header, name string) bool {

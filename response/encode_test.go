@@ -62,9 +62,6 @@ func sampleResponses() map[string]*response.Response {
 func TestOutputRoundTrip(t *testing.T) {
 	for _, src := range allSources {
 		for name, resp := range sampleResponses() {
-			if src == event.ALB && name == "cookies" {
-				continue // covered by TestOutputErrors
-			}
 			t.Run(src.String()+"/"+name, func(t *testing.T) {
 				req := requestFor(src)
 				want := *resp
@@ -173,8 +170,10 @@ func mustUnmarshal(t *testing.T, b []byte, v any) {
 }
 
 func TestOutputErrors(t *testing.T) {
-	twoCookies := response.Text(200, "x")
-	twoCookies.Cookies = []string{"a=1", "b=2"}
+	tooManyCookies := response.Text(200, "x")
+	for i := range 513 {
+		tooManyCookies.Cookies = append(tooManyCookies.Cookies, fmt.Sprintf("c%d=1", i))
+	}
 	for _, tt := range []struct {
 		name string
 		src  event.Source
@@ -186,11 +185,52 @@ func TestOutputErrors(t *testing.T) {
 		{"bad name", event.REST, &response.Response{Header: event.Header{{Name: "X Y", Value: "1"}}}, `invalid header name "X Y"`},
 		{"status", event.HTTPAPI, &response.Response{StatusCode: 1000}, "invalid status code 1000"},
 		{"text not utf8", event.REST, &response.Response{Body: []byte{0xff}, Encoding: response.TextEncoding}, "not valid UTF-8"},
-		{"alb two cookies", event.ALB, twoCookies, "enable multi-value headers"},
+		{"alb 513 cookies", event.ALB, tooManyCookies, "enable multi-value headers"},
 	} {
 		_, err := response.Marshal(requestFor(tt.src), tt.resp)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Marshal error = %v, want it to contain %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestALBSingleValueCookies checks that an ALB target group without
+// multi-value headers gets every cookie, each under its own spelling of
+// Set-Cookie, up to the 512 spellings there are, and that the gateway side
+// reads them back as separate Set-Cookie headers.
+func TestALBSingleValueCookies(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 512} {
+		resp := response.Text(200, "x")
+		resp.Header.Add("set-cookie", "h=0")
+		for i := 1; i < n; i++ {
+			resp.Cookies = append(resp.Cookies, fmt.Sprintf("c%d=%d; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT", i, i))
+		}
+		out, err := response.Marshal(requestFor(event.ALB), resp)
+		if err != nil {
+			t.Fatalf("%d cookies: Marshal: %v", n, err)
+		}
+		var doc struct {
+			Headers           map[string]string   `json:"headers"`
+			MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		}
+		if err := json.Unmarshal(out, &doc); err != nil {
+			t.Fatalf("%d cookies: output %s: %v", n, out, err)
+		}
+		if doc.MultiValueHeaders != nil {
+			t.Errorf("%d cookies: multiValueHeaders in a single-value ALB output", n)
+		}
+		var got []string
+		for k, v := range doc.Headers {
+			if strings.EqualFold(k, "Set-Cookie") {
+				got = append(got, v)
+			}
+		}
+		if len(got) != n {
+			t.Errorf("%d cookies: %d Set-Cookie spellings in headers, want %d (output %.300s)", n, len(got), n, out)
+		}
+		back := response.Gateway{Source: event.ALB}.Respond(out, false)
+		if vals := back.Header.Values("Set-Cookie"); len(vals) != n {
+			t.Errorf("%d cookies: gateway reads %d Set-Cookie values, want %d", n, len(vals), n)
 		}
 	}
 }
