@@ -19,6 +19,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"strings"
@@ -63,16 +64,34 @@ func handle(ctx context.Context, req *event.Request) (*response.Response, error)
 		return resp(response.Error(http.StatusUnsupportedMediaType, "send text/xml"), nil)
 	}
 	var o Order
-	d := xml.NewDecoder(bytes.NewReader(req.Body))
-	d.CharsetReader = charsetReader
-	if err := d.Decode(&o); err != nil {
+	if err := decodeOrder(req, &o); err != nil {
 		return resp(response.Error(http.StatusBadRequest, "invalid XML: "+err.Error()), nil)
 	}
 	return resp(response.JSON(http.StatusOK, map[string]any{"received": o, "lines": len(o.Items)}))
 }
 
-// charsetReader decodes the charsets the API accepts, as named in the XML
-// declaration or the Content-Type.
+// decodeOrder reads the XML order in req's body. The charset parameter of
+// the Content-Type says how the body is encoded; for XML sent as text/xml
+// it takes precedence over the XML declaration's encoding (RFC 7303,
+// section 8.1), and without either the body is UTF-8.
+func decodeOrder(req *event.Request, o *Order) error {
+	var body io.Reader = bytes.NewReader(req.Body)
+	d := xml.NewDecoder(body)
+	d.CharsetReader = charsetReader
+	_, params, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if cs := params["charset"]; cs != "" {
+		r, err := charsetReader(cs, body)
+		if err != nil {
+			return err
+		}
+		d = xml.NewDecoder(r)
+		// The body is UTF-8 now, whatever its declaration says.
+		d.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
+	}
+	return d.Decode(o)
+}
+
+// charsetReader decodes the charsets the API accepts.
 func charsetReader(charset string, in io.Reader) (io.Reader, error) {
 	switch strings.ToLower(charset) {
 	case "windows-1252", "cp1252":
