@@ -1,39 +1,37 @@
 package lambdagate
 
-import (
-	"context"
+import "github.com/lambdagate/lambdagate/handler"
 
-	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/response"
+// The handler vocabulary, defined in package handler (which every stage
+// of the data flow imports) and named here for programs, which import
+// this package.
+type (
+	// Handler answers one request; see [handler.Handler].
+	Handler = handler.Handler
+	// HandlerFunc adapts a function to a Handler; see [handler.Func].
+	HandlerFunc = handler.Func
+	// Middleware wraps a Handler in another; see [handler.Middleware].
+	Middleware = handler.Middleware
+	// Adapter runs a Handler as a Lambda function at the bytes level;
+	// see [handler.Adapter].
+	Adapter = handler.Adapter
+	// Invoker is a Lambda function at the bytes level; see
+	// [handler.Invoker].
+	Invoker = handler.Invoker
+	// InvokeMode is how Lambda returns a function's output; see
+	// [handler.InvokeMode].
+	InvokeMode = handler.InvokeMode
 )
 
-// A Handler answers one request.
-//
-// Serve may be called concurrently: the Lambda runtime runs invocations in
-// parallel when AWS_LAMBDA_MAX_CONCURRENCY allows it, and the local gateway
-// serves clients in parallel. A returned error becomes the error response
-// the gateway gives for the request's source (see [Adapter]); to answer a
-// client error, return a response such as [response.Error] instead.
-type Handler interface {
-	Serve(ctx context.Context, req *event.Request) (*response.Response, error)
-}
+// The invoke modes; see [handler.Buffered] and [handler.ResponseStream].
+const (
+	Buffered       = handler.Buffered
+	ResponseStream = handler.ResponseStream
+)
 
-// HandlerFunc adapts an ordinary function to a [Handler].
-type HandlerFunc func(ctx context.Context, req *event.Request) (*response.Response, error)
+// Chain returns h wrapped in mw, the first middleware outermost; see
+// [handler.Chain].
+func Chain(h Handler, mw ...Middleware) Handler { return handler.Chain(h, mw...) }
 
-// Serve calls f(ctx, req).
-func (f HandlerFunc) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
-	return f(ctx, req)
-}
-
-// Middleware wraps a Handler in another.
-type Middleware func(Handler) Handler
-
-// Chain returns h wrapped in mw, the first middleware outermost:
-// Chain(h, a, b) serves a(b(h)).
-func Chain(h Handler, mw ...Middleware) Handler {
-	for i := len(mw) - 1; i >= 0; i-- {
-		h = mw[i](h)
-	}
-	return h
-}
+// NewAdapter returns an Adapter for h; see [handler.NewAdapter].
+func NewAdapter(h Handler) *Adapter { return handler.NewAdapter(h) }

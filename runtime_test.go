@@ -16,6 +16,8 @@ import (
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/runtimeapi"
 	"github.com/lambdagate/lambdagate/response"
@@ -67,14 +69,14 @@ var testHandler = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Re
 			pw.Write([]byte("second\n"))
 			pw.Close()
 		}()
-		return response.Streaming(200, "text/plain", pr), nil
+		return response.Stream(200, "text/plain", pr), nil
 	}
 	return response.Text(200, "hello "+req.Path), nil
 })
 
 var testFunctions = map[string]func(){
 	"buffered":  func() { lambdagate.Start(testHandler) },
-	"streaming": func() { lambdagate.Start(testHandler, lambdagate.WithStreaming()) },
+	"streaming": func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
 }
 
 // functionProcess is a function running under a local Runtime API.
@@ -183,7 +185,7 @@ func TestRuntimeOversizedResponse(t *testing.T) {
 			t.Fatalf("%v: the invocation after the oversized one failed: %v", src, res.Error)
 		}
 		out := readAll(t, res.Body)
-		if got := (response.Gateway{Source: src}).Respond(out, false); string(got.Body) != "hello /next" {
+		if got, _ := (gateway.OutputReader{Kind: src}).Read(out, false); string(got.Body) != "hello /next" {
 			t.Errorf("%v: the invocation after the oversized one answered %s", src, out)
 		}
 		p.alive(t)
@@ -230,8 +232,8 @@ func TestRuntimeStreaming(t *testing.T) {
 		if res.Error != nil {
 			t.Fatalf("%v: function error %v", src, res.Error)
 		}
-		if res.ContentType != lambdagate.StreamContentType {
-			t.Errorf("%v: content type %q, want %q", src, res.ContentType, lambdagate.StreamContentType)
+		if res.ContentType != handler.StreamContentType {
+			t.Errorf("%v: content type %q, want %q", src, res.ContentType, handler.StreamContentType)
 		}
 		br := bufio.NewReader(res.Body)
 		prelude, err := br.ReadBytes(0)
@@ -268,4 +270,13 @@ func TestRuntimeStreaming(t *testing.T) {
 	if _, body, _ := bytes.Cut(out, make([]byte, 8)); string(body) != "hello /plain" {
 		t.Errorf("streaming /plain output %q", out)
 	}
+}
+
+func payload(t testing.TB, src event.Source, method, target string, body []byte) []byte {
+	t.Helper()
+	b, err := event.New(src, method, target, body).MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -3,6 +3,7 @@ package lambdagate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,150 +16,142 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/internal/local"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 )
 
 // DefaultAddr is the local address Start serves on outside Lambda.
 const DefaultAddr = "127.0.0.1:8080"
 
-// An Option configures [Start].
-type Option interface{ apply(*startConfig) }
-
-type optionFunc func(*startConfig)
-
-func (f optionFunc) apply(c *startConfig) { f(c) }
-
-type startConfig struct {
-	logger    *slog.Logger
-	streaming bool
-	source    event.Source
-	version   string
-	stage     string
-	addr      string
-	ready     func(url string)
-	binary    []string
-	handler   http.Handler
-
-	invokeStream func(context.Context, []byte) (io.Reader, error)
+// Function is a Lambda function program: what it serves, how Lambda
+// invokes it, and how it runs outside Lambda. Set Handler, or Invoker for
+// a function at the bytes level, and call Start.
+type Function struct {
+	// Handler answers the function's HTTP requests.
+	Handler Handler
+	// Invoker is set instead of Handler for a function at the bytes level
+	// (event JSON in, output JSON out), such as the function behind a REST
+	// custom integration, which receives what its mapping template
+	// renders, or an HTTP function that shapes its own output.
+	Invoker Invoker
+	// InvokeMode is ResponseStream for a function that streams its
+	// responses (function URLs in RESPONSE_STREAM mode, REST streaming
+	// integrations); see [handler.Adapter.InvokeStream]. The Lambda
+	// runtime then decodes each payload with encoding/json before the
+	// Adapter sees it, which costs a few microseconds per invoke.
+	InvokeMode InvokeMode
+	// Logger receives handler errors and, locally, the access lines; nil
+	// means slog.Default().
+	Logger *slog.Logger
+	// Local says how Start serves the function outside Lambda.
+	Local Local
 }
 
-// WithLogger sets the logger for handler errors and, locally, access lines.
-func WithLogger(l *slog.Logger) Option { return optionFunc(func(c *startConfig) { c.logger = l }) }
-
-// WithStreaming makes the function answer with streamed responses, for
-// function URLs in RESPONSE_STREAM mode and REST APIs with a streaming
-// integration; see [Adapter.InvokeStream]. The Lambda runtime then decodes
-// each payload with encoding/json before the Adapter sees it, which costs
-// a few microseconds per invoke.
-func WithStreaming() Option { return optionFunc(func(c *startConfig) { c.streaming = true }) }
-
-// WithLocalSource chooses the event source Start emulates outside Lambda
-// (default: HTTP API, payload 2.0). For HTTP APIs, version "1.0" selects
-// payload format 1.0. The environment variable LAMBDAGATE_SOURCE ("rest",
-// "http", "http1", "alb", "alb-multivalue", "url") overrides it.
-func WithLocalSource(src event.Source, version string) Option {
-	return optionFunc(func(c *startConfig) { c.source, c.version = src, version })
+// Local is how [Function.Start] serves a function outside Lambda: behind
+// the local API Gateway (package gateway), on a local address, so the same
+// main runs in both places.
+type Local struct {
+	// Addr is the address to listen on (default [DefaultAddr]). The flag
+	// -addr=HOST:PORT and the environment variable LAMBDAGATE_ADDR
+	// override it, in that order.
+	Addr string
+	// API is the API the function sits behind, as its deployment template
+	// describes it (routes, stages, CORS, mapping templates), whose
+	// integrations call the function. Nil means one catch-all route of
+	// Kind to the function (gateway.CatchAll).
+	API *gateway.API
+	// Kind is the kind of the catch-all API: an HTTP API when zero. The
+	// environment variable LAMBDAGATE_SOURCE (rest, http, http1, alb,
+	// alb-multivalue, url) overrides it, and Payload with it.
+	Kind event.Source
+	// Payload is the catch-all HTTP API's payload format (2.0 when empty).
+	Payload event.PayloadVersion
+	// Stage is the catch-all API's stage: REST APIs serve under /STAGE/
+	// (default prod); HTTP APIs serve a named stage under /STAGE/ and the
+	// $default stage (the default) at the root.
+	Stage string
+	// BinaryMediaTypes are the catch-all REST API's binary media types.
+	BinaryMediaTypes []string
+	// Ready is called once the server listens, with its root URL, such as
+	// http://127.0.0.1:8080; an API's stages are under it (/prod/... for
+	// a REST API).
+	Ready func(url string)
 }
 
-// WithLocalStage names the stage served locally: REST APIs serve under
-// /STAGE/ (default "prod"); HTTP APIs serve a named stage under /STAGE/ and
-// the $default stage (the default) at the root.
-func WithLocalStage(stage string) Option { return optionFunc(func(c *startConfig) { c.stage = stage }) }
-
-// WithAddr sets the local address (default [DefaultAddr]). The flag
-// -addr=HOST:PORT and the environment variable LAMBDAGATE_ADDR override it,
-// in that order.
-func WithAddr(addr string) Option { return optionFunc(func(c *startConfig) { c.addr = addr }) }
-
-// WithBinaryMediaTypes sets the REST API binary media types served locally.
-func WithBinaryMediaTypes(types ...string) Option {
-	return optionFunc(func(c *startConfig) { c.binary = types })
-}
-
-// WithLocal serves h outside Lambda instead of the built-in one-route
-// gateway: typically a gateway.Gateway describing the whole API the
-// function sits behind (routes, stages, CORS, mapping templates), as the
-// deployment template does. Inside Lambda it has no effect.
-func WithLocal(h http.Handler) Option { return optionFunc(func(c *startConfig) { c.handler = h }) }
-
-// WithReady calls f with the base URL once the local server listens.
-func WithReady(f func(url string)) Option { return optionFunc(func(c *startConfig) { c.ready = f }) }
+// Start runs h as a Lambda function and does not return; see
+// [Function.Start].
+func Start(h Handler) { Function{Handler: h}.Start() }
 
 // InLambda reports whether the process runs in the Lambda execution
 // environment (AWS_LAMBDA_RUNTIME_API is set).
 func InLambda() bool { return os.Getenv("AWS_LAMBDA_RUNTIME_API") != "" }
 
-// Start runs h and does not return.
+// Start runs the function and does not return.
 //
-// Inside Lambda it hands an [Adapter] to aws-lambda-go's runtime
-// (lambda.StartHandler, so the bytes path skips reflection).
+// Inside Lambda it hands the function to aws-lambda-go's runtime: an
+// [Adapter] around Handler (through lambda.StartHandler, so the bytes
+// path skips reflection), or Invoker as it is.
 //
-// Anywhere else it serves h on a local address through an in-process API
-// Gateway: each HTTP request becomes the event the source would send, goes
-// through the same Adapter bytes path, and the output becomes the
-// response the source would give. It prints the URL to standard error, so
-// the same main runs in both places. It exits with status 1 if the address
-// cannot be served.
-func Start(h Handler, opts ...Option) {
-	c := config(opts)
-	a := &Adapter{Handler: h, Logger: c.logger}
-	if c.streaming {
-		c.invokeStream = a.InvokeStream
-		if InLambda() {
-			lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
-				return a.InvokeStream(ctx, payload)
-			})
-			return
-		}
-	}
-	start(a, c)
-}
-
-// StartFunction runs fn, a function at the bytes level (event JSON in,
-// output JSON out), and does not return. Use it for functions that are
-// not HTTP handlers, such as the function behind a REST custom integration,
-// which receives what its mapping template renders, or for an HTTP
-// function that shapes its own output.
-//
-// Inside Lambda it hands fn to aws-lambda-go's runtime. Anywhere else it
-// serves the [WithLocal] handler (a gateway.Gateway describing the API
-// around fn), or, without one, fn behind the built-in one-route gateway
-// as [Start] does.
-func StartFunction(fn lambda.Handler, opts ...Option) {
-	start(fn, config(opts))
-}
-
-func config(opts []Option) *startConfig {
-	c := new(startConfig)
-	for _, o := range opts {
-		o.apply(c)
-	}
-	return c
-}
-
-func start(fn lambda.Handler, c *startConfig) {
-	if InLambda() {
-		lambda.StartHandler(fn)
+// Anywhere else it serves the function on a local address through the
+// local API Gateway: each HTTP request becomes the event the API would
+// send, goes through the same bytes path, and the output becomes the
+// response the API would give. It prints the URL to standard error. It
+// exits with status 1 if the function or its API is invalid or the
+// address cannot be served.
+func (f Function) Start() {
+	fn, err := f.function()
+	if err == nil && InLambda() {
+		f.startLambda(fn)
 		return
 	}
-	if err := serveLocal(fn, c, os.Args[1:], os.Getenv); err != nil {
-		fmt.Fprintln(os.Stderr, "lambdagate:", err)
-		os.Exit(1)
+	if err == nil {
+		err = f.serveLocal(fn, os.Args[1:], os.Getenv)
 	}
+	fmt.Fprintln(os.Stderr, "lambdagate:", err)
+	os.Exit(1)
+}
+
+// function returns what Lambda invokes: Invoker, or an Adapter around
+// Handler.
+func (f Function) function() (handler.Invoker, error) {
+	switch {
+	case f.Handler != nil && f.Invoker != nil:
+		return nil, errors.New("a Function has a Handler or an Invoker, not both")
+	case f.Invoker != nil:
+		if _, ok := f.Invoker.(handler.StreamInvoker); f.InvokeMode == ResponseStream && !ok {
+			return nil, errors.New("a streaming Function needs a Handler, or an Invoker with InvokeStream")
+		}
+		return f.Invoker, nil
+	case f.Handler != nil:
+		return &Adapter{Handler: f.Handler, Logger: f.Logger}, nil
+	}
+	return nil, errors.New("a Function needs a Handler or an Invoker")
+}
+
+func (f Function) startLambda(fn handler.Invoker) {
+	if f.InvokeMode == ResponseStream {
+		s := fn.(handler.StreamInvoker)
+		lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
+			return s.InvokeStream(ctx, payload)
+		})
+		return
+	}
+	lambda.StartHandler(fn)
 }
 
 // serveLocal serves fn locally until the server fails.
-func serveLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(string) string) error {
-	srv, ln, err := listenLocal(fn, c, args, getenv)
+func (f Function) serveLocal(fn handler.Invoker, args []string, getenv func(string) string) error {
+	srv, ln, err := f.listenLocal(fn, args, getenv)
 	if err != nil {
 		return err
 	}
 	return (&http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}).Serve(ln)
 }
 
-// listenLocal resolves the local configuration and opens the listener.
-func listenLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(string) string) (http.Handler, net.Listener, error) {
-	addr := c.addr
+// listenLocal builds the local gateway and opens its listener.
+func (f Function) listenLocal(fn handler.Invoker, args []string, getenv func(string) string) (*gateway.Gateway, net.Listener, error) {
+	l := f.Local
+	addr := l.Addr
 	if addr == "" {
 		addr = DefaultAddr
 	}
@@ -168,56 +161,69 @@ func listenLocal(fn lambda.Handler, c *startConfig, args []string, getenv func(s
 	if v, ok := flagValue(args, "addr"); ok {
 		addr = v
 	}
-	src, version := c.source, c.version
-	if v := getenv("LAMBDAGATE_SOURCE"); v != "" {
-		if v == "http1" {
-			src, version = event.HTTPAPI, "1.0"
-		} else if s, ok := event.ParseSource(v); ok {
-			src = s
-		} else {
-			return nil, nil, fmt.Errorf("LAMBDAGATE_SOURCE %q is not one of rest, http, http1, alb, alb-multivalue, url", v)
+	var api gateway.API
+	if l.API != nil {
+		api = *l.API
+	} else {
+		kind, payload := l.Kind, l.Payload
+		if v := getenv("LAMBDAGATE_SOURCE"); v != "" {
+			var ok bool
+			if kind, payload, ok = event.ParseSource(v); !ok || kind == event.WebSocket {
+				return nil, nil, fmt.Errorf("LAMBDAGATE_SOURCE %q is not one of rest, http, http1, alb, alb-multivalue, url", v)
+			}
 		}
+		if kind == event.Unknown {
+			kind = event.HTTPAPI
+		}
+		in := gateway.Proxy{Function: fn, PayloadVersion: payload, InvokeMode: f.InvokeMode}
+		api = gateway.API{Kind: kind, Routes: gateway.CatchAll(kind, in)}
+		if kind == event.REST {
+			api.BinaryMediaTypes = l.BinaryMediaTypes
+		}
+		if l.Stage != "" {
+			api.Stages = []gateway.Stage{{Name: l.Stage}}
+		}
+	}
+	if api.Logger == nil {
+		api.Logger = f.Logger
+		if api.Logger == nil {
+			api.Logger = slog.Default()
+		}
+	}
+	g, err := gateway.New(api)
+	if err != nil {
+		return nil, nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, err
 	}
-	base := "http://" + ln.Addr().String()
-	if c.handler != nil {
-		fmt.Fprintf(os.Stderr, "lambdagate: serving locally on %s\n", base)
-		if c.ready != nil {
-			c.ready(base)
-		}
-		return c.handler, ln, nil
+	root := "http://" + ln.Addr().String()
+	fmt.Fprintf(os.Stderr, "lambdagate: serving %s locally on %s%s\n", describe(g.Kind(), api), root, g.BaseURL())
+	if l.Ready != nil {
+		l.Ready(root)
 	}
-	logger := c.logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	srv := &local.Server{Source: src, Version: version, Stage: c.stage, BinaryMediaTypes: c.binary, Invoke: fn.Invoke, InvokeStream: c.invokeStream, Logger: logger}
-	if st := srv.ServedStage(); st != "" && st != "$default" {
-		base += "/" + st
-	}
-	fmt.Fprintf(os.Stderr, "lambdagate: serving %s locally on %s\n", describe(srv), base)
-	if c.ready != nil {
-		c.ready(base)
-	}
-	return srv, ln, nil
+	return g, ln, nil
 }
 
-func describe(s *local.Server) string {
-	switch src := s.SourceOrDefault(); {
-	case src == event.HTTPAPI && s.Version == "1.0":
-		return "an HTTP API (payload 1.0)"
-	case src == event.HTTPAPI:
-		return "an HTTP API (payload 2.0)"
-	case src == event.REST:
+// describe names the kind of API served, for the start-up line.
+func describe(kind event.Source, api gateway.API) string {
+	switch kind {
+	case event.HTTPAPI:
+		if len(api.Routes) == 1 {
+			if p, ok := api.Routes[0].Integration.(gateway.Proxy); ok && p.PayloadVersion == event.PayloadV1 {
+				return "an HTTP API (payload 1.0)"
+			}
+		}
+		return "an HTTP API"
+	case event.REST:
 		return "a REST API"
-	case src == event.FunctionURL:
+	case event.FunctionURL:
 		return "a function URL"
-	default:
-		return "an " + strings.ToUpper(src.String())
+	case event.ALBMultiValue:
+		return "an ALB target group with multi-value headers"
 	}
+	return "an " + strings.ToUpper(kind.String()) + " target group"
 }
 
 // flagValue finds -name=value, --name=value, -name value or --name value

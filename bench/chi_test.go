@@ -44,12 +44,12 @@ func chiApp() http.Handler {
 // source.
 func TestChiEverySource(t *testing.T) {
 	for _, src := range []event.Source{event.REST, event.HTTPAPI, event.ALB, event.ALBMultiValue, event.FunctionURL} {
-		for _, version := range []string{"", "1.0"} {
+		for _, version := range []event.PayloadVersion{"", event.PayloadV1} {
 			if version != "" && src != event.HTTPAPI {
 				continue
 			}
-			name := src.String() + version
-			tr := &http.Client{Transport: &nethttp.Transport{Handler: chiApp(), Event: event.Builder{Source: src, Version: version, Stage: "dev"}}}
+			name := src.String() + string(version)
+			tr := &http.Client{Transport: &nethttp.Transport{App: chiApp(), Source: src, Payload: version, Stage: "dev"}}
 			for _, tt := range []struct {
 				method, target, body string
 				status               int

@@ -102,7 +102,7 @@ type corsHandler struct {
 // the same, around app.
 func corsHandlers(app http.HandlerFunc) []corsHandler {
 	return []corsHandler{
-		{"lambdagate", cors.MustNew(corsConfig).Handler(app)},
+		{"lambdagate", cors.MustNew(corsConfig).HTTPMiddleware(app)},
 		{"rscors", rscors.New(rsOptions).Handler(app)},
 	}
 }

@@ -63,9 +63,9 @@ type routeBench struct {
 	build func(tb testing.TB, rs []routeSpec) func(i int)
 }
 
-func lambdagateBench(api route.API, lookup bool) func(testing.TB, []routeSpec) func(int) {
+func lambdagateBench(api event.Source, lookup bool) func(testing.TB, []routeSpec) func(int) {
 	return func(tb testing.TB, rs []routeSpec) func(int) {
-		r := route.New(route.Config{API: api})
+		r := route.New(route.Config{Source: api})
 		for _, s := range rs {
 			if err := r.Register(s.key, lambdagate.HandlerFunc(routeNop)); err != nil {
 				tb.Fatal(err)
@@ -110,9 +110,9 @@ func serveHTTP(h http.Handler, rs []routeSpec) func(int) {
 }
 
 var routeBenches = []routeBench{
-	{"lambdagate", lambdagateBench(route.HTTP, false)},
-	{"lambdagate-rest", lambdagateBench(route.REST, false)},
-	{"lambdagate-lookup", lambdagateBench(route.HTTP, true)},
+	{"lambdagate", lambdagateBench(event.HTTPAPI, false)},
+	{"lambdagate-rest", lambdagateBench(event.REST, false)},
+	{"lambdagate-lookup", lambdagateBench(event.HTTPAPI, true)},
 	{"httprouter", func(tb testing.TB, rs []routeSpec) func(int) {
 		r := httprouter.New()
 		for _, s := range rs {
@@ -187,15 +187,15 @@ func BenchmarkRouteBuild(b *testing.B) {
 	hreq, _ := http.NewRequest(first.method, first.path, nil)
 	w := &nopWriter{h: http.Header{}}
 	ctx := context.Background()
-	for _, api := range []route.API{route.HTTP, route.REST} {
+	for _, api := range []event.Source{event.HTTPAPI, event.REST} {
 		name := "lambdagate"
-		if api == route.REST {
+		if api == event.REST {
 			name = "lambdagate-rest"
 		}
 		b.Run("github/"+name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				r := route.New(route.Config{API: api})
+				r := route.New(route.Config{Source: api})
 				for _, s := range rs {
 					if err := r.Register(s.key, lambdagate.HandlerFunc(routeNop)); err != nil {
 						b.Fatal(err)
@@ -241,7 +241,7 @@ func BenchmarkRouteBuild(b *testing.B) {
 func TestGithubRoutes(t *testing.T) {
 	rs := githubRoutes(t)
 	r := route.New(route.Config{})
-	rr := route.New(route.Config{API: route.REST})
+	rr := route.New(route.Config{Source: event.REST})
 	for _, s := range rs {
 		r.Handle(s.key, lambdagate.HandlerFunc(routeNop))
 		rr.Handle(s.key, lambdagate.HandlerFunc(routeNop))

@@ -68,13 +68,13 @@ func TestAllocs(t *testing.T) {
 		hr := &http.Request{Method: "OPTIONS", Header: http.Header{"Origin": {ac.origin}, "Access-Control-Request-Method": {"PUT"}}}
 		ha := &http.Request{Method: "GET", Header: http.Header{"Origin": {ac.origin}}}
 		w := &nopWriter{h: make(http.Header, 8)}
-		netHandler := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		netHandler := c.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header()["Content-Type"] = ctJSON
 			w.WriteHeader(200)
 		}))
 		// A handler setting headers of its own, CORS ones included, which
 		// are found by ranging over the header.
-		netBackendCORS := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		netBackendCORS := c.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			h["Content-Type"] = ctJSON
 			h["X-Request-Id"] = ctJSON

@@ -93,7 +93,7 @@ func TestApplyHTTPMatchesApply(t *testing.T) {
 					t.Errorf("%v %s %q, backend %v:\nApplyHTTP gives %q\n    Apply gives %q", cfg.AllowOrigins, rq.method, rq.header, set, got, want)
 				}
 
-				h := c.Handler(capturingHandler(func(w http.ResponseWriter, r *http.Request) {
+				h := c.HTTPMiddleware(capturingHandler(func(w http.ResponseWriter, r *http.Request) {
 					for k, vs := range httpHeaderOf(set) {
 						w.Header()[k] = vs
 					}
@@ -156,7 +156,7 @@ func TestHandlerWriteOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := c.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				tt.f(w)
 				// Too late to change what the client gets.
 				w.Header().Set("Access-Control-Allow-Methods", "late")

@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -281,7 +281,7 @@ func runEvent(t *testing.T, c *CORS, tt behaviourTest) result {
 		n, v, _ := strings.Cut(f, ":")
 		req.Header.Add(n, strings.TrimSpace(v))
 	}
-	resp, err := c.Middleware(h.(lambdagate.Handler)).Serve(context.Background(), req)
+	resp, err := c.Middleware(h.(handler.Handler)).Serve(context.Background(), req)
 	if err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
@@ -301,7 +301,7 @@ func runHTTP(t *testing.T, c *CORS, tt behaviourTest) result {
 		r.Header.Add(n, strings.TrimSpace(v))
 	}
 	w := httptest.NewRecorder()
-	c.Handler(h.(http.Handler)).ServeHTTP(w, r)
+	c.HTTPMiddleware(h.(http.Handler)).ServeHTTP(w, r)
 	if b.calls.Load() == 0 && w.Body.Len() != 0 {
 		t.Errorf("preflight answer has body %q; want none", w.Body)
 	}
@@ -342,7 +342,7 @@ func TestPrimitives(t *testing.T) {
 			hdr, status := c.Preflight(nil, req)
 			got = result{status, false, sortedFields(hdr)}
 		} else {
-			resp, _ := h.(lambdagate.Handler).Serve(context.Background(), &event.Request{Method: tt.method, Header: req})
+			resp, _ := h.(handler.Handler).Serve(context.Background(), &event.Request{Method: tt.method, Header: req})
 			got = result{resp.Status(), b.calls.Load() > 0, sortedFields(c.Apply(resp.Header, tt.method, req))}
 		}
 		want := result{tt.wantStatus, tt.called, tt.want}
@@ -374,7 +374,7 @@ func TestRouterKept(t *testing.T) {
 	} else if key, ok := r.Lookup("OPTIONS", "/a"); !ok || key != "OPTIONS /a" {
 		t.Errorf("Lookup(OPTIONS, /a) = %q, %t; want %q, true", key, ok, "OPTIONS /a")
 	}
-	if _, ok := c.Handler(rb).(Router); !ok {
+	if _, ok := c.HTTPMiddleware(rb).(Router); !ok {
 		t.Error("Handler(router) does not implement Router")
 	}
 	if _, ok := c.Middleware(&backend{}).(Router); ok {
@@ -391,13 +391,13 @@ func TestHandlerWriter(t *testing.T) {
 	r.Header.Set("Origin", "https://app.example.com")
 
 	w := httptest.NewRecorder()
-	c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(w, r)
+	c.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})).ServeHTTP(w, r)
 	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
 		t.Errorf("silent handler: Access-Control-Allow-Origin = %q", got)
 	}
 
 	w = httptest.NewRecorder()
-	c.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.(http.Flusher).Flush()
 		if err := http.NewResponseController(w).Flush(); err != nil {
@@ -433,7 +433,7 @@ func TestPreflightResponseOwned(t *testing.T) {
 // checks that the shared header values and the writer pool are safe.
 func TestConcurrent(t *testing.T) {
 	c := MustNew(credCfg)
-	h := c.Handler(&backend{status: 200, header: []string{"Vary: Accept"}})
+	h := c.HTTPMiddleware(&backend{status: 200, header: []string{"Vary: Accept"}})
 	mw := c.Middleware(&backend{status: 200})
 	done := make(chan bool)
 	for g := range 8 {

@@ -6,9 +6,9 @@
 // configuration and reports every problem together. Then use it in any of
 // three ways:
 //
-//   - [CORS.Middleware] wraps a lambdagate Handler (a router or a single
+//   - [CORS.Middleware] wraps a [handler.Handler] (a router or a single
 //     function), for functions that do their own CORS.
-//   - [CORS.Handler] wraps a net/http Handler.
+//   - [CORS.HTTPMiddleware] wraps a net/http handler.
 //   - [CORS.Preflight] and [CORS.Apply] (and their net/http forms
 //     [CORS.PreflightHTTP] and [CORS.ApplyHTTP]) are the steps a gateway
 //     runs: answer a preflight, or set the CORS headers of a handler's

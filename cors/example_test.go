@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -34,12 +34,12 @@ func ExampleCORS_Middleware() {
 	if err != nil {
 		panic(err)
 	}
-	app := lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	app := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		r := response.Text(http.StatusOK, "hello")
 		r.Header.Add("X-Request-Id", "42")
 		return r, nil
 	})
-	h := lambdagate.Chain(app, c.Middleware)
+	h := handler.Chain(app, c.Middleware)
 
 	preflight := &event.Request{Method: "OPTIONS", Path: "/items", Header: event.Header{
 		{Name: "origin", Value: "https://app.example.com"},
@@ -71,13 +71,13 @@ func ExampleCORS_Middleware() {
 }
 
 // The same stage for a net/http server.
-func ExampleCORS_Handler() {
+func ExampleCORS_HTTPMiddleware() {
 	c := cors.MustNew(cors.Config{AllowOrigins: []string{"https://*.example.com"}, AllowCredentials: true})
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Access-Control-Allow-Origin", "*") // ignored, as API Gateway ignores it
 		fmt.Fprint(w, "hello")
 	})
-	h := c.Handler(app)
+	h := c.HTTPMiddleware(app)
 
 	r := httptest.NewRequest("GET", "/", nil)
 	r.Header.Set("Origin", "https://shop.example.com")

@@ -6,14 +6,14 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
 // A Router reports which route takes a request. The route package's
 // *Router implements it. When the handler wrapped by [CORS.Middleware] or
-// [CORS.Handler] implements Router, a preflight goes to the handler if
+// [CORS.HTTPMiddleware] implements Router, a preflight goes to the handler if
 // Lookup("OPTIONS", path) finds a route (an OPTIONS or ANY route, or
 // $default), as API Gateway sends it to that route's integration.
 type Router interface {
@@ -31,7 +31,7 @@ func captures(r Router, path string) bool {
 }
 
 // Middleware wraps next in the CORS stage of an HTTP API. Its type is a
-// [lambdagate.Middleware].
+// [handler.Middleware].
 //
 // A preflight that no route of next captures is answered as
 // [CORS.Preflight] answers it, without calling next. Every other request
@@ -46,8 +46,8 @@ func captures(r Router, path string) bool {
 // The answer to a preflight is one allocation (the response); an actual
 // request allocates only when the response's Header lacks room for the
 // added fields.
-func (c *CORS) Middleware(next lambdagate.Handler) lambdagate.Handler {
-	h := &handler{c: c, next: next}
+func (c *CORS) Middleware(next handler.Handler) handler.Handler {
+	h := &stage{c: c, next: next}
 	if r, ok := next.(Router); ok {
 		h.router = r
 		return routerHandler{h}
@@ -55,11 +55,12 @@ func (c *CORS) Middleware(next lambdagate.Handler) lambdagate.Handler {
 	return h
 }
 
-var _ lambdagate.Middleware = (*CORS)(nil).Middleware
+var _ handler.Middleware = (*CORS)(nil).Middleware
 
-type handler struct {
+// stage is the CORS stage around a Handler.
+type stage struct {
 	c      *CORS
-	next   lambdagate.Handler
+	next   handler.Handler
 	router Router // next as a Router, or nil
 }
 
@@ -70,7 +71,7 @@ type preflightResponse struct {
 	fields [6]event.Field
 }
 
-func (h *handler) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+func (h *stage) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
 	origin, acrm := scan(req.Header)
 	preflight := req.Method == http.MethodOptions && origin != "" && acrm != ""
 	if preflight && !captures(h.router, req.Path) {
@@ -86,13 +87,13 @@ func (h *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 	return resp, nil
 }
 
-type routerHandler struct{ *handler }
+type routerHandler struct{ *stage }
 
 func (h routerHandler) Lookup(method, path string) (string, bool) {
 	return h.router.Lookup(method, path)
 }
 
-// Handler wraps next, a net/http handler, in the same CORS stage as
+// HTTPMiddleware wraps next, a net/http handler, in the same CORS stage as
 // [CORS.Middleware]: a preflight that no route captures is answered
 // without calling next (the path is r.URL.Path); for every other request,
 // when next first writes (WriteHeader with a status of 200 or more or
@@ -107,7 +108,7 @@ func (h routerHandler) Lookup(method, path string) (string, bool) {
 // already forbid using it after. If next implements [Router], so does the
 // returned handler. It allocates nothing per request beyond what next and
 // the server do.
-func (c *CORS) Handler(next http.Handler) http.Handler {
+func (c *CORS) HTTPMiddleware(next http.Handler) http.Handler {
 	h := &httpHandler{c: c, next: next}
 	h.spare.Store(new(responseWriter))
 	if r, ok := next.(Router); ok {

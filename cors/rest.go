@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -99,8 +99,8 @@ func (m *REST) Header() event.Header { return m.header.Clone() }
 
 // Middleware answers every OPTIONS request with [REST.Response], as the
 // mock method does, and passes every other request to next unchanged.
-func (m *REST) Middleware(next lambdagate.Handler) lambdagate.Handler {
-	return lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+func (m *REST) Middleware(next handler.Handler) handler.Handler {
+	return handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		if req.Method == http.MethodOptions {
 			return m.Response(), nil
 		}

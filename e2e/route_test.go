@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
@@ -35,9 +36,9 @@ func TestRouteIntegration(t *testing.T) {
 		{"no route at all", []string{"GET /other"}, "/items", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := route.New(route.Config{API: route.HTTP})
+			r := route.New(route.Config{Source: event.HTTPAPI})
 			for _, key := range tt.routes {
-				r.HandleFunc(key, answer(key))
+				r.Handle(key, handler.Func(answer(key)))
 			}
 			h := c.Middleware(r)
 			if _, ok := h.(cors.Router); !ok {

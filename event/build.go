@@ -31,8 +31,8 @@ import (
 // and the cookie header beside cookies; ALB keeps the query as sent.
 type Builder struct {
 	Source Source
-	// Version "1.0" builds an HTTP API event in payload format 1.0.
-	Version string
+	// Version PayloadV1 builds an HTTP API event in payload format 1.0.
+	Version PayloadVersion
 	// Stage is the stage name. Empty means "prod" for REST and WebSocket
 	// APIs and "$default" for HTTP APIs.
 	Stage string
@@ -171,9 +171,9 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 	case REST, WebSocket:
 		b.rest(r, hr, escaped, ct, ids)
 	case HTTPAPI:
-		if b.Version == "1.0" {
+		if b.Version == PayloadV1 {
 			b.rest(r, hr, escaped, ct, ids)
-			r.Version = "1.0"
+			r.Version = PayloadV1
 			r.Context.ResourceID = ""
 			break
 		}
@@ -190,14 +190,14 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 		}
 		r.RawQuery = joinQuery(raw)
 		r.Query = unescapeParams(raw)
-		r.Header = lowerHeader(hr.Header, r, ids)
-		r.Cookies = splitCookies(r.Header)
-		if src == ALB {
-			r.Header = lastValues(r.Header)
-		}
 		r.Context = Context{TargetGroupARN: b.TargetGroupARN}
 		if r.Context.TargetGroupARN == "" {
 			r.Context.TargetGroupARN = "arn:aws:elasticloadbalancing:" + b.region() + ":" + r.AccountID + ":targetgroup/lambda-target/0123456789abcdef"
+		}
+		r.Header = lowerHeader(hr, r, ids)
+		r.Cookies = splitCookies(r.Header)
+		if src == ALB {
+			r.Header = lastValues(r.Header)
 		}
 		r.AccountID, r.APIID, r.RequestID, r.DomainName, r.Time = "", "", "", "", time.Time{}
 		r.IsBase64Encoded = len(body) > 0 && !textType(ct)
@@ -328,7 +328,8 @@ func (b Builder) rest(r *Request, hr *http.Request, escaped, ct string, ids *idS
 		b.websocket(r, ids)
 		return
 	}
-	// A body of a binary media type arrives in base64 [DOC]. So does one
+	// A body of a binary media type arrives in base64 [DOC]
+	// (docs/evidence/events.md#rest-bodies). So does one
 	// that is not valid UTF-8, which a JSON string cannot carry; AWS's
 	// behaviour there is not recorded, and an emulator checked against
 	// AWS does this.
@@ -440,7 +441,7 @@ func seenFold(h Header, name string) bool {
 // v2 fills an HTTP API payload 2.0 or function URL event; path is the
 // decoded path for HTTP APIs, the escaped one for function URLs.
 func (b Builder) v2(r *Request, hr *http.Request, path, ct string, ids *idSource) {
-	r.Version = "2.0"
+	r.Version = PayloadV2
 	if r.Source == HTTPAPI {
 		r.Stage = b.Stage
 		if r.Stage == "" {
@@ -462,12 +463,20 @@ func (b Builder) v2(r *Request, hr *http.Request, path, ct string, ids *idSource
 		r.RawPath = "/" + r.Stage + path
 	}
 	r.Context.Path = r.RawPath
+	if r.Source == FunctionURL {
+		// A function URL sends rawPath as the client sent it and
+		// requestContext.http.path decoded [REC] (docs/evidence/events.md#recorded-captures).
+		r.Context.Path = hr.URL.Path
+		if r.Context.Path == "" {
+			r.Context.Path = "/"
+		}
+	}
 	r.RawQuery = hr.URL.RawQuery
 	r.Query = parseQuery(r.RawQuery)
 	if len(r.Query) == 0 {
 		r.Query = nil
 	}
-	r.Header = joinValues(lowerHeader(hr.Header, r, ids))
+	r.Header = joinValues(lowerHeader(hr, r, ids))
 	r.Cookies = splitCookies(r.Header)
 	if r.Source == HTTPAPI {
 		r.Header.Del("cookie")
@@ -506,12 +515,23 @@ func restHeader(hr *http.Request, r *Request, ids *idSource) Header {
 }
 
 // lowerHeader returns the headers an HTTP API, function URL or ALB
-// forwards: names lowercased, with the gateway's own added.
-func lowerHeader(hh http.Header, r *Request, ids *idSource) Header {
+// forwards: names lowercased, with the gateway's own added. API Gateway
+// and function URLs serve HTTPS only (port 443); an ALB listener is HTTP
+// on port 80 unless the request came over TLS, and its host is the load
+// balancer's name.
+func lowerHeader(hr *http.Request, r *Request, ids *idSource) Header {
+	hh := hr.Header
 	h := make(Header, 0, len(hh)+6)
-	host := hh.Get("Host")
+	host := hr.Host
+	if host == "" {
+		host = hh.Get("Host")
+	}
+	alb := r.Source == ALB || r.Source == ALBMultiValue
 	if host == "" {
 		host = r.DomainName
+		if alb {
+			host = albHost(r)
+		}
 	}
 	if r.Source != ALB && r.Source != ALBMultiValue && r.Source != FunctionURL {
 		h = append(h, Field{"content-length", strconv.Itoa(len(r.Body))})
@@ -534,11 +554,26 @@ func lowerHeader(hh http.Header, r *Request, ids *idSource) Header {
 	if prev := hh.Get("X-Forwarded-For"); prev != "" {
 		xff = prev + ", " + r.SourceIP
 	}
+	port, proto := "443", "https"
+	if alb && hr.TLS == nil {
+		port, proto = "80", "http"
+	}
 	return append(h,
 		Field{"x-amzn-trace-id", ids.trace(r.Time)},
 		Field{"x-forwarded-for", xff},
-		Field{"x-forwarded-port", "443"},
-		Field{"x-forwarded-proto", "https"})
+		Field{"x-forwarded-port", port},
+		Field{"x-forwarded-proto", proto})
+}
+
+// albHost returns the DNS name of the load balancer in front of a target
+// group, as an ALB event's host header carries it when the client gave
+// none.
+func albHost(r *Request) string {
+	region := "us-east-1"
+	if arn := strings.Split(r.Context.TargetGroupARN, ":"); len(arn) > 3 && arn[3] != "" {
+		region = arn[3]
+	}
+	return "lambda-alb-123456789." + region + ".elb.amazonaws.com"
 }
 
 // lowerNames holds the lowercase forms of common header names, so that

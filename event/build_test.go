@@ -19,8 +19,8 @@ import (
 
 var update = flag.Bool("update", false, "update golden test files")
 
-// captureTarget is the request of the live captures in adapters.md
-// section 9, sent to every source.
+// captureTarget is the request of the live captures
+// (docs/evidence/events.md#recorded-captures), sent to every source.
 const captureTarget = "/capture/space%20value?repeat=one&repeat=two&redirect=https%3A%2F%2Fexample.com%2Fa%2Fb&literalPlus=a+b&encodedPlus=a%2Bb&empty="
 
 func captureRequest(t testing.TB, src event.Source) *event.Request {
@@ -46,7 +46,7 @@ func stageFor(src event.Source) string {
 }
 
 // TestBuilderCapture checks the fabricated events against what AWS sent
-// for the same request in the recorded captures (adapters.md section 9).
+// for the same request in the recorded captures (docs/evidence/events.md#recorded-captures).
 func TestBuilderCapture(t *testing.T) {
 	for _, tt := range []struct {
 		src        event.Source
@@ -68,7 +68,7 @@ func TestBuilderCapture(t *testing.T) {
 			[][2]string{{"repeat", "one"}, {"repeat", "two"}, {"redirect", "https://example.com/a/b"}, {"literalPlus", "a b"}, {"encodedPlus", "a+b"}, {"empty", ""}},
 			strings.TrimPrefix(captureTarget[strings.IndexByte(captureTarget, '?'):], "?"),
 			[]string{"session=abc123", "theme=dark"}, false, []string{"first", "second"}, "x-probe"},
-		{event.FunctionURL, "/capture/space%20value", "/capture/space%20value", "/capture/space%20value",
+		{event.FunctionURL, "/capture/space%20value", "/capture/space%20value", "/capture/space value",
 			[][2]string{{"repeat", "one"}, {"repeat", "two"}, {"redirect", "https://example.com/a/b"}, {"literalPlus", "a b"}, {"encodedPlus", "a+b"}, {"empty", ""}},
 			strings.TrimPrefix(captureTarget[strings.IndexByte(captureTarget, '?'):], "?"),
 			[]string{"session=abc123", "theme=dark"}, true, []string{"first", "second"}, "x-probe"},
@@ -181,7 +181,7 @@ func TestBuiltRoundTrip(t *testing.T) {
 
 func TestBuilderRules(t *testing.T) {
 	// HTTP APIs send text types as text and everything else in base64,
-	// a missing Content-Type included [3P, checked against AWS].
+	// a missing Content-Type included [3P] (docs/evidence/events.md#http-api-bodies).
 	for ct, want := range map[string]bool{
 		"text/plain": false, "application/json; charset=utf-8": false, "application/xml": false,
 		"application/javascript": false, "": true, "application/x-www-form-urlencoded": true,
@@ -196,7 +196,7 @@ func TestBuilderRules(t *testing.T) {
 			t.Errorf("HTTP API body with Content-Type %q: IsBase64Encoded = %v, want %v", ct, r.IsBase64Encoded, want)
 		}
 	}
-	// REST sends binary only for binaryMediaTypes [DOC].
+	// REST sends binary only for binaryMediaTypes [DOC] (docs/evidence/events.md#rest-bodies).
 	for _, tt := range []struct {
 		types []string
 		ct    string
@@ -213,7 +213,7 @@ func TestBuilderRules(t *testing.T) {
 			t.Errorf("REST binaryMediaTypes %q, Content-Type %q: IsBase64Encoded = %v, want %v", tt.types, tt.ct, r.IsBase64Encoded, tt.want)
 		}
 	}
-	// REST collapses leading duplicate slashes in path only [REC].
+	// REST collapses leading duplicate slashes in path only [REC] (docs/evidence/events.md#rest-paths).
 	r := event.Builder{Source: event.REST, Stage: "stage"}
 	req, _ := r.Build("GET", "//proxy-value", nil, nil)
 	if req.RawPath != "/proxy-value" || req.Context.Path != "/stage//proxy-value" {
@@ -224,7 +224,7 @@ func TestBuilderRules(t *testing.T) {
 	if req.RawPath != "/dev/pets" || req.Path != "/pets" || req.Stage != "dev" {
 		t.Errorf("HTTP API stage dev: RawPath %q Path %q Stage %q", req.RawPath, req.Path, req.Stage)
 	}
-	// Absent collections: null for REST, omitted for payload 2.0 [REC].
+	// Absent collections: null for REST, omitted for payload 2.0 [REC] (docs/evidence/events.md#absent-collections).
 	b, _ := event.New(event.REST, "GET", "/", nil).MarshalJSON()
 	for _, k := range []string{`"queryStringParameters":null`, `"multiValueQueryStringParameters":null`, `"pathParameters":null`, `"stageVariables":null`, `"body":null`} {
 		if !bytes.Contains(b, []byte(k)) {

@@ -869,7 +869,7 @@ func (d *decoder) finish() error {
 		return &DecodeError{Err: fmt.Errorf("%w: no version, httpMethod, requestContext.elb or connectionId", ErrUnknownSource)}
 	}
 	if d.version != "" {
-		r.Version = d.version
+		r.Version = PayloadVersion(d.version)
 	}
 
 	if r.V1() {

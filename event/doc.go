@@ -21,7 +21,7 @@
 // # Per-source rules
 //
 // What AWS sends differs by source, and the Request keeps each rule
-// (recorded on AWS; see the project's evidence notes):
+// (each with its evidence in the repository's docs/evidence/events.md):
 //
 //   - Path. REST, ALB and function URLs send the path percent-encoded as
 //     the client sent it; HTTP APIs decode it (rawPath). A named HTTP API

@@ -207,7 +207,7 @@ func (e *encoder) v1(r *Request) {
 	c := &r.Context
 	e.b = append(e.b, '{')
 	if r.Version != "" {
-		e.str("version", r.Version)
+		e.str("version", string(r.Version))
 	}
 	e.str("resource", r.Resource)
 	e.str("path", r.RawPath)

@@ -32,15 +32,44 @@ func (s Source) String() string {
 	return "unknown"
 }
 
-// ParseSource returns the Source whose [Source.String] is name.
-func ParseSource(name string) (Source, bool) {
+// ParseSource returns the Source whose [Source.String] is name, and the
+// payload version it implies: "http1" is an HTTP API with payload format
+// 1.0 (PayloadV1), "ws" is short for "websocket", and other names imply
+// the source's default (PayloadDefault). The command line tool and
+// Start's LAMBDAGATE_SOURCE read source names with it.
+func ParseSource(name string) (Source, PayloadVersion, bool) {
+	switch name {
+	case "http1":
+		return HTTPAPI, PayloadV1, true
+	case "ws":
+		return WebSocket, PayloadDefault, true
+	}
 	for i, n := range sourceNames {
 		if i > 0 && n == name {
-			return Source(i), true
+			return Source(i), PayloadDefault, true
 		}
 	}
-	return Unknown, false
+	return Unknown, PayloadDefault, false
 }
+
+// SourceNames lists the names ParseSource accepts, for usage messages.
+const SourceNames = "rest, http, http1 (HTTP API payload 1.0), alb, alb-multivalue, url, websocket (or ws)"
+
+// PayloadVersion is the payload format version of an event: what an HTTP
+// API integration's payloadFormatVersion selects. HTTP APIs send 2.0 by
+// default and 1.0 when configured; function URLs send 2.0; REST, ALB and
+// WebSocket events carry no version.
+type PayloadVersion string
+
+const (
+	// PayloadDefault is the source's own format: 2.0 for HTTP APIs and
+	// function URLs, none for the others.
+	PayloadDefault PayloadVersion = ""
+	// PayloadV1 is payload format 1.0.
+	PayloadV1 PayloadVersion = "1.0"
+	// PayloadV2 is payload format 2.0.
+	PayloadV2 PayloadVersion = "2.0"
+)
 
 // V1 reports whether the source uses the payload 1.0 shape
 // (httpMethod, path, multiValueHeaders): REST, ALB, WebSocket, and HTTP APIs
@@ -95,7 +124,7 @@ type Request struct {
 	// Version is the payload format version the event carried ("2.0" for
 	// HTTP APIs and function URLs, "1.0" for HTTP APIs with payload 1.0,
 	// empty for REST, ALB and WebSocket events, which carry none).
-	Version string
+	Version PayloadVersion
 
 	// Header holds every header value in order. Payload 2.0 sources send
 	// lowercased names and join repeated headers with commas, so there each

@@ -6,9 +6,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -16,10 +16,10 @@ import (
 // in-process handler: the work bench/gateway.sh loads over sockets.
 func BenchmarkServeHTTP(b *testing.B) {
 	body := []byte(`{"message":"hello","id":42}`)
-	fn := lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	fn := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		return response.RawJSON(http.StatusOK, body), nil
 	})
-	g := gateway.MustNew(gateway.API{Routes: []gateway.Route{{Key: "GET /items/{id}", Integration: gateway.Proxy{Function: gateway.Handler(fn)}}}})
+	g := gateway.MustNew(gateway.API{Routes: []gateway.Route{{Key: "GET /items/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(fn)}}}})
 	req := httptest.NewRequest("GET", "/items/7", nil)
 	req.Header.Set("User-Agent", "wrk")
 	b.ReportAllocs()

@@ -1,50 +1,102 @@
 // Package gateway is API Gateway on your machine: an http.Handler that
-// behaves as an HTTP API or a REST API in front of Lambda functions, with
-// no Docker and no AWS account.
+// behaves as an HTTP API, a REST API, an Application Load Balancer target
+// group or a function URL in front of Lambda functions, with no Docker
+// and no AWS account. It is lambdagate's one engine for the path
 //
-// An [API] describes the API in Go: its kind, stages with their variables,
-// routes (or REST methods) with their integrations, CORS, binary media
-// types and the integration timeout. [New] checks it and returns a
-// [Gateway]; gatewaytest wraps one for tests.
+//	HTTP request → the event AWS sends → invoke → function output → the response AWS gives
 //
-// For each request the gateway does what the cloud does, in order:
+// lambdagate.Start serves a function locally through it, nethttp.Do and
+// nethttp.Transport test a net/http app through it, gatewaytest wraps it
+// for tests, and the command line tool asks it which route takes a
+// request and what event the route's integration gets.
+//
+// An [API] describes the API in Go: its kind (an event.Source), stages
+// with their variables, routes (or REST methods) with their integrations,
+// CORS, binary media types and the integration timeout. [New] checks it,
+// reporting every problem, and returns a [Gateway].
+//
+// For each request the gateway does what the service does, in order:
 //
 //  1. Select the stage: an HTTP API serves a named stage under /NAME/ and
 //     the $default stage at the root (no match and no $default: 404
 //     {"message":"Not Found"}); a REST API serves every stage under /NAME/
-//     (no match: 403 {"message":"Missing Authentication Token"}).
+//     (no match: 403 {"message":"Missing Authentication Token"}). ALB
+//     target groups and function URLs have no stages.
 //  2. Decode the path as HTTP APIs do (twice, cut at a decoded '?'; an
 //     invalid escape is 400); REST APIs keep it as sent.
-//  3. Refuse bodies over 10 MB with 413.
-//  4. For an HTTP API with CORS, answer a preflight no route captures.
-//  5. Route with package route's rules (404 for HTTP APIs, 403 with
-//     x-amzn-ErrorType for REST), honouring X-HTTP-Method-Override on REST.
-//  6. Run the integration. A [Proxy] integration gets the exact event the
-//     source sends (package event's Builder, with the route's key,
-//     resource and path parameters, stage variables, request id and time,
-//     the client address), through the function's bytes path; its output
-//     becomes the response as response.Gateway reads it (502/500 bodies,
-//     binary decoding, the 2.0 shorthand). A [Direct] integration, such as
-//     a mapping.Pipeline, answers the REST-shaped request itself.
+//  3. For an HTTP API with CORS, answer a preflight no route captures.
+//  4. Match the route with package route's rules (404 for HTTP APIs, 403
+//     with x-amzn-ErrorType for REST), honouring X-HTTP-Method-Override
+//     on REST.
+//  5. Refuse bodies over 10 MB with 413.
+//  6. Run the integration with a context that carries the integration
+//     timeout. A [Proxy] integration gets the exact event the source
+//     sends (package event's Builder, with the route's key, resource and
+//     path parameters, stage variables, request id and time, the client
+//     address), through the function's bytes path, with the Lambda
+//     context aws-lambda-go would give it; its output becomes the
+//     response as an [OutputReader] reads it. In the ResponseStream
+//     invoke mode the body reaches the client chunk by chunk. A [Direct]
+//     integration, such as a mapping.Pipeline, answers the REST-shaped
+//     request itself.
 //  7. On timeout answer REST 504 {"message":"Endpoint request timed out"}
-//     or HTTP API 503 {"message":"Service Unavailable"}; an output over
-//     6 MB is a function error (502 REST, 500 HTTP API).
+//     or HTTP API 503 {"message":"Service Unavailable"} at the deadline,
+//     whatever the integration does after; for ALB and function URLs a
+//     timeout is a function error. An output over Lambda's 6 MB quota is
+//     a function error (502 REST, 500 HTTP API), as is a panic; an invoke
+//     Lambda rejects is 500.
 //  8. Add CORS headers to integration responses (not to the gateway's own
-//     errors), the request id header (REST x-amzn-RequestId, HTTP APIs
+//     answers), the request id header (REST x-amzn-RequestId, HTTP APIs
 //     apigw-requestid), and for REST rename the headers the gateway owns
 //     (WWW-Authenticate, Server, Date, …) to X-Amzn-Remapped-*.
 //  9. Log one structured line (log/slog) with the request id, route key,
 //     status and integration latency.
 //
-// Functions may live in the process ([Handler]) or behind the Lambda
-// Invoke API ([Remote]), as the Lambda Runtime Interface Emulator and other
-// local Lambda services serve it.
+// [Gateway.Match] and [Gateway.Event] run steps 1 to 4 (and read the
+// body, for Event) without calling anything. [Gateway.RoundTrip] serves a
+// request in process, as an http.RoundTripper.
+//
+// # Reading function output
+//
+// An [OutputReader] applies what AWS records for each source:
+//
+//   - REST: the output must be an object with only statusCode, body,
+//     headers, multiValueHeaders and isBase64Encoded, or the client gets
+//     502 {"message":"Internal server error"} with x-amzn-ErrorType:
+//     InternalServerErrorException. statusCode may be a string of digits
+//     and defaults to 200; header values may be booleans; multiValueHeaders
+//     values come first and equal pairs are sent once; a body that is not a
+//     string is a 502. A base64 body is decoded only when the first media
+//     type of the request's Accept header matches a binary media type
+//     (exactly, by type/*, or by a */* entry); an invalid one then gives
+//     500. Content-Type defaults to application/json.
+//   - HTTP APIs, payload 2.0: output without statusCode is the body itself
+//     (a JSON string unquoted), 200, application/json; otherwise headers,
+//     cookies (one Set-Cookie each) and a base64 body, always decoded;
+//     multiValueHeaders and other members are ignored. Errors are 500
+//     {"message":"Internal Server Error"}.
+//   - HTTP APIs, payload 1.0: as REST, but other members are ignored and
+//     statusCode is required.
+//   - ALB: the header map of the target group's mode (names as written,
+//     so case spellings of Set-Cookie each reach the client); a function
+//     error is 502 with the load balancer's HTML page.
+//   - Function URLs: as HTTP APIs, but a function error is 502.
+//
+// The evidence for each rule, and the decisions where AWS's behaviour is
+// unrecorded, are in the repository's docs/evidence.
+//
+// # Functions
+//
+// Functions may live in the process (a handler.Adapter around a Handler,
+// which runs the same bytes path a deployed function runs) or behind the
+// Lambda Invoke API ([Remote]), as the Lambda Runtime Interface Emulator
+// and other local Lambda services serve it.
 //
 // # Differences from AWS
 //
 // Header names reach events in net/http's canonical case (a REST API keeps
 // the client's case); edge-optimized CloudFront headers, throttling, usage
-// plans, API keys and authorizers are not emulated. A function that
-// ignores its context keeps running after a timeout, as it would in
-// Lambda until its own timeout.
+// plans, API keys, authorizers and WebSocket APIs are not emulated. A
+// function that ignores its context keeps running after a timeout, as it
+// would in Lambda until its own timeout.
 package gateway

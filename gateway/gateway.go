@@ -13,117 +13,20 @@ import (
 	"sync"
 	"time"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/internal/local"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
 
-// Kind is the kind of API.
-type Kind uint8
-
-const (
-	// HTTPAPI is an API Gateway HTTP API (v2).
-	HTTPAPI Kind = iota
-	// REST is an API Gateway REST API (v1).
-	REST
-)
-
-// API describes an API Gateway API: its kind, stages, routes and their
-// integrations, and settings. It is configuration data; [New] checks it and
-// builds a [Gateway].
-type API struct {
-	// Kind is HTTPAPI (the zero value) or REST.
-	Kind Kind
-	// ID, AccountID and Region appear in events; empty means "abcdef1234",
-	// "123456789012" and "us-east-1".
-	ID        string
-	AccountID string
-	Region    string
-	// Stages are the deployed stages. None means the "$default" stage for
-	// an HTTP API (served at the root) and a "prod" stage for a REST API.
-	// HTTP APIs serve a named stage under /NAME/ and $default at the root;
-	// REST APIs serve every stage under /NAME/.
-	Stages []Stage
-	// Routes are the routes (HTTP APIs: route keys such as
-	// "GET /pets/{id}" or "$default") or methods on resources (REST:
-	// "GET /pets/{id}", "ANY /{proxy+}"), each with its integration.
-	Routes []Route
-	// CORS is an HTTP API's CORS configuration; nil means none.
-	CORS *cors.Config
-	// BinaryMediaTypes are a REST API's binary media types.
-	BinaryMediaTypes []string
-	// Timeout is the integration timeout: 50 ms to 29 s for REST (default
-	// 29 s), 50 ms to 30 s for HTTP APIs (default 30 s).
-	Timeout time.Duration
-	// Logger receives one structured access line per request; nil means
-	// no access log.
-	Logger *slog.Logger
-}
-
-// Stage is a deployed stage.
-type Stage struct {
-	Name      string
-	Variables map[string]string
-}
-
-// Route is one route (HTTP API) or method (REST) and its integration.
-type Route struct {
-	Key         string
-	Integration Integration
-}
-
-// An Integration is what a route calls: [Proxy] (a Lambda proxy
-// integration, in-process or through the Lambda Invoke API) or [Direct] (a
-// handler that answers the method request itself, such as a mapping
-// pipeline for a Lambda custom integration or a MOCK).
-type Integration interface{ integration() }
-
-// A Function is a Lambda function at the bytes level: event JSON in,
-// output JSON out; an error is a function error. lambdagate's Adapter, any
-// aws-lambda-go lambda.Handler and [Remote] are Functions.
-type Function interface {
-	Invoke(ctx context.Context, payload []byte) ([]byte, error)
-}
-
-// Proxy is a Lambda proxy integration: the gateway sends the function the
-// event the source would send, with the route's key, resource and path
-// parameters, and turns the function's output into the response as API
-// Gateway does.
-type Proxy struct {
-	// Function is the function. Use [Handler] for an in-process
-	// lambdagate Handler, which then runs through the same bytes path as
-	// in Lambda.
-	Function Function
-	// PayloadVersion is an HTTP API integration's payload format, "2.0"
-	// (the default) or "1.0". REST APIs always send 1.0.
-	PayloadVersion string
-}
-
-func (Proxy) integration() {}
-
-// Direct is an integration whose handler receives the method request as an
-// event.Request (REST shape for REST APIs) and returns the method
-// response: a mapping.Pipeline for a Lambda custom integration or a MOCK.
-type Direct struct {
-	Handler lambdagate.Handler
-}
-
-func (Direct) integration() {}
-
-// Handler returns the Function that runs h in process through the bytes
-// path a deployed function runs (lambdagate.Adapter).
-func Handler(h lambdagate.Handler) Function { return lambdagate.NewAdapter(h) }
-
-// Gateway is an http.Handler that behaves as API Gateway in front of the
-// API's integrations. It is safe for concurrent use.
+// Gateway is an http.Handler that behaves as the API it was built from in
+// front of the API's integrations. It is safe for concurrent use.
 type Gateway struct {
 	api     API
-	src     event.Source
-	stages  map[string]Stage
+	kind    event.Source
+	stages  map[string]*Stage
 	def     *Stage // the HTTP API $default stage, if any
 	router  *route.Router
 	cors    *cors.CORS
@@ -131,68 +34,64 @@ type Gateway struct {
 	logger  *slog.Logger
 }
 
+// binding is what the router holds for a route: its integration. It is a
+// handler.Handler only so that the router can hold it; the gateway calls
+// the integration itself (see Gateway.call).
+type binding struct {
+	integration Integration
+}
+
+func (*binding) Serve(context.Context, *event.Request) (*response.Response, error) {
+	return nil, errors.New("gateway: a route binding is not served directly")
+}
+
 // New checks api and returns its Gateway. Every problem is reported: a
 // malformed or conflicting route key (with route's message), a missing
 // integration, an invalid CORS configuration, a timeout out of range.
 func New(api API) (*Gateway, error) {
-	g := &Gateway{api: api, stages: map[string]Stage{}, logger: api.Logger}
-	var errs []error
-	rc := route.Config{API: route.HTTP}
-	g.src = event.HTTPAPI
-	maxTimeout := 30 * time.Second
-	if api.Kind == REST {
-		rc.API = route.REST
-		g.src = event.REST
-		maxTimeout = 29 * time.Second
-	}
-	g.timeout = api.Timeout
+	kind := api.kind()
+	g := &Gateway{api: api, kind: kind, stages: map[string]*Stage{}, logger: api.Logger, timeout: api.Timeout}
+	errs := api.check()
 	if g.timeout == 0 {
-		g.timeout = maxTimeout
-	}
-	if g.timeout < 50*time.Millisecond || g.timeout > maxTimeout {
-		errs = append(errs, fmt.Errorf("gateway: timeout %v outside 50ms..%v", api.Timeout, maxTimeout))
+		g.timeout = defaultTimeout(kind)
 	}
 	stages := api.Stages
 	if len(stages) == 0 {
-		if api.Kind == REST {
+		switch kind {
+		case event.REST:
 			stages = []Stage{{Name: "prod"}}
-		} else {
+		case event.HTTPAPI:
 			stages = []Stage{{Name: "$default"}}
 		}
 	}
-	for _, s := range stages {
-		switch {
-		case s.Name == "":
-			errs = append(errs, errors.New("gateway: stage with an empty name"))
-		case s.Name == "$default" && api.Kind == REST:
-			errs = append(errs, errors.New(`gateway: REST APIs have no "$default" stage`))
-		case strings.ContainsAny(s.Name, "/?#%"):
-			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q", s.Name))
-		}
-		if _, dup := g.stages[s.Name]; dup {
-			errs = append(errs, fmt.Errorf("gateway: duplicate stage %q", s.Name))
-		}
-		g.stages[s.Name] = s
-		if s.Name == "$default" {
-			st := s
-			g.def = &st
+	for i := range stages {
+		st := &stages[i]
+		g.stages[st.Name] = st
+		if st.Name == "$default" {
+			g.def = st
 		}
 	}
-	g.router = route.New(rc)
+	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
+	single := kind != event.HTTPAPI && kind != event.REST
 	for _, rt := range api.Routes {
-		h, err := g.integrationHandler(rt)
+		in, err := api.checkIntegration(rt)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if err := g.router.Register(rt.Key, h); err != nil {
+		if single && rt.Key != "$default" {
+			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
+			continue
+		}
+		if err := g.router.Register(rt.Key, &binding{integration: in}); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	if api.CORS != nil {
-		if api.Kind == REST {
-			errs = append(errs, errors.New("gateway: REST APIs have no built-in CORS; add OPTIONS methods (cors.REST) instead"))
-		} else if c, err := cors.New(*api.CORS); err != nil {
+	if single && len(api.Routes) != 1 {
+		errs = append(errs, fmt.Errorf("gateway: a %v API has exactly one route, \"$default\", not %d", kind, len(api.Routes)))
+	}
+	if api.CORS != nil && kind == event.HTTPAPI {
+		if c, err := cors.New(*api.CORS); err != nil {
 			errs = append(errs, err)
 		} else {
 			g.cors = c
@@ -214,148 +113,175 @@ func MustNew(api API) *Gateway {
 	return g
 }
 
-// integrationHandler returns the route handler that runs the route's
-// integration.
-func (g *Gateway) integrationHandler(rt Route) (lambdagate.Handler, error) {
-	switch in := rt.Integration.(type) {
-	case Proxy:
-		if in.Function == nil {
-			return nil, fmt.Errorf("gateway: route %q: proxy integration without a function", rt.Key)
-		}
-		v := in.PayloadVersion
-		if g.api.Kind == REST {
-			if v != "" && v != "1.0" {
-				return nil, fmt.Errorf("gateway: route %q: REST APIs send payload 1.0, not %q", rt.Key, v)
-			}
-			v = ""
-		} else if v == "" {
-			v = "2.0"
-		} else if v != "1.0" && v != "2.0" {
-			return nil, fmt.Errorf("gateway: route %q: payload version %q is not 1.0 or 2.0", rt.Key, v)
-		}
-		return proxyHandler{g: g, fn: in.Function, version: v}, nil
-	case *Proxy:
-		if in == nil {
-			break
-		}
-		return g.integrationHandler(Route{Key: rt.Key, Integration: *in})
-	case Direct:
-		if in.Handler == nil {
-			return nil, fmt.Errorf("gateway: route %q: direct integration without a handler", rt.Key)
-		}
-		return directHandler{g: g, h: in.Handler}, nil
-	case *Direct:
-		if in == nil {
-			break
-		}
-		return g.integrationHandler(Route{Key: rt.Key, Integration: *in})
+// Kind returns the kind of API the gateway emulates.
+func (g *Gateway) Kind() event.Source { return g.kind }
+
+// BaseURL returns the path prefix under which the gateway serves its
+// first stage: "/NAME" for a REST API or an HTTP API without a $default
+// stage, "" otherwise. Programs print it after the listen address.
+func (g *Gateway) BaseURL() string {
+	if g.def != nil || len(g.stages) == 0 {
+		return ""
 	}
-	return nil, fmt.Errorf("gateway: route %q has no integration", rt.Key)
+	if len(g.api.Stages) > 0 {
+		return "/" + g.api.Stages[0].Name
+	}
+	for name := range g.stages {
+		return "/" + name
+	}
+	return ""
 }
 
-// call carries one client request through the gateway.
-type call struct {
-	hr        *http.Request
+// exchange is one client request on its way through the gateway: what
+// each step found, passed explicitly from step to step.
+type exchange struct {
 	w         http.ResponseWriter
-	guard     local.Guard
-	body      []byte
-	stage     Stage
-	path      string // after the stage, escaped as sent (REST) or decoded (HTTP API)
-	escaped   string // after the stage, as sent
+	hr        *http.Request
+	start     time.Time
 	requestID string
-	routeKey  string
-	latency   time.Duration // integration latency
-	fromGW    bool          // the gateway answered (error or preflight), not an integration
+	stage     *Stage // nil for kinds without stages
+	escaped   string // the path after the stage, as sent
+	path      string // the path routing sees: decoded for HTTP APIs
+	body      []byte
+	binding   *binding
+	method    string       // the method routed on: X-HTTP-Method-Override's, for REST
+	params    event.Params // the route's path parameters, in route order
+	resource  string       // the REST resource of the route
+	routeKey  string       // for the access log
+	callStart time.Time    // when the integration started; zero if none did
+
+	mu      sync.Mutex
+	written bool
 }
 
-type callKey struct{}
-
-// ServeHTTP answers one client request as API Gateway would.
+// ServeHTTP answers one client request as the API would.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
-	start := time.Now()
-	c := &call{hr: hr, w: w}
-	resp := g.serve(c)
-	if g.cors != nil && !c.fromGW {
+	x := &exchange{w: w, hr: hr, start: time.Now(), requestID: event.NewRequestID(g.kind)}
+	resp, own := g.serve(x)
+	if g.cors != nil && !own {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
 	}
-	if c.guard.Write(w, hr, g.src, c.requestID, resp, false) {
-		g.log(c, c.routeKey, resp.Status(), c.latency, start)
-	}
+	g.write(x, resp, false)
 }
 
-// log writes the access line of a request. It reads only the call fields
-// set before routing, so a watchdog may call it.
-func (g *Gateway) log(c *call, routeKey string, status int, latency time.Duration, start time.Time) {
-	if g.logger == nil {
-		return
+// serve runs the steps of a request and returns the response, and whether
+// it is the gateway's own (an error or a preflight answer), which gets no
+// CORS headers.
+func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
+	if resp := g.locate(x); resp != nil {
+		return resp, true
 	}
-	hr := c.hr
-	g.logger.LogAttrs(hr.Context(), slog.LevelInfo, "request",
-		slog.String("requestId", c.requestID), slog.String("method", hr.Method),
-		slog.String("path", hr.URL.EscapedPath()), slog.String("stage", c.stage.Name),
-		slog.String("routeKey", routeKey), slog.Int("status", status),
-		slog.Duration("integrationLatency", latency), slog.Duration("latency", time.Since(start)))
+	if g.cors != nil && cors.IsPreflightHTTP(x.hr) {
+		if _, captured := g.router.Lookup(http.MethodOptions, x.path); !captured {
+			h, status := g.cors.Preflight(nil, corsRequestHeader(x.hr))
+			return &response.Response{StatusCode: status, Header: h}, true
+		}
+	}
+	if resp := g.match(x); resp != nil {
+		return resp, true
+	}
+	if resp := g.readBody(x); resp != nil {
+		return resp, true
+	}
+	return g.call(x)
 }
 
-func (g *Gateway) serve(c *call) *response.Response {
-	hr := c.hr
-	c.requestID = event.NewRequestID(g.src)
-	if !g.selectStage(c) {
-		c.fromGW = true
-		return local.NotFound(g.src)
+// route selects the stage, decodes the path and finds the route of x,
+// recording them in x. It returns the gateway's answer when one of these
+// steps fails, and nil otherwise.
+func (g *Gateway) route(x *exchange) *response.Response {
+	if resp := g.locate(x); resp != nil {
+		return resp
 	}
-	if g.src == event.HTTPAPI {
-		p, err := route.DecodeHTTPPath(c.escaped)
+	return g.match(x)
+}
+
+// locate selects the stage of x and decodes the path after it.
+func (g *Gateway) locate(x *exchange) *response.Response {
+	escaped := x.hr.URL.EscapedPath()
+	if escaped == "" {
+		escaped = "/"
+	}
+	st, rest, ok := g.selectStage(escaped)
+	if !ok {
+		return response.NotFound(g.kind)
+	}
+	x.stage, x.escaped, x.path = st, rest, rest
+	if g.kind == event.HTTPAPI {
+		p, err := route.DecodeHTTPPath(rest)
 		if err != nil {
-			c.fromGW = true
-			return response.Error(http.StatusBadRequest, "Bad Request")
+			return badRequest()
 		}
-		c.path = p
-	} else {
-		c.path = c.escaped
+		x.path = p
 	}
-	var body []byte
-	if hr.Body != nil && hr.Body != http.NoBody {
-		var err error
-		if body, err = io.ReadAll(io.LimitReader(hr.Body, quota.GatewayPayload+1)); err != nil {
-			c.fromGW = true
-			return response.Error(http.StatusBadRequest, "Bad Request")
-		}
-	}
-	if len(body) > quota.GatewayPayload {
-		c.fromGW = true
-		return local.TooLarge()
-	}
-	c.body = body
-	// The routing request: what route needs to choose a route.
-	req := &event.Request{Source: g.src, Method: hr.Method, Path: c.path, Stage: c.stage.Name}
-	if g.src == event.REST {
-		if o := hr.Header.Get("X-HTTP-Method-Override"); o != "" {
+	return nil
+}
+
+// match finds the route of x.
+func (g *Gateway) match(x *exchange) *response.Response {
+	// What the router needs of the request: method, path, and for REST
+	// APIs the X-HTTP-Method-Override header.
+	req := event.Request{Source: g.kind, Method: x.hr.Method, Path: x.path}
+	if g.kind == event.REST {
+		if o := x.hr.Header.Get("X-HTTP-Method-Override"); o != "" {
 			req.Header = event.Header{{Name: "X-HTTP-Method-Override", Value: o}}
 		}
 	}
-	if g.cors != nil && cors.IsPreflightHTTP(hr) {
-		if _, captured := g.router.Lookup(http.MethodOptions, c.path); !captured {
-			c.fromGW = true
-			h, status := g.cors.Preflight(nil, corsRequestHeader(hr))
-			return &response.Response{StatusCode: status, Header: h}
+	h, ok := g.router.Match(&req)
+	if !ok {
+		return response.NotFound(g.kind)
+	}
+	x.binding = h.(*binding)
+	x.method, x.params, x.resource = req.Method, req.PathParameters, req.Resource
+	// The route key in API Gateway's spelling ({id}, not <id>); for REST
+	// APIs, the method (after any override) and the resource.
+	x.routeKey = req.RouteKey
+	if g.kind == event.REST {
+		x.routeKey = req.Method + " " + req.Resource
+	}
+	return nil
+}
+
+// selectStage finds the stage the escaped path names and the path after
+// it. HTTP APIs fall back to the $default stage; REST APIs have none;
+// other kinds have no stages and keep the whole path.
+func (g *Gateway) selectStage(escaped string) (st *Stage, rest string, ok bool) {
+	if g.kind != event.HTTPAPI && g.kind != event.REST {
+		return nil, escaped, true
+	}
+	first, rest := escaped[1:], ""
+	if i := strings.IndexByte(first, '/'); i >= 0 {
+		first, rest = first[:i], first[i:]
+	}
+	if name, err := url.PathUnescape(first); err == nil && name != "$default" {
+		if st, ok := g.stages[name]; ok {
+			if rest == "" {
+				rest = "/"
+			}
+			return st, rest, true
 		}
 	}
-	ctx := context.WithValue(hr.Context(), callKey{}, c)
-	resp, err := g.router.Serve(ctx, req)
-	if err != nil || resp == nil {
-		c.fromGW = true
-		return response.Gateway{Source: g.src}.FunctionError()
+	if g.def != nil {
+		return g.def, escaped, true
 	}
-	switch {
-	case req.RouteKey != "":
-		c.routeKey = req.RouteKey
-	case req.Resource != "":
-		c.routeKey = req.Method + " " + req.Resource
-	default:
-		c.fromGW = true // no route took it: the router's own 404 or 403
+	return nil, "", false
+}
+
+// readBody reads the request body into x, refusing one over API Gateway's
+// payload quota.
+func (g *Gateway) readBody(x *exchange) *response.Response {
+	if x.hr.Body == nil || x.hr.Body == http.NoBody {
+		return nil
 	}
-	return resp
+	body, err := io.ReadAll(io.LimitReader(x.hr.Body, quota.GatewayPayload+1))
+	if err != nil {
+		return badRequest()
+	}
+	if len(body) > quota.GatewayPayload {
+		return tooLarge()
+	}
+	x.body = body
+	return nil
 }
 
 // corsRequestHeader returns the request headers the CORS stage reads,
@@ -367,58 +293,61 @@ func corsRequestHeader(hr *http.Request) event.Header {
 	}
 }
 
-// selectStage finds the stage the request names and the path after it.
-// HTTP APIs fall back to the $default stage; REST APIs have none.
-func (g *Gateway) selectStage(c *call) bool {
-	escaped := c.hr.URL.EscapedPath()
-	if escaped == "" {
-		escaped = "/"
-	}
-	first, rest := escaped[1:], ""
-	if i := strings.IndexByte(first, '/'); i >= 0 {
-		first, rest = first[:i], first[i:]
-	}
-	if name, err := url.PathUnescape(first); err == nil {
-		if st, ok := g.stages[name]; ok && name != "$default" {
-			c.stage = st
-			c.escaped = rest
-			if c.escaped == "" {
-				c.escaped = "/"
-			}
-			return true
+// event builds the event the API sends the route's integration for x:
+// payload version v for HTTP APIs, the REST shape for Direct integrations.
+func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, error) {
+	u := *x.hr.URL
+	if g.kind == event.HTTPAPI && v != event.PayloadV1 {
+		u.Path, u.RawPath = x.path, ""
+	} else {
+		dec, err := url.PathUnescape(x.escaped)
+		if err != nil {
+			dec = x.escaped
+		}
+		u.Path, u.RawPath = dec, ""
+		if u.EscapedPath() != x.escaped {
+			u.RawPath = x.escaped
 		}
 	}
-	if g.def != nil {
-		c.stage = *g.def
-		c.escaped = escaped
-		return true
+	in := *x.hr // the builder only reads the request
+	in.URL = &u
+	in.Method = x.method
+	in.Body = http.NoBody
+	if len(x.body) > 0 {
+		in.Body = io.NopCloser(bytes.NewReader(x.body))
 	}
-	return false
-}
-
-// builder returns the event builder for a routed request.
-func (g *Gateway) builder(c *call, req *event.Request, version string) event.Builder {
 	b := event.Builder{
-		Source:           g.src,
-		Version:          version,
-		Stage:            c.stage.Name,
-		StageVariables:   c.stage.Variables,
-		RouteKey:         req.RouteKey,
-		Resource:         req.Resource,
+		Source:           g.kind,
+		Version:          v,
 		APIID:            g.api.ID,
 		AccountID:        g.api.AccountID,
 		Region:           g.api.Region,
-		DomainName:       c.hr.Host,
-		SourceIP:         remoteHost(c.hr.RemoteAddr),
+		DomainName:       x.hr.Host,
+		SourceIP:         remoteHost(x.hr.RemoteAddr),
 		BinaryMediaTypes: g.api.BinaryMediaTypes,
+		RequestID:        x.requestID,
+		Time:             x.start,
 	}
-	if g.src == event.REST {
-		b.RouteKey = ""
+	if x.stage != nil {
+		b.Stage, b.StageVariables = x.stage.Name, x.stage.Variables
 	}
-	if g.src == event.HTTPAPI && version == "1.0" {
-		b.Resource = routePath(req.RouteKey)
+	switch g.kind {
+	case event.REST:
+		b.Resource = x.resource
+	case event.HTTPAPI:
+		b.RouteKey = x.routeKey
+		if v == event.PayloadV1 {
+			b.Resource = routePath(x.routeKey)
+		}
 	}
-	return b
+	ev, err := b.FromHTTP(&in)
+	if err != nil {
+		return nil, err
+	}
+	// The route's parameters, in the route's order; the router reuses its
+	// storage, so the event gets a copy.
+	ev.PathParameters = append(event.Params(nil), x.params...)
+	return ev, nil
 }
 
 // routePath returns the path of a route key ("GET /a/{b}" → "/a/{b}").
@@ -429,150 +358,67 @@ func routePath(key string) string {
 	return key
 }
 
-// event builds the event the source sends for the routed request.
-func (g *Gateway) event(c *call, req *event.Request, version string) (*event.Request, error) {
-	u := *c.hr.URL
-	if g.src == event.HTTPAPI && version != "1.0" {
-		u.Path, u.RawPath = c.path, ""
-	} else {
-		dec, err := url.PathUnescape(c.escaped)
-		if err != nil {
-			dec = c.escaped
-		}
-		u.Path, u.RawPath = dec, ""
-		if u.EscapedPath() != c.escaped {
-			u.RawPath = c.escaped
-		}
-	}
-	in := *c.hr // the builder only reads the request
-	in.URL = &u
-	in.Method = req.Method
-	in.Body = http.NoBody
-	if len(c.body) > 0 {
-		in.Body = io.NopCloser(bytes.NewReader(c.body))
-	}
-	b := g.builder(c, req, version)
-	b.RequestID = c.requestID
-	ev, err := b.FromHTTP(&in)
-	if err != nil {
-		return nil, err
-	}
-	// The route's parameters, in the route's order; the router reuses its
-	// storage, so the event gets a copy.
-	ev.PathParameters = append(event.Params(nil), req.PathParameters...)
-	return ev, nil
-}
-
-// payloadPool holds event payload buffers.
-var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
-// proxyHandler runs a Lambda proxy integration.
-type proxyHandler struct {
-	g       *Gateway
-	fn      Function
-	version string
-}
-
-func (p proxyHandler) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
-	c := ctx.Value(callKey{}).(*call)
-	g := p.g
-	ev, err := g.event(c, req, p.version)
-	if err != nil {
-		c.fromGW = true
-		return response.Error(http.StatusBadRequest, "Bad Request"), nil
-	}
-	// The payload is free again once the function returns: an in-process
-	// function copies what it keeps, and a remote one has sent it.
-	buf := payloadPool.Get().(*[]byte)
-	payload := ev.AppendJSON((*buf)[:0])
-	defer func() {
-		if cap(payload) <= 64<<10 {
-			*buf = payload[:0]
-			payloadPool.Put(buf)
-		}
-	}()
-	start := time.Now()
-	// The function runs on this goroutine; if it has not answered by the
-	// deadline, the timeout response goes to the client right away, and
-	// whatever the function returns later is dropped.
-	routeKey := req.RouteKey
-	if routeKey == "" {
-		routeKey = req.Method + " " + req.Resource
-	}
-	out, fnErr, err := local.CallWatched(ctx, g.timeout, p.fn.Invoke, payload, func() {
-		timeout := local.TimeoutResponse(g.src)
-		if c.guard.Write(c.w, c.hr, g.src, c.requestID, timeout, true) {
-			g.log(c, routeKey, timeout.Status(), g.timeout, start)
-		}
-	})
-	c.latency = time.Since(start)
-	gw := response.Gateway{Source: g.src, Version: p.version, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: c.hr.Header.Get("Accept")}
-	switch {
-	case errors.Is(err, local.ErrTimeout):
-		c.fromGW = true
-		return local.TimeoutResponse(g.src), nil
-	case errors.Is(err, local.ErrRejected):
-		c.fromGW = true
-		return local.RejectedResponse(g.src), nil
-	case err != nil: // the client went away
-		c.fromGW = true
-		return gw.FunctionError(), nil
-	}
-	resp, err := gw.Read(out, fnErr)
-	if err != nil {
-		c.fromGW = true
-	}
-	return resp, nil
-}
-
-// directHandler runs a Direct integration on the REST-shaped event.
-type directHandler struct {
-	g *Gateway
-	h lambdagate.Handler
-}
-
-func (d directHandler) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
-	c := ctx.Value(callKey{}).(*call)
-	ev, err := d.g.event(c, req, "")
-	if err != nil {
-		c.fromGW = true
-		return response.Error(http.StatusBadRequest, "Bad Request"), nil
-	}
-	ictx, cancel := context.WithTimeout(ctx, d.g.timeout)
-	defer cancel()
-	start := time.Now()
-	type result struct {
-		resp *response.Response
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				done <- result{nil, fmt.Errorf("gateway: integration panic: %v", v)}
-			}
-		}()
-		r, err := d.h.Serve(ictx, ev)
-		done <- result{r, err}
-	}()
-	select {
-	case res := <-done:
-		c.latency = time.Since(start)
-		if res.err != nil || res.resp == nil {
-			c.fromGW = true
-			return response.Gateway{Source: d.g.src}.FunctionError(), nil
-		}
-		return res.resp, nil
-	case <-ictx.Done():
-		c.latency = time.Since(start)
-		c.fromGW = true
-		return local.TimeoutResponse(d.g.src), nil
-	}
-}
-
 func remoteHost(addr string) string {
 	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
 		addr = addr[:i]
 	}
 	return strings.Trim(addr, "[]")
 }
+
+// A Match is the route a request takes, as [Gateway.Match] reports it.
+type Match struct {
+	// Stage is the stage the request names ("" for kinds without stages).
+	Stage string
+	// RouteKey is the route key as registered: "GET /pets/{id}",
+	// "$default"; for REST APIs, the method and resource.
+	RouteKey string
+	// PathParameters are the route's parameters, in route order.
+	PathParameters event.Params
+}
+
+// Match returns the route that takes hr, choosing the stage and the route
+// as ServeHTTP does, without reading the body or calling an integration;
+// when no route takes hr, it returns the response the gateway sends
+// instead (a 403 or 404, or a 400 for a path an HTTP API cannot decode).
+func (g *Gateway) Match(hr *http.Request) (Match, *response.Response) {
+	x := &exchange{hr: hr}
+	if resp := g.route(x); resp != nil {
+		return Match{}, resp
+	}
+	m := Match{RouteKey: x.routeKey, PathParameters: x.params}
+	if x.stage != nil {
+		m.Stage = x.stage.Name
+	}
+	return m, nil
+}
+
+// Event returns the event the gateway would send the integration of the
+// route that takes hr, or an error naming why no route takes it. It reads
+// hr's body.
+func (g *Gateway) Event(hr *http.Request) (*event.Request, error) {
+	return g.EventAt(hr, time.Now(), "")
+}
+
+// EventAt is [Gateway.Event] for a request received at t, with the
+// request id id (empty means a fresh one): the same request, time and id
+// give byte-identical events, for fixtures. The command line tool prints
+// events with it.
+func (g *Gateway) EventAt(hr *http.Request, t time.Time, id string) (*event.Request, error) {
+	if id == "" {
+		id = event.NewRequestID(g.kind)
+	}
+	x := &exchange{hr: hr, start: t, requestID: id}
+	if resp := g.route(x); resp != nil {
+		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	if resp := g.readBody(x); resp != nil {
+		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	v := event.PayloadDefault
+	if p, ok := x.binding.integration.(Proxy); ok {
+		v = p.PayloadVersion
+	}
+	return g.event(x, v)
+}
+
+var _ handler.Handler = (*binding)(nil)

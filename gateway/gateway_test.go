@@ -17,17 +17,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/response"
 )
 
 // echo answers with what it received, as JSON.
-var echo = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+var echo = handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 	return response.JSON(200, map[string]any{
 		"source": req.Source.String(), "version": req.Version, "method": req.Method, "path": req.Path,
 		"rawPath": req.RawPath, "stage": req.Stage, "routeKey": req.RouteKey, "resource": req.Resource,
@@ -51,9 +51,9 @@ func httpAPI(t *testing.T) *gatewaytest.Server {
 	return gatewaytest.New(t, gateway.API{
 		Stages: []gateway.Stage{{Name: "$default"}, {Name: "dev", Variables: map[string]string{"env": "dev"}}},
 		Routes: []gateway.Route{
-			{Key: "GET /pets/{id}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
-			{Key: "ANY /pets/{proxy+}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
-			{Key: "POST /v1/{id}", Integration: gateway.Proxy{Function: gateway.Handler(echo), PayloadVersion: "1.0"}},
+			{Key: "GET /pets/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
+			{Key: "ANY /pets/{proxy+}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
+			{Key: "POST /v1/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo), PayloadVersion: event.PayloadV1}},
 		},
 	})
 }
@@ -100,11 +100,11 @@ func TestHTTPAPIRouting(t *testing.T) {
 
 func TestRESTRouting(t *testing.T) {
 	s := gatewaytest.New(t, gateway.API{
-		Kind:   gateway.REST,
+		Kind:   event.REST,
 		Stages: []gateway.Stage{{Name: "prod", Variables: map[string]string{"v": "1"}}},
 		Routes: []gateway.Route{
-			{Key: "GET /users/{id}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
-			{Key: "ANY /{proxy+}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
+			{Key: "GET /users/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
+			{Key: "ANY /{proxy+}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
 		},
 	})
 	m := decode(t, s.Get("/prod/users/test%2Balias@gmail.com?plus=a+b"))
@@ -142,13 +142,13 @@ func TestFaults(t *testing.T) {
 			return nil, ctx.Err()
 		},
 	}
-	want := map[gateway.Kind]map[string][2]any{
-		gateway.REST: {
+	want := map[event.Source]map[string][2]any{
+		event.REST: {
 			"garbage": {502, `{"message":"Internal server error"}`}, "error": {502, `{"message":"Internal server error"}`},
 			"panic": {502, `{"message":"Internal server error"}`}, "7MB": {502, `{"message":"Internal server error"}`},
 			"hang": {504, `{"message":"Endpoint request timed out"}`},
 		},
-		gateway.HTTPAPI: {
+		event.HTTPAPI: {
 			"garbage": {500, `{"message":"Internal Server Error"}`}, "error": {500, `{"message":"Internal Server Error"}`},
 			"panic": {500, `{"message":"Internal Server Error"}`}, "7MB": {500, `{"message":"Internal Server Error"}`},
 			"hang": {503, `{"message":"Service Unavailable"}`},
@@ -160,8 +160,8 @@ func TestFaults(t *testing.T) {
 		time.Sleep(600 * time.Millisecond)
 		return []byte(`{"statusCode":200}`), nil
 	}
-	want[gateway.REST]["stuck"] = [2]any{504, `{"message":"Endpoint request timed out"}`}
-	want[gateway.HTTPAPI]["stuck"] = [2]any{503, `{"message":"Service Unavailable"}`}
+	want[event.REST]["stuck"] = [2]any{504, `{"message":"Endpoint request timed out"}`}
+	want[event.HTTPAPI]["stuck"] = [2]any{503, `{"message":"Service Unavailable"}`}
 	before := runtime.NumGoroutine()
 	for kind, cases := range want {
 		var routes []gateway.Route
@@ -171,7 +171,7 @@ func TestFaults(t *testing.T) {
 		s := gatewaytest.New(t, gateway.API{Kind: kind, Routes: routes, Timeout: 100 * time.Millisecond})
 		srv := httptest.NewServer(s.Gateway)
 		prefix := ""
-		if kind == gateway.REST {
+		if kind == event.REST {
 			prefix = "/prod"
 		}
 		for name, w := range cases {
@@ -196,7 +196,7 @@ func TestFaults(t *testing.T) {
 }
 
 func TestTooLarge(t *testing.T) {
-	s := gatewaytest.HTTPAPI(t, map[string]lambdagate.Handler{"$default": echo})
+	s := gatewaytest.HTTPAPI(t, map[string]handler.Handler{"$default": echo})
 	r := s.Request("POST", "/", strings.Repeat("x", 10<<20+1))
 	if body := gatewaytest.Body(t, r); r.StatusCode != 413 || body != `{"message":"Request Too Long"}` {
 		t.Errorf("11 MB body = %d %q", r.StatusCode, body)
@@ -205,17 +205,20 @@ func TestTooLarge(t *testing.T) {
 
 func TestBinaryAndCookies(t *testing.T) {
 	png := []byte("\x89PNG\r\n\x1a\n\x00binary")
-	h := lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	h := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		r := response.New(200, "image/png", append([]byte(nil), req.Body...))
 		r.Cookies = []string{"a=1; Path=/", "b=2"}
 		r.Header.Add("WWW-Authenticate", "Basic")
 		return r, nil
 	})
-	for _, kind := range []gateway.Kind{gateway.HTTPAPI, gateway.REST} {
-		s := gatewaytest.New(t, gateway.API{Kind: kind, BinaryMediaTypes: []string{"image/png"},
-			Routes: []gateway.Route{{Key: "POST /img", Integration: gateway.Proxy{Function: gateway.Handler(h)}}}})
+	for _, kind := range []event.Source{event.HTTPAPI, event.REST} {
+		api := gateway.API{Kind: kind, Routes: []gateway.Route{{Key: "POST /img", Integration: gateway.Proxy{Function: handler.NewAdapter(h)}}}}
+		if kind == event.REST {
+			api.BinaryMediaTypes = []string{"image/png"}
+		}
+		s := gatewaytest.New(t, api)
 		target := "/img"
-		if kind == gateway.REST {
+		if kind == event.REST {
 			target = "/prod/img"
 		}
 		r := s.Request("POST", target, string(png), "Content-Type", "image/png", "Accept", "image/png")
@@ -226,10 +229,10 @@ func TestBinaryAndCookies(t *testing.T) {
 		if got := r.Header.Values("Set-Cookie"); len(got) != 2 || got[0] != "a=1; Path=/" {
 			t.Errorf("%v: Set-Cookie = %q", kind, got)
 		}
-		if kind == gateway.REST && (r.Header.Get("X-Amzn-Remapped-Www-Authenticate") != "Basic" || r.Header.Get("Www-Authenticate") != "") {
+		if kind == event.REST && (r.Header.Get("X-Amzn-Remapped-Www-Authenticate") != "Basic" || r.Header.Get("Www-Authenticate") != "") {
 			t.Errorf("REST did not remap WWW-Authenticate: %v", r.Header)
 		}
-		if kind == gateway.HTTPAPI && r.Header.Get("Www-Authenticate") != "Basic" {
+		if kind == event.HTTPAPI && r.Header.Get("Www-Authenticate") != "Basic" {
 			t.Errorf("HTTP API changed WWW-Authenticate: %v", r.Header)
 		}
 	}
@@ -239,8 +242,8 @@ func TestCORS(t *testing.T) {
 	s := gatewaytest.New(t, gateway.API{
 		CORS: &cors.Config{AllowOrigins: []string{"https://app.example"}, AllowMethods: []string{"GET", "PUT"}, AllowHeaders: []string{"content-type"}, MaxAge: 60},
 		Routes: []gateway.Route{
-			{Key: "GET /items", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
-			{Key: "OPTIONS /open", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
+			{Key: "GET /items", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
+			{Key: "OPTIONS /open", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
 		},
 	})
 	r := s.Request("OPTIONS", "/items", "", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT")
@@ -289,7 +292,7 @@ func TestRemote(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	refused := "http://" + ln.Addr().String()
 	ln.Close()
-	s := gatewaytest.New(t, gateway.API{Kind: gateway.REST, Routes: []gateway.Route{
+	s := gatewaytest.New(t, gateway.API{Kind: event.REST, Routes: []gateway.Route{
 		{Key: "GET /ok", Integration: gateway.Proxy{Function: &gateway.Remote{Endpoint: lambdaAPI.URL, Name: "ok"}}},
 		{Key: "GET /fail", Integration: gateway.Proxy{Function: &gateway.Remote{Endpoint: lambdaAPI.URL, Name: "fail"}}},
 		{Key: "GET /missing", Integration: gateway.Proxy{Function: &gateway.Remote{Endpoint: lambdaAPI.URL, Name: "missing"}}},
@@ -315,7 +318,7 @@ func TestRemote(t *testing.T) {
 func TestAccessLog(t *testing.T) {
 	var buf bytes.Buffer
 	s := gatewaytest.New(t, gateway.API{Logger: slog.New(slog.NewJSONHandler(&buf, nil)),
-		Routes: []gateway.Route{{Key: "GET /pets/{id}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}}}})
+		Routes: []gateway.Route{{Key: "GET /pets/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}}}})
 	r := s.Get("/pets/1")
 	id := r.Header.Get("Apigw-Requestid")
 	var line map[string]any
@@ -332,10 +335,10 @@ func TestConfigErrors(t *testing.T) {
 		Timeout: 40 * time.Second,
 		Stages:  []gateway.Stage{{Name: "a/b"}},
 		Routes: []gateway.Route{
-			{Key: "GET /a/{x}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
-			{Key: "GET /a/{y}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}},
+			{Key: "GET /a/{x}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
+			{Key: "GET /a/{y}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}},
 			{Key: "GET /b"},
-			{Key: "GET /c", Integration: gateway.Proxy{Function: gateway.Handler(echo), PayloadVersion: "3.0"}},
+			{Key: "GET /c", Integration: gateway.Proxy{Function: handler.NewAdapter(echo), PayloadVersion: "3.0"}},
 		},
 		CORS: &cors.Config{AllowOrigins: []string{"*"}, AllowCredentials: true},
 	})
@@ -349,7 +352,7 @@ func TestConfigErrors(t *testing.T) {
 // TestLoad sends many concurrent requests over a real loopback socket,
 // bounded in count and time, and checks every answer.
 func TestLoad(t *testing.T) {
-	s := gatewaytest.New(t, gateway.API{Routes: []gateway.Route{{Key: "GET /n/{n}", Integration: gateway.Proxy{Function: gateway.Handler(echo)}}}})
+	s := gatewaytest.New(t, gateway.API{Routes: []gateway.Route{{Key: "GET /n/{n}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}}}})
 	base, client := s.URL(), s.Client()
 	const clients, each = 16, 50
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -400,7 +403,8 @@ func waitGoroutines(t *testing.T, before int) {
 // TestCustomAsync runs a REST custom integration whose integration request
 // sets X-Amz-Invocation-Type to 'Event', with the function behind the
 // Lambda Invoke API: the invoke goes out asynchronously and the client
-// gets the default integration response, 200 with an empty body [REC].
+// gets the default integration response, 200 with an empty body [REC]
+// (docs/evidence/gateway.md#rest-asynchronous-invocation).
 func TestCustomAsync(t *testing.T) {
 	got := make(chan string, 1)
 	lambdaAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -422,7 +426,7 @@ func TestCustomAsync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := gatewaytest.New(t, gateway.API{Kind: gateway.REST, Routes: []gateway.Route{{Key: "POST /jobs", Integration: gateway.Direct{Handler: p}}}})
+	s := gatewaytest.New(t, gateway.API{Kind: event.REST, Routes: []gateway.Route{{Key: "POST /jobs", Integration: gateway.Direct{Handler: p}}}})
 	r, body := s.Fetch("POST", "/prod/jobs", `{"name":"nightly"}`, "Content-Type", "application/json")
 	if r.StatusCode != 200 || body != "" {
 		t.Errorf("POST /prod/jobs = %d %q, want 200 and an empty body", r.StatusCode, body)
@@ -442,7 +446,7 @@ func TestCustomAsync(t *testing.T) {
 // keeps serving and leaks no goroutine.
 func TestClientGoesAway(t *testing.T) {
 	before := runtime.NumGoroutine()
-	g := gateway.MustNew(gateway.API{Routes: []gateway.Route{{Key: "POST /up", Integration: gateway.Proxy{Function: gateway.Handler(echo)}}}})
+	g := gateway.MustNew(gateway.API{Routes: []gateway.Route{{Key: "POST /up", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}}}})
 	srv := httptest.NewServer(g)
 	addr := strings.TrimPrefix(srv.URL, "http://")
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/nethttp"
 )
 
@@ -20,7 +21,7 @@ import (
 var sources = []struct {
 	name    string
 	src     event.Source
-	version string
+	version event.PayloadVersion
 }{
 	{"rest", event.REST, ""},
 	{"http", event.HTTPAPI, ""},
@@ -82,7 +83,7 @@ func cookieValue(r *http.Request, name string) string {
 func TestCrossSource(t *testing.T) {
 	for _, s := range sources {
 		t.Run(s.name, func(t *testing.T) {
-			tr := &nethttp.Transport{Handler: app(), Event: event.Builder{Source: s.src, Version: s.version, Stage: "prod", BinaryMediaTypes: []string{"image/png"}}}
+			tr := &nethttp.Transport{App: app(), Source: s.src, Payload: s.version, Stage: "prod", BinaryMediaTypes: []string{"image/png"}}
 			do := func(method, target, body string, header ...string) *http.Response {
 				t.Helper()
 				r := httptest.NewRequest(method, target, strings.NewReader(body))
@@ -177,7 +178,7 @@ func TestStreamingChunks(t *testing.T) {
 					}
 				}
 			})
-			tr := &nethttp.Transport{Handler: h, Event: event.Builder{Source: src}, Streaming: true}
+			tr := &nethttp.Transport{App: h, Source: src, InvokeMode: handler.ResponseStream}
 			resp, err := tr.RoundTrip(httptest.NewRequest("GET", "/", nil))
 			if err != nil {
 				t.Fatal(err)

@@ -5,7 +5,7 @@
 //
 //	lambdagate.Start(nethttp.Wrap(mux))
 //
-// [Wrap] turns the handler into a [lambdagate.Handler]. For each event it
+// [Wrap] turns the handler into a [handler.Handler]. For each event it
 // builds the *http.Request a net/http server would have built for the
 // client's original request, runs the handler, and returns what it wrote
 // as a [response.Response], which the root Adapter encodes for the source.
@@ -62,16 +62,20 @@
 //	REST, custom dom. path has the base path (/v1/pets) path without it (/pets), inferred
 //	HTTP API 2.0      rawPath has a named stage         rawPath without the stage
 //	HTTP API 1.0      path has a named stage [UNV]      path without the stage
-//	HTTP API, domain  base path in rawPath [UNV]        inferred from the route, or StripBasePath
-//	ALB, function URL the path as sent                  the path, or StripBasePath
+//	HTTP API, domain  base path in rawPath [UNV]        inferred from the route, or BasePaths
+//	ALB, function URL the path as sent                  the path, or BasePaths
 //	WebSocket         no path                           /ROUTEKEY
+//
+// The rows marked [UNV] are unverified on AWS (see the repository's
+// docs/evidence/gateway.md#difference-http-api-v1-stage-in-path and
+// docs/evidence/events.md#http-api-paths).
 //
 // The base path is inferred, for REST and HTTP APIs, by matching the
 // route the API matched (the REST resource or the route key's path, with
 // the path parameters put in) against the end of the path: what comes
 // before is the base path. Only a route that matches proves a base path,
 // so nothing is stripped for $default routes; there, and for ALB listener
-// rules on a prefix, [StripBasePath] names it. [FullPath] turns all of
+// rules on a prefix, [Config.BasePaths] names it. [Config.FullPath] turns all of
 // this off: the handler sees the path the client requested, stage
 // included (requestContext.path for REST, rawPath for HTTP APIs).
 //
@@ -97,27 +101,29 @@
 //
 // A body is base64-encoded in the output when [response.IsBinary] says
 // its Content-Type or Content-Encoding is binary, or when it is not valid
-// UTF-8. [BinaryWhen] replaces the rule; [SetEncoding] decides for one
+// UTF-8. [Config.Binary] replaces the rule; [SetEncoding] decides for one
 // response.
 //
-// # Streaming
+// # Response streaming
 //
-// The handler runs on its own goroutine. Serve returns when it returns
-// or, with the body so far, at its first Flush (http.Flusher, or
-// http.ResponseController): the rest of the body becomes the response's
-// Stream, fed by the handler through a pipe, one chunk per Flush (or per
-// 4 KB written). With lambdagate.WithStreaming (function URLs in
-// RESPONSE_STREAM mode, REST streaming integrations) the client gets
-// each chunk as it is flushed; otherwise the Adapter reads the stream
-// whole. A response that outgrows the buffer limit ([BufferLimit], 6 MB
-// by default, Lambda's response quota) streams as if flushed.
+// In the ResponseStream invoke mode (function URLs in RESPONSE_STREAM
+// mode, REST streaming integrations; see handler.InvokeMode) the handler
+// runs on its own goroutine, and Serve returns at its first Flush
+// (http.Flusher, or http.ResponseController) with the body so far: the
+// rest becomes the response's Stream, fed by the handler through a pipe,
+// one chunk per Flush (or per 4 KB written), and the client gets each
+// chunk as it is flushed. In the Buffered mode the handler runs on the
+// caller's goroutine and the response is sent whole; a Flush sends
+// nothing early. In the ResponseStream mode, a response that outgrows
+// the buffer limit ([Config.BufferLimit], 6 MB by default, Lambda's
+// response quota) streams as if flushed.
 //
 // # Errors and panics
 //
 // A panic in the handler is recovered and logged with the stack
 // (http.ErrAbortHandler silently, as net/http does). Before the response
 // is handed over the client gets the gateway's error response for a
-// failed function (see lambdagate.Adapter); after a flush the stream ends
+// failed function (see handler.Adapter); after a flush the stream ends
 // with the error, which the Lambda runtime reports.
 //
 // # Testing

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/nethttp"
 )
 
@@ -42,7 +42,7 @@ func FuzzServe(f *testing.F) {
 		if st := resp.Status(); st != 200 && st != 400 {
 			t.Fatalf("Serve(%v %q %q) = %d", s, path, query, st)
 		}
-		if _, err := (&lambdagate.Adapter{Handler: h}).Invoke(context.Background(), mustMarshal(t, req)); err != nil && s != event.ALB && s != event.ALBMultiValue && s != event.FunctionURL {
+		if _, err := (&handler.Adapter{Handler: h}).Invoke(context.Background(), mustMarshal(t, req)); err != nil && s != event.ALB && s != event.ALBMultiValue && s != event.FunctionURL {
 			t.Fatalf("Invoke(%v %q %q): %v", s, path, query, err)
 		}
 	})

@@ -35,12 +35,12 @@ func record(r *http.Request) seen {
 }
 
 // serveSeen serves req with a handler that records its request.
-func serveSeen(t *testing.T, req *event.Request, opts ...nethttp.Option) (seen, *response.Response) {
+func serveSeen(t *testing.T, req *event.Request, c nethttp.Config) (seen, *response.Response) {
 	t.Helper()
 	var s seen
-	resp, err := nethttp.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	resp, err := c.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s = record(r)
-	}), opts...).Serve(context.Background(), req)
+	})).Serve(context.Background(), req)
 	if err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
@@ -63,11 +63,13 @@ func TestRequestOracle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := serveSeen(t, req)
+			got, _ := serveSeen(t, req, nethttp.Config{})
 			w := record(want)
 			w.Header.Del("Host")
 			w.RemoteAddr = net.JoinHostPort(req.SourceIP, "0")
-			w.TLS = true
+			// API Gateway and function URLs are HTTPS; an ALB listener
+			// here is HTTP, as the event's x-forwarded-proto says.
+			w.TLS = req.Header.Get("X-Forwarded-Proto") == "https"
 			if diff := cmp.Diff(w, got); diff != "" {
 				t.Errorf("%s %q: request differs from HTTPRequest (-want +got):\n%s", s.name, target, diff)
 			}
@@ -140,36 +142,36 @@ func TestPaths(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		req  event.Request
-		opts []nethttp.Option
+		c    nethttp.Config
 		want string // the path the handler sees (escaped)
 	}{
-		{"REST execute-api", event.Request{Source: event.REST, Path: "/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod", Context: event.Context{Path: "/prod/pets/42"}}, nil, "/pets/42"},
-		{"REST custom domain base path", event.Request{Source: event.REST, Path: "/v1/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod"}, nil, "/pets/42"},
-		{"REST two-segment base path, proxy", event.Request{Source: event.REST, Path: "/api/v1/a%20b/c", Resource: "/{proxy+}", PathParameters: params("proxy", "a%20b/c")}, nil, "/a%20b/c"},
-		{"REST root resource on a base path", event.Request{Source: event.REST, Path: "/v1/", Resource: "/"}, nil, "/"},
-		{"REST root resource", event.Request{Source: event.REST, Path: "/", Resource: "/"}, nil, "/"},
-		{"REST trailing slash kept", event.Request{Source: event.REST, Path: "/v1/proxy-value/", Resource: "/{proxy+}", PathParameters: params("proxy", "proxy-value")}, nil, "/proxy-value/"},
-		{"REST inner double slash kept", event.Request{Source: event.REST, Path: "/proxy-value//double-slash", Resource: "/{proxy+}", PathParameters: params("proxy", "proxy-value//double-slash")}, nil, "/proxy-value//double-slash"},
-		{"REST path not matching the resource is left alone", event.Request{Source: event.REST, Path: "/v1/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "7")}, nil, "/v1/pets/42"},
-		{"REST literal segment must match", event.Request{Source: event.REST, Path: "/v1/dogs/42", Resource: "/pets/{id}", PathParameters: params("id", "42")}, nil, "/v1/dogs/42"},
-		{"REST full path", event.Request{Source: event.REST, Path: "/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod", Context: event.Context{Path: "/prod/pets/42"}}, []nethttp.Option{nethttp.FullPath()}, "/prod/pets/42"},
-		{"HTTP API named stage", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/pets", RawPath: "/dev/pets", Stage: "dev", RouteKey: "$default"}, nil, "/pets"},
-		{"HTTP API named stage, full path", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/pets", RawPath: "/dev/pets", Stage: "dev", RouteKey: "$default"}, []nethttp.Option{nethttp.FullPath()}, "/dev/pets"},
-		{"HTTP API base path from the route key", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets/a b", RouteKey: "GET /pets/{id}", PathParameters: params("id", "a b")}, nil, "/pets/a%20b"},
-		{"HTTP API $default route keeps the path", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets", RouteKey: "$default"}, nil, "/v1/pets"},
-		{"HTTP API $default with StripBasePath", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets", RouteKey: "$default"}, []nethttp.Option{nethttp.StripBasePath("v1/")}, "/pets"},
-		{"StripBasePath at a segment boundary only", event.Request{Source: event.ALB, Path: "/v1x/pets"}, []nethttp.Option{nethttp.StripBasePath("/v1")}, "/v1x/pets"},
-		{"StripBasePath of the whole path", event.Request{Source: event.FunctionURL, Version: "2.0", Path: "/v1"}, []nethttp.Option{nethttp.StripBasePath("/v1")}, "/"},
-		{"HTTP API 1.0 named stage", event.Request{Source: event.HTTPAPI, Version: "1.0", Path: "/dev/pets", Stage: "dev", RouteKey: "$default"}, nil, "/pets"},
-		{"HTTP API 1.0 $default stage", event.Request{Source: event.HTTPAPI, Version: "1.0", Path: "/$default/pets", Stage: "$default"}, nil, "/$default/pets"},
-		{"WebSocket message", event.Request{Source: event.WebSocket, RouteKey: "sendmessage"}, nil, "/sendmessage"},
+		{"REST execute-api", event.Request{Source: event.REST, Path: "/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod", Context: event.Context{Path: "/prod/pets/42"}}, nethttp.Config{}, "/pets/42"},
+		{"REST custom domain base path", event.Request{Source: event.REST, Path: "/v1/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod"}, nethttp.Config{}, "/pets/42"},
+		{"REST two-segment base path, proxy", event.Request{Source: event.REST, Path: "/api/v1/a%20b/c", Resource: "/{proxy+}", PathParameters: params("proxy", "a%20b/c")}, nethttp.Config{}, "/a%20b/c"},
+		{"REST root resource on a base path", event.Request{Source: event.REST, Path: "/v1/", Resource: "/"}, nethttp.Config{}, "/"},
+		{"REST root resource", event.Request{Source: event.REST, Path: "/", Resource: "/"}, nethttp.Config{}, "/"},
+		{"REST trailing slash kept", event.Request{Source: event.REST, Path: "/v1/proxy-value/", Resource: "/{proxy+}", PathParameters: params("proxy", "proxy-value")}, nethttp.Config{}, "/proxy-value/"},
+		{"REST inner double slash kept", event.Request{Source: event.REST, Path: "/proxy-value//double-slash", Resource: "/{proxy+}", PathParameters: params("proxy", "proxy-value//double-slash")}, nethttp.Config{}, "/proxy-value//double-slash"},
+		{"REST path not matching the resource is left alone", event.Request{Source: event.REST, Path: "/v1/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "7")}, nethttp.Config{}, "/v1/pets/42"},
+		{"REST literal segment must match", event.Request{Source: event.REST, Path: "/v1/dogs/42", Resource: "/pets/{id}", PathParameters: params("id", "42")}, nethttp.Config{}, "/v1/dogs/42"},
+		{"REST full path", event.Request{Source: event.REST, Path: "/pets/42", Resource: "/pets/{id}", PathParameters: params("id", "42"), Stage: "prod", Context: event.Context{Path: "/prod/pets/42"}}, nethttp.Config{FullPath: true}, "/prod/pets/42"},
+		{"HTTP API named stage", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/pets", RawPath: "/dev/pets", Stage: "dev", RouteKey: "$default"}, nethttp.Config{}, "/pets"},
+		{"HTTP API named stage, full path", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/pets", RawPath: "/dev/pets", Stage: "dev", RouteKey: "$default"}, nethttp.Config{FullPath: true}, "/dev/pets"},
+		{"HTTP API base path from the route key", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets/a b", RouteKey: "GET /pets/{id}", PathParameters: params("id", "a b")}, nethttp.Config{}, "/pets/a%20b"},
+		{"HTTP API $default route keeps the path", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets", RouteKey: "$default"}, nethttp.Config{}, "/v1/pets"},
+		{"HTTP API $default with StripBasePath", event.Request{Source: event.HTTPAPI, Version: "2.0", Path: "/v1/pets", RouteKey: "$default"}, nethttp.Config{BasePaths: []string{"v1/"}}, "/pets"},
+		{"StripBasePath at a segment boundary only", event.Request{Source: event.ALB, Path: "/v1x/pets"}, nethttp.Config{BasePaths: []string{"/v1"}}, "/v1x/pets"},
+		{"StripBasePath of the whole path", event.Request{Source: event.FunctionURL, Version: "2.0", Path: "/v1"}, nethttp.Config{BasePaths: []string{"/v1"}}, "/"},
+		{"HTTP API 1.0 named stage", event.Request{Source: event.HTTPAPI, Version: "1.0", Path: "/dev/pets", Stage: "dev", RouteKey: "$default"}, nethttp.Config{}, "/pets"},
+		{"HTTP API 1.0 $default stage", event.Request{Source: event.HTTPAPI, Version: "1.0", Path: "/$default/pets", Stage: "$default"}, nethttp.Config{}, "/$default/pets"},
+		{"WebSocket message", event.Request{Source: event.WebSocket, RouteKey: "sendmessage"}, nethttp.Config{}, "/sendmessage"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := tt.req
 			if req.Method == "" && req.Source != event.WebSocket {
 				req.Method = "GET"
 			}
-			got, resp := serveSeen(t, &req, tt.opts...)
+			got, resp := serveSeen(t, &req, tt.c)
 			if resp.Status() != 200 {
 				t.Fatalf("Serve = %d %s", resp.Status(), resp.Body)
 			}
@@ -192,7 +194,7 @@ func TestWebSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := serveSeen(t, ev)
+	got, _ := serveSeen(t, ev, nethttp.Config{})
 	if got.Method != "POST" || got.Path != "/$default" || got.Body != `{"action":"hi"}` {
 		t.Errorf("WebSocket message seen as %s %s %q, want POST /$default with the message", got.Method, got.Path, got.Body)
 	}
@@ -249,7 +251,7 @@ func TestTLSAndProto(t *testing.T) {
 		{"ALB over HTTP", &event.Request{Source: event.ALB, Method: "GET", Path: "/", SourceIP: "192.0.2.1", Header: event.Header{{Name: "x-forwarded-proto", Value: "http"}}}, false, "HTTP/1.1", "192.0.2.1:0"},
 		{"ALB over HTTPS", &event.Request{Source: event.ALBMultiValue, Method: "GET", Path: "/", Header: event.Header{{Name: "x-forwarded-proto", Value: "https"}}}, true, "HTTP/1.1", ""},
 	} {
-		got, _ := serveSeen(t, tt.req)
+		got, _ := serveSeen(t, tt.req, nethttp.Config{})
 		if got.TLS != tt.tls || got.Proto != tt.proto || got.RemoteAddr != tt.remote {
 			t.Errorf("%s: TLS %t Proto %q RemoteAddr %q, want %t %q %q", tt.name, got.TLS, got.Proto, got.RemoteAddr, tt.tls, tt.proto, tt.remote)
 		}
@@ -267,7 +269,7 @@ func TestCanonicalHeader(t *testing.T) {
 	names := []string{"content-type", "X-AMZ-CF-ID", "cloudfront-viewer-country", "headerName", "x_under", "x-forwarded-for", "a", "ÄB", "Weird Name", strings.Repeat("ab-", 30)}
 	for _, n := range names {
 		req := &event.Request{Source: event.REST, Method: "GET", Path: "/", Header: event.Header{{Name: n, Value: "v"}}}
-		got, resp := serveSeen(t, req)
+		got, resp := serveSeen(t, req, nethttp.Config{})
 		if !isTokenName(n) {
 			if resp.Status() != 400 {
 				t.Errorf("header %q: status %d, want 400", n, resp.Status())

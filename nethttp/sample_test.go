@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/nethttp"
 )
 
@@ -74,7 +74,8 @@ type output struct {
 	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
-// TestPlatformFacts runs the facts and peer bugs of the evidence notes
+// TestPlatformFacts runs the facts and peer bugs of docs/evidence/events.md#recorded-captures
+// and docs/evidence/events.md#peer-adapter-pitfalls
 // (adapters, section 9) as regression tests, on aws-lambda-go's own
 // sample events through the whole bytes path.
 func TestPlatformFacts(t *testing.T) {
@@ -290,7 +291,7 @@ func TestPlatformFacts(t *testing.T) {
 				h = func(w http.ResponseWriter, r *http.Request) { s = record(r); inner(w, r) }
 			}
 			payload := awsSample(t, tt.file, tt.edit)
-			b, err := lambdagate.NewAdapter(nethttp.Wrap(h)).Invoke(context.Background(), payload)
+			b, err := handler.NewAdapter(nethttp.Wrap(h)).Invoke(context.Background(), payload)
 			if err != nil {
 				t.Fatalf("Invoke: %v", err)
 			}
@@ -308,7 +309,7 @@ func TestPlatformFacts(t *testing.T) {
 func TestEmptyHandlerEverySample(t *testing.T) {
 	for _, f := range []string{"apigw-request.json", "apigw-v2-request-no-authorizer.json", "apigw-v2-request-iam.json", "lambda-urls-request.json",
 		"alb-lambda-target-request-headers-only.json", "alb-lambda-target-request-multivalue-headers.json", "apigw-websocket-request.json", "apigw-websocket-request-send-message.json"} {
-		b, err := lambdagate.NewAdapter(nethttp.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))).Invoke(context.Background(), awsSample(t, f, nil))
+		b, err := handler.NewAdapter(nethttp.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))).Invoke(context.Background(), awsSample(t, f, nil))
 		var out output
 		if err != nil || json.Unmarshal(b, &out) != nil || out.StatusCode != 200 || out.Body != "" {
 			t.Errorf("%s: output %s, %v; want 200 and no body", f, b, err)

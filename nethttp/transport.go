@@ -1,56 +1,61 @@
 package nethttp
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"strconv"
+	"sync"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
-
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/response"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 )
 
-// Transport is an http.RoundTripper that sends each request to an
-// http.Handler the whole way Lambda would: it builds the event the source
-// sends for the request ([event.Builder]), marshals it, invokes a
-// [lambdagate.Adapter] around [Wrap] with the payload bytes, and turns the
-// function output into what the source answers its client
-// ([response.Gateway]). Use it in an http.Client to test a handler behind
-// each source, or see [Do] for one call.
+// Transport is an http.RoundTripper that sends each request to a net/http
+// application the whole way Lambda would: through the local API Gateway
+// (package gateway), which builds the event the source sends, invokes a
+// [handler.Adapter] around the [Config.Wrap] of App with the payload
+// bytes, and turns the function output into what the source answers its
+// client. Use it in an http.Client to test an application behind each
+// source, or see [Do] for one call.
 //
 // The request URL's path is the path after the stage: "/pets/1" reaches
 // a REST API's "prod" stage as /prod/pets/1 would. A Transport is safe
-// for concurrent use.
+// for concurrent use; set its fields before the first request.
 type Transport struct {
-	// Handler serves the requests.
-	Handler http.Handler
-	// Options configure the Wrap around Handler.
-	Options []Option
-	// Event shapes the events: its Source (REST when zero), payload
-	// Version, Stage, BinaryMediaTypes, Authorizer and so on.
-	Event event.Builder
-	// Streaming invokes the function as a streaming function does (a
-	// function URL in RESPONSE_STREAM mode, a REST streaming
-	// integration): the response body arrives as the handler flushes it.
-	// Only function URLs and REST APIs stream.
-	Streaming bool
-	// Adapter, when set, replaces the default lambdagate.Adapter; its
-	// Handler is replaced by the wrapped one.
-	Adapter *lambdagate.Adapter
+	// App is the net/http application.
+	App http.Handler
+	// Config configures the Wrap around App.
+	Config Config
+	// Source is the kind of API in front of the function, as for
+	// gateway.API.Kind: an HTTP API when zero.
+	Source event.Source
+	// Payload is an HTTP API integration's payload format.
+	Payload event.PayloadVersion
+	// Stage is the stage served; empty means the gateway's default
+	// ($default for HTTP APIs, prod for REST APIs). Sources without
+	// stages ignore it.
+	Stage string
+	// BinaryMediaTypes are a REST API's binary media types; other sources
+	// ignore them.
+	BinaryMediaTypes []string
+	// InvokeMode handler.ResponseStream invokes the function as a
+	// streaming function is invoked (a function URL in RESPONSE_STREAM
+	// mode, a REST streaming integration): the response body arrives as
+	// the application flushes it.
+	InvokeMode handler.InvokeMode
+
+	once   sync.Once
+	gw     *gateway.Gateway
+	prefix string
+	err    error
 }
 
 // Do sends r to h behind src and returns the response the source's client
-// gets, with [Transport]. It panics on error, which happens only when r
-// cannot become an event (its body fails to read, say), for ease of use
-// in tests, as httptest.NewRequest does.
+// gets, with a [Transport]. h is the net/http handler itself, not its
+// Wrap. It panics on error, which happens only when the request cannot
+// reach the gateway, for ease of use in tests, as httptest.NewRequest
+// does.
 func Do(h http.Handler, src event.Source, r *http.Request) *http.Response {
-	resp, err := (&Transport{Handler: h, Event: event.Builder{Source: src}}).RoundTrip(r)
+	resp, err := (&Transport{App: h, Source: src}).RoundTrip(r)
 	if err != nil {
 		panic(err)
 	}
@@ -59,113 +64,39 @@ func Do(h http.Handler, src event.Source, r *http.Request) *http.Response {
 
 // RoundTrip serves r as described for [Transport].
 func (t *Transport) RoundTrip(r *http.Request) (*http.Response, error) {
-	b := t.Event
-	src := b.Source
-	if src == event.Unknown {
-		src = event.REST
-		b.Source = src
+	t.once.Do(t.build)
+	if t.err != nil {
+		return nil, t.err
 	}
-	if t.Streaming && src != event.FunctionURL && src != event.REST {
-		return nil, fmt.Errorf("nethttp: %v sources do not stream responses", src)
+	if t.prefix != "" {
+		r = r.Clone(r.Context())
+		r.URL.Path = t.prefix + r.URL.Path
+		if r.URL.RawPath != "" {
+			r.URL.RawPath = t.prefix + r.URL.RawPath
+		}
 	}
-	in := r.Clone(r.Context())
-	in.Body = r.Body
-	req, err := b.FromHTTP(in)
-	if r.Body != nil {
-		r.Body.Close()
-	}
-	if err != nil {
-		return nil, err
-	}
-	payload, err := req.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	a := lambdagate.Adapter{Handler: Wrap(t.Handler, t.Options...)}
-	if t.Adapter != nil {
-		a = *t.Adapter
-		a.Handler = Wrap(t.Handler, t.Options...)
-	}
-	ctx := r.Context()
-	if _, ok := lambdacontext.FromContext(ctx); !ok {
-		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-			AwsRequestID:       req.RequestID,
-			InvokedFunctionArn: "arn:aws:lambda:us-east-1:" + req.AccountID + ":function:nethttp",
-		})
-	}
-	gw := response.Gateway{Source: src, Version: req.Version, BinaryMediaTypes: b.BinaryMediaTypes, Accept: r.Header.Get("Accept")}
-	if !t.Streaming {
-		out, err := a.Invoke(ctx, payload)
-		resp := gw.Respond(out, err != nil)
-		return httpResponse(r, resp, io.NopCloser(bytes.NewReader(resp.Body)), int64(len(resp.Body))), nil
-	}
-	out, err := a.InvokeStream(ctx, payload)
-	if err != nil {
-		resp := gw.FunctionError()
-		return httpResponse(r, resp, io.NopCloser(bytes.NewReader(resp.Body)), int64(len(resp.Body))), nil
-	}
-	br := bufio.NewReader(out)
-	prelude, err := readPrelude(br)
-	if err != nil {
-		closeReader(out)
-		return nil, err
-	}
-	resp := gw.Respond(prelude, false)
-	body := &streamBody{Reader: io.MultiReader(bytes.NewReader(resp.Body), br), src: out}
-	return httpResponse(r, resp, body, -1), nil
+	return t.gw.RoundTrip(r)
 }
 
-// readPrelude reads the JSON prelude of a streamed output and the eight
-// NUL bytes after it.
-func readPrelude(br *bufio.Reader) ([]byte, error) {
-	prelude, err := br.ReadBytes(0)
-	if err != nil {
-		return nil, fmt.Errorf("nethttp: streamed output without a prelude: %w", err)
+// build makes the gateway: the Source's catch-all routes to the wrapped
+// App, at the Stage.
+func (t *Transport) build() {
+	kind := t.Source
+	if kind == event.Unknown {
+		kind = event.HTTPAPI
 	}
-	var nul [7]byte
-	if _, err := io.ReadFull(br, nul[:]); err != nil || nul != [7]byte{} {
-		return nil, errors.New("nethttp: streamed output prelude not followed by eight NUL bytes")
+	in := gateway.Proxy{Function: handler.NewAdapter(t.Config.Wrap(t.App)), PayloadVersion: t.Payload, InvokeMode: t.InvokeMode}
+	api := gateway.API{Kind: kind, Routes: gateway.CatchAll(kind, in)}
+	if kind == event.REST {
+		api.BinaryMediaTypes = t.BinaryMediaTypes
 	}
-	return prelude[:len(prelude)-1], nil
-}
-
-// streamBody is a streamed response body; closing it closes the
-// function's output, as a client going away does.
-type streamBody struct {
-	io.Reader
-	src io.Reader
-}
-
-func (s *streamBody) Close() error { return closeReader(s.src) }
-
-func closeReader(r io.Reader) error {
-	if c, ok := r.(io.Closer); ok {
-		return c.Close()
+	if t.Stage != "" && (kind == event.REST || kind == event.HTTPAPI) {
+		api.Stages = []gateway.Stage{{Name: t.Stage}}
 	}
-	return nil
-}
-
-// httpResponse returns resp as an http.Response to r.
-func httpResponse(r *http.Request, resp *response.Response, body io.ReadCloser, n int64) *http.Response {
-	code := resp.Status()
-	hr := &http.Response{
-		Status:        strconv.Itoa(code) + " " + http.StatusText(code),
-		StatusCode:    code,
-		Proto:         "HTTP/1.1",
-		ProtoMajor:    1,
-		ProtoMinor:    1,
-		Header:        make(http.Header, len(resp.Header)+1),
-		Body:          body,
-		ContentLength: n,
-		Request:       r,
+	t.gw, t.err = gateway.New(api)
+	if t.err == nil {
+		t.prefix = t.gw.BaseURL()
 	}
-	for _, f := range resp.Header {
-		hr.Header.Add(f.Name, f.Value)
-	}
-	for _, c := range resp.Cookies {
-		hr.Header.Add("Set-Cookie", c)
-	}
-	return hr
 }
 
 var _ http.RoundTripper = (*Transport)(nil)

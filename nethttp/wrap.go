@@ -9,18 +9,46 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
-// An Option configures [Wrap].
-type Option interface{ apply(*config) }
+// Config configures how [Config.Wrap] serves a net/http handler. The zero
+// Config serves the path each source delivers (see the package
+// documentation), encodes bodies by [response.IsBinary], logs panics to
+// slog.Default() and buffers up to [DefaultBufferLimit] bytes.
+type Config struct {
+	// BasePaths are removed from the start of every request path that has
+	// one, at a segment boundary ("/v1" strips "/v1/pets" and "/v1", not
+	// "/v1x"). Paths without one are served unchanged, so one function can
+	// serve both a custom domain with a base path mapping and the API's
+	// own execute-api URL. Use it where the base path cannot be inferred
+	// (see the package documentation): HTTP API $default routes behind an
+	// API mapping, or ALB listener rules on a path prefix. A base path
+	// without a leading slash gets one; "" and "/" strip nothing.
+	BasePaths []string
+	// FullPath makes the handler see the whole path the client requested,
+	// with the stage and any base path: requestContext.path for REST APIs
+	// (/prod/pets on an execute-api URL), rawPath for HTTP APIs (/dev/pets
+	// on a named stage). Base paths are then not inferred; BasePaths still
+	// apply.
+	FullPath bool
+	// Binary replaces [response.IsBinary] as the rule that decides whether
+	// a response body travels base64-encoded: it gets the Content-Type and
+	// Content-Encoding the handler set. A body it calls text that is not
+	// valid UTF-8 is still base64-encoded, since JSON cannot carry it.
+	// [SetEncoding] overrides both for one response.
+	Binary func(contentType, contentEncoding string) bool
+	// Logger receives handler panics; nil means slog.Default().
+	Logger *slog.Logger
+	// BufferLimit is how many body bytes a response buffers before it
+	// becomes a stream, as if the handler had called Flush; zero or less
+	// means [DefaultBufferLimit].
+	BufferLimit int
+}
 
-type optionFunc func(*config)
-
-func (f optionFunc) apply(c *config) { f(c) }
-
+// config is a Config in the form the handler reads.
 type config struct {
 	basePaths   []string
 	fullPath    bool
@@ -29,23 +57,14 @@ type config struct {
 	bufferLimit int
 }
 
-// DefaultBufferLimit is how many body bytes a response buffers before it
-// turns into a stream: Lambda's 6 MB response payload quota, beyond which
-// a buffered response could not be returned anyway.
-const DefaultBufferLimit = 6 << 20
-
-// StripBasePath removes prefix from the start of every request path that
-// has it, at a segment boundary ("/v1" strips "/v1/pets" and "/v1", not
-// "/v1x"). Paths without it are served unchanged, so one function can
-// serve both a custom domain with a base path mapping and the API's own
-// execute-api URL. Use it where the base path cannot be inferred (see the
-// package documentation): HTTP API $default routes behind an API mapping,
-// or ALB listener rules on a path prefix. A prefix without a leading
-// slash gets one; "" and "/" strip nothing.
-func StripBasePath(prefix string) Option {
-	return optionFunc(func(c *config) {
+func (c Config) normalized() config {
+	n := config{fullPath: c.FullPath, binary: c.Binary, logger: c.Logger, bufferLimit: c.BufferLimit}
+	if n.bufferLimit <= 0 {
+		n.bufferLimit = DefaultBufferLimit
+	}
+	for _, prefix := range c.BasePaths {
 		if prefix == "" || prefix == "/" {
-			return
+			continue
 		}
 		if prefix[0] != '/' {
 			prefix = "/" + prefix
@@ -53,56 +72,32 @@ func StripBasePath(prefix string) Option {
 		for len(prefix) > 1 && prefix[len(prefix)-1] == '/' {
 			prefix = prefix[:len(prefix)-1]
 		}
-		c.basePaths = append(c.basePaths, prefix)
-	})
+		n.basePaths = append(n.basePaths, prefix)
+	}
+	return n
 }
 
-// FullPath makes the handler see the whole path the client requested,
-// with the stage and any base path: requestContext.path for REST APIs
-// (/prod/pets on an execute-api URL), rawPath for HTTP APIs (/dev/pets on
-// a named stage). Base paths are then not inferred; StripBasePath still
-// applies.
-func FullPath() Option { return optionFunc(func(c *config) { c.fullPath = true }) }
+// DefaultBufferLimit is how many body bytes a response buffers before it
+// turns into a stream: Lambda's 6 MB response payload quota, beyond which
+// a buffered response could not be returned anyway.
+const DefaultBufferLimit = 6 << 20
 
-// BinaryWhen replaces [response.IsBinary] as the rule that decides whether
-// a response body travels base64-encoded: f gets the Content-Type and
-// Content-Encoding the handler set. A body f calls text that is not valid
-// UTF-8 is still base64-encoded, since JSON cannot carry it. [SetEncoding]
-// overrides both for one response.
-func BinaryWhen(f func(contentType, contentEncoding string) bool) Option {
-	return optionFunc(func(c *config) { c.binary = f })
-}
+// Wrap returns a [handler.Handler] that serves each request with h, as
+// the zero [Config] does.
+func Wrap(h http.Handler) handler.Handler { return Config{}.Wrap(h) }
 
-// Logger sets the logger for handler panics; nil means slog.Default().
-func Logger(l *slog.Logger) Option { return optionFunc(func(c *config) { c.logger = l }) }
-
-// BufferLimit sets how many body bytes a response buffers before it
-// becomes a stream, as if the handler had called Flush (default
-// [DefaultBufferLimit]); n <= 0 means the default.
-func BufferLimit(n int) Option {
-	return optionFunc(func(c *config) {
-		if n > 0 {
-			c.bufferLimit = n
-		}
-	})
-}
-
-// Wrap returns a [lambdagate.Handler] that serves each request with h,
+// Wrap returns a [handler.Handler] that serves each request with h,
 // which sees the *http.Request a net/http server would have built for the
 // client's original request, and whose response goes back to the client
 // as the request's source expects it. See the package documentation for
 // the per-source rules.
 //
 // The handler is safe for concurrent use if h is.
-func Wrap(h http.Handler, opts ...Option) lambdagate.Handler {
-	c := config{bufferLimit: DefaultBufferLimit}
-	for _, o := range opts {
-		o.apply(&c)
-	}
-	return &handler{h: h, c: c}
+func (c Config) Wrap(h http.Handler) handler.Handler {
+	return &wrapped{h: h, c: c.normalized()}
 }
 
-type handler struct {
+type wrapped struct {
 	h http.Handler
 	c config
 
@@ -114,7 +109,7 @@ type handler struct {
 
 // tlsState returns the connection state of a secure request for the
 // server name.
-func (a *handler) tlsState(name string) *tls.ConnectionState {
+func (a *wrapped) tlsState(name string) *tls.ConnectionState {
 	if st := a.tls.Load(); st != nil && st.ServerName == name {
 		return st
 	}
@@ -123,7 +118,7 @@ func (a *handler) tlsState(name string) *tls.ConnectionState {
 	return st
 }
 
-func (a *handler) logger() *slog.Logger {
+func (a *wrapped) logger() *slog.Logger {
 	if a.c.logger != nil {
 		return a.c.logger
 	}
@@ -131,12 +126,12 @@ func (a *handler) logger() *slog.Logger {
 }
 
 // Serve runs the http.Handler for req. In a streaming invoke
-// (lambdagate.Streaming) the handler runs on its own goroutine so that a
+// (handler.InvokeModeFrom(ctx) is handler.ResponseStream) the handler runs on its own goroutine so that a
 // response it flushes can be returned, as a stream, while it is still
 // writing; Serve returns at the first flush or when the handler returns,
 // whichever comes first. Otherwise the response is buffered whole, so the
 // handler runs on the caller's goroutine and a Flush sends nothing early.
-func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+func (a *wrapped) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
 	if a.h == nil {
 		return nil, errNilHandler
 	}
@@ -150,7 +145,7 @@ func (a *handler) Serve(ctx context.Context, req *event.Request) (*response.Resp
 	x.hreq = *hr.WithContext(&x.ctx)
 	x.head = hr.Method == http.MethodHead
 	x.ready.Add(1)
-	if lambdagate.Streaming(ctx) {
+	if handler.InvokeModeFrom(ctx) == handler.ResponseStream {
 		go x.run()
 	} else {
 		x.buffered = true

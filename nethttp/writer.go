@@ -15,8 +15,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -39,7 +39,7 @@ const sniffLen = 512
 // exchange; after the handoff Serve reads result and err, and a streaming
 // handler goes on writing to the pipe.
 type exchange struct {
-	a     *handler // the handler, its configuration and logger
+	a     *wrapped // the handler, its configuration and logger
 	event *event.Request
 
 	// Request storage. The body and TLS state, which not every request
@@ -112,7 +112,7 @@ func (x *exchange) finish() {
 // unless the value is http.ErrAbortHandler, which net/http too aborts
 // with silently.
 func (x *exchange) panicked(v any) {
-	pe := &lambdagate.PanicError{Value: v, Stack: debug.Stack()}
+	pe := &handler.PanicError{Value: v, Stack: debug.Stack()}
 	if v != http.ErrAbortHandler {
 		ctx := x.hreq.Context()
 		attrs := make([]any, 0, 10)
@@ -349,7 +349,7 @@ func (x *exchange) response() *response.Response {
 }
 
 // SetEncoding chooses how the response body travels in the function
-// output, overriding [response.IsBinary] and [BinaryWhen] for this
+// output, overriding [response.IsBinary] and [Config.Binary] for this
 // response: [response.Base64Encoding] or [response.TextEncoding] (a
 // text body that is not valid UTF-8 then fails, see [response.Response]).
 // Call it before the first write. w is the ResponseWriter a [Wrap] handler

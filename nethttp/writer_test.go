@@ -10,15 +10,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/nethttp"
 	"github.com/lambdagate/lambdagate/response"
 )
 
-func serveWith(t *testing.T, method string, h http.HandlerFunc, opts ...nethttp.Option) *response.Response {
+func serveWith(t *testing.T, method string, h http.HandlerFunc, c nethttp.Config) *response.Response {
 	t.Helper()
-	resp, err := nethttp.Wrap(h, opts...).Serve(context.Background(), event.New(event.HTTPAPI, method, "/", nil))
+	resp, err := c.Wrap(h).Serve(context.Background(), event.New(event.HTTPAPI, method, "/", nil))
 	if err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
@@ -39,7 +40,7 @@ func TestWriter(t *testing.T) {
 		name    string
 		method  string
 		h       http.HandlerFunc
-		opts    []nethttp.Option
+		c       nethttp.Config
 		status  int
 		header  event.Header
 		cookies []string
@@ -87,12 +88,12 @@ func TestWriter(t *testing.T) {
 		{name: "BinaryWhen", h: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/vnd.custom")
 			io.WriteString(w, "x")
-		}, opts: []nethttp.Option{nethttp.BinaryWhen(func(ct, ce string) bool { return ct != "application/vnd.custom" })},
+		}, c: nethttp.Config{Binary: func(ct, ce string) bool { return ct != "application/vnd.custom" }},
 			status: 200, header: event.Header{{Name: "Content-Type", Value: "application/vnd.custom"}}, body: "x", enc: response.TextEncoding},
 		{name: "BinaryWhen true", h: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/csv")
 			io.WriteString(w, "x")
-		}, opts: []nethttp.Option{nethttp.BinaryWhen(func(ct, ce string) bool { return true })},
+		}, c: nethttp.Config{Binary: func(ct, ce string) bool { return true }},
 			status: 200, header: event.Header{{Name: "Content-Type", Value: "text/csv"}}, body: "x", enc: response.Base64Encoding},
 		{name: "SetEncoding through a wrapper", h: func(w http.ResponseWriter, r *http.Request) {
 			if !nethttp.SetEncoding(unwrapper{w}, response.Base64Encoding) {
@@ -106,14 +107,14 @@ func TestWriter(t *testing.T) {
 			for range 10 {
 				io.WriteString(w, "0123456789")
 			}
-		}, opts: []nethttp.Option{nethttp.BufferLimit(25)}, status: 200, header: event.Header{{Name: "Content-Type", Value: "text/plain"}}, body: strings.Repeat("0123456789", 10)},
+		}, c: nethttp.Config{BufferLimit: 25}, status: 200, header: event.Header{{Name: "Content-Type", Value: "text/plain"}}, body: strings.Repeat("0123456789", 10)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			method := tt.method
 			if method == "" {
 				method = "GET"
 			}
-			resp := serveWith(t, method, tt.h, tt.opts...)
+			resp := serveWith(t, method, tt.h, tt.c)
 			if resp.Status() != tt.status || string(resp.Body) != tt.body || resp.Encoding != tt.enc {
 				t.Errorf("response = %d %q encoding %d, want %d %q encoding %d", resp.Status(), resp.Body, resp.Encoding, tt.status, tt.body, tt.enc)
 			}
@@ -161,17 +162,17 @@ func TestPanics(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			h := nethttp.Wrap(tt.h, nethttp.Logger(slog.New(slog.NewTextHandler(&logs, nil))))
+			h := nethttp.Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))}.Wrap(tt.h)
 			for _, src := range []event.Source{event.REST, event.HTTPAPI} {
-				a := &lambdagate.Adapter{Handler: h, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+				a := &handler.Adapter{Handler: h, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 				req := event.New(src, "GET", "/", nil)
 				payload, _ := req.MarshalJSON()
 				out, err := a.Invoke(context.Background(), payload)
 				if err != nil {
 					t.Fatalf("%v: Invoke: %v", src, err)
 				}
-				got := response.Gateway{Source: src, Version: req.Version}.Respond(out, false)
-				want := response.Gateway{Source: src, Version: req.Version}.FunctionError()
+				got, _ := gateway.OutputReader{Kind: src, Payload: req.Version}.Read(out, false)
+				want := response.FunctionError(src)
 				if got.Status() != want.Status() || !bytes.Equal(got.Body, want.Body) {
 					t.Errorf("%v: client got %d %s, want the gateway's %d %s", src, got.Status(), got.Body, want.Status(), want.Body)
 				}
@@ -180,11 +181,11 @@ func TestPanics(t *testing.T) {
 				t.Errorf("log = %q, want logged %t with the stack", l, tt.logged)
 			}
 			if tt.stream {
-				resp, err := h.Serve(lambdagate.ContextWithStreaming(context.Background()), event.New(event.FunctionURL, "GET", "/", nil))
+				resp, err := h.Serve(handler.ContextWithInvokeMode(context.Background(), handler.ResponseStream), event.New(event.FunctionURL, "GET", "/", nil))
 				if err != nil || resp.Stream == nil || string(resp.Body) != "partial" {
 					t.Fatalf("Serve = %v, %v; want a stream after %q", resp, err, "partial")
 				}
-				var pe *lambdagate.PanicError
+				var pe *handler.PanicError
 				if _, err := io.ReadAll(resp.Stream); !errors.As(err, &pe) || pe.Value != "late boom" {
 					t.Errorf("stream error = %v, want the panic", err)
 				}
@@ -212,7 +213,7 @@ func TestStreamClosed(t *testing.T) {
 		_, err := w.Write(bytes.Repeat([]byte("x"), 1<<16))
 		done <- err
 	}))
-	resp, err := h.Serve(lambdagate.ContextWithStreaming(context.Background()), event.New(event.FunctionURL, "GET", "/", nil))
+	resp, err := h.Serve(handler.ContextWithInvokeMode(context.Background(), handler.ResponseStream), event.New(event.FunctionURL, "GET", "/", nil))
 	if err != nil || resp.Stream == nil {
 		t.Fatalf("Serve = %v, %v", resp, err)
 	}

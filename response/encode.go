@@ -350,7 +350,7 @@ var errTooManyALBCookies = fmt.Errorf("response: more than %d Set-Cookie headers
 // each cookie goes under its own spelling of the name (Set-Cookie,
 // set-Cookie, SEt-Cookie, ...): the load balancer passes names as
 // written, and the client reads them as one header name, case-insensitive
-// as HTTP names are (see the README, "ALB and Set-Cookie").
+// as HTTP names are (docs/evidence/responses.md#alb-single-value-set-cookie).
 func appendCookieVariant(b []byte, n int, value string) ([]byte, int) {
 	if n >= maxALBCookies {
 		return b, -1

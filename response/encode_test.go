@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -52,7 +53,7 @@ func sampleResponses() map[string]*response.Response {
 		"gzip":       gz,
 		"not utf-8":  notUTF8,
 		"forcedtext": {StatusCode: 200, Header: event.Header{{Name: "Content-Type", Value: "application/octet-stream"}}, Body: []byte("plain"), Encoding: response.TextEncoding},
-		"stream":     response.Streaming(200, "text/plain", strings.NewReader("streamed body")),
+		"stream":     response.Stream(200, "text/plain", strings.NewReader("streamed body")),
 	}
 }
 
@@ -67,20 +68,20 @@ func TestOutputRoundTrip(t *testing.T) {
 				want := *resp
 				if resp.Stream != nil {
 					want.Body = []byte("streamed body")
-					resp = response.Streaming(200, "text/plain", strings.NewReader("streamed body"))
+					resp = response.Stream(200, "text/plain", strings.NewReader("streamed body"))
 				}
 				out, err := response.Marshal(req, resp)
 				if err != nil {
 					t.Fatalf("Marshal: %v", err)
 				}
-				gw := response.Gateway{Source: src, Version: req.Version, Accept: "*/*", BinaryMediaTypes: []string{"*/*"}}
+				gw := gateway.OutputReader{Kind: src, Payload: req.Version, Accept: "*/*", BinaryMediaTypes: []string{"*/*"}}
 				if src == event.REST || src == event.WebSocket {
 					gw.Accept = want.Header.Get("Content-Type")
 					if gw.Accept == "" {
 						gw.Accept = "application/octet-stream"
 					}
 				}
-				got := gw.Respond(out, false)
+				got, _ := gw.Read(out, false)
 				if got.Status() != want.Status() {
 					t.Errorf("status = %d, want %d (output %s)", got.Status(), want.Status(), out)
 				}
@@ -228,7 +229,7 @@ func TestALBSingleValueCookies(t *testing.T) {
 		if len(got) != n {
 			t.Errorf("%d cookies: %d Set-Cookie spellings in headers, want %d (output %.300s)", n, len(got), n, out)
 		}
-		back := response.Gateway{Source: event.ALB}.Respond(out, false)
+		back, _ := gateway.OutputReader{Kind: event.ALB}.Read(out, false)
 		if vals := back.Header.Values("Set-Cookie"); len(vals) != n {
 			t.Errorf("%d cookies: gateway reads %d Set-Cookie values, want %d", n, len(vals), n)
 		}

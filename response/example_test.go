@@ -21,11 +21,15 @@ func ExampleMarshal() {
 	// {"statusCode":200,"headers":{"Content-Type":"text/plain; charset=utf-8"},"cookies":["session=1; HttpOnly"],"body":"ok","isBase64Encoded":false}
 }
 
-// Gateway.Respond answers what a client gets for a function's output: here
-// a REST API refusing an output with an unknown member.
-func ExampleGateway_Respond() {
-	gw := response.Gateway{Source: event.REST}
-	r := gw.Respond([]byte(`{"statusCode":200,"body":"hi","extra":true}`), false)
-	fmt.Println(r.Status(), r.Header.Get("x-amzn-ErrorType"), string(r.Body))
-	// Output: 502 InternalServerErrorException {"message":"Internal server error"}
+// FunctionError is what each source's client gets when the function
+// fails; the Adapter answers it for REST and HTTP APIs when a handler
+// returns an error.
+func ExampleFunctionError() {
+	for _, src := range []event.Source{event.REST, event.HTTPAPI} {
+		r := response.FunctionError(src)
+		fmt.Println(src, r.Status(), r.Header.Get("x-amzn-ErrorType"), string(r.Body))
+	}
+	// Output:
+	// rest 502 InternalServerErrorException {"message":"Internal server error"}
+	// http 500  {"message":"Internal Server Error"}
 }

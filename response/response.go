@@ -44,8 +44,6 @@ type Response struct {
 
 	// shorthand marks a payload 2.0 response given as a bare JSON value.
 	shorthand bool
-	// gatewayError marks the gateway's own error response in Gateway.Read.
-	gatewayError bool
 }
 
 // Status returns the status code, 200 when StatusCode is zero.
@@ -133,9 +131,9 @@ func Value(v any) (*Response, error) {
 	return r, nil
 }
 
-// Streaming returns a response whose body is read from body. See
+// Stream returns a response whose body is read from body. See
 // [Response.Stream].
-func Streaming(status int, contentType string, body io.Reader) *Response {
+func Stream(status int, contentType string, body io.Reader) *Response {
 	r := New(status, contentType, nil)
 	r.Stream = body
 	return r

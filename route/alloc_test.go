@@ -7,8 +7,8 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -26,7 +26,7 @@ func TestLookupAllocs(t *testing.T) {
 		if api == HTTP {
 			keys = append(keys, "$default")
 		}
-		r := mustRouter(t, Config{API: api, BasePath: "/v1"}, keys...)
+		r := mustRouter(t, Config{Source: api, BasePath: "/v1"}, keys...)
 		for _, tc := range []struct{ method, path string }{
 			{"GET", "/pets"},                                   // static
 			{"GET", "/pets/1"},                                 // variable
@@ -52,9 +52,9 @@ func TestServeAllocs(t *testing.T) {
 		t.Skip("skipping malloc count in short mode")
 	}
 	ok := &response.Response{StatusCode: 200}
-	h := lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) { return ok, nil })
+	h := handler.Func(func(context.Context, *event.Request) (*response.Response, error) { return ok, nil })
 	for _, api := range []API{HTTP, REST} {
-		r := New(Config{API: api})
+		r := New(Config{Source: api})
 		for _, k := range allocKeys {
 			r.Handle(k, h)
 		}
@@ -72,7 +72,7 @@ func TestServeAllocs(t *testing.T) {
 // time that grows faster than the path.
 func TestAdversarialPaths(t *testing.T) {
 	r := mustRouter(t, Config{}, "GET /{a}/{b}/{c}/{d}/x", "GET /{a}/{b}/{c}/{d}/{e+}", "GET /a/a/a/a/y", "$default")
-	rr := mustRouter(t, Config{API: REST}, "GET /{a}/{b}/{c}/{d}/x", "GET /a/a/a/a/y", "GET /a/{p+}")
+	rr := mustRouter(t, Config{Source: REST}, "GET /{a}/{b}/{c}/{d}/x", "GET /a/a/a/a/y", "GET /a/{p+}")
 	long := "/" + strings.Repeat("a/", 200000)
 	for _, p := range []string{
 		long,

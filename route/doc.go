@@ -2,16 +2,18 @@
 // selects routes: HTTP APIs by most specific match, REST APIs by their
 // resource tree, and WebSocket APIs by route selection expression.
 //
-// A [Router] follows one kind of API, chosen by [Config.API] ([HTTP], the
-// zero value, or [REST]). It is a [lambdagate.Handler]: Serve finds the
-// route, sets the fields of the request that API Gateway sets for that
-// route, and calls the route's handler, or answers as the gateway answers
-// when no route matches. Lookup answers the same question without a
-// request and never allocates.
+// A [Router] follows the rules of one kind of API, chosen by
+// [Config.Source]: event.REST for REST APIs, anything else (the zero
+// value included) for HTTP APIs. It is a [handler.Handler]: Serve finds
+// the route, sets the fields of the request that API Gateway sets for
+// that route, and calls the route's handler, or answers as the gateway
+// answers when no route matches. Match does the same without calling the
+// handler, and Lookup answers the question without a request and never
+// allocates.
 //
-//	r := route.New(route.Config{API: route.HTTP})
-//	r.HandleFunc("GET /pets/{id}", getPet)
-//	r.HandleFunc("ANY /{proxy+}", fallback)
+//	r := route.New(route.Config{Source: event.HTTPAPI})
+//	r.Handle("GET /pets/{id}", getPet)
+//	r.Handle("ANY /{proxy+}", fallback)
 //	lambdagate.Start(r)
 //
 // # Route keys
@@ -132,10 +134,10 @@
 //
 // # Registration errors
 //
-// Handle and HandleFunc panic on a malformed key or a conflict, as
-// net/http's ServeMux does; Register returns the error instead (a
-// [*ConflictError] for conflicts), and RegisterAt also says where the
-// route comes from when it is not Go source. Conflict messages read:
+// Routes are registered one of two ways: Handle panics on a malformed key
+// or a conflict, as net/http's ServeMux does, and Register returns the
+// error instead (a [*ConflictError] for conflicts). Conflict messages
+// read:
 //
 //	route: "GET /pets/{name}" (registered at main.go:14) conflicts with "GET /pets/{id}"
 //	(registered at main.go:12): both match the same requests, like "GET /pets/name"

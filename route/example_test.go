@@ -5,17 +5,17 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
 
 // show is a handler that answers with the route key and path parameters
 // the router set on the request.
-func show(_ context.Context, req *event.Request) (*response.Response, error) {
+var show = handler.Func(func(_ context.Context, req *event.Request) (*response.Response, error) {
 	return response.Text(200, fmt.Sprintf("%s %v", req.RouteKey+req.Resource, req.PathParameters.Map())), nil
-}
+})
 
 func serve(r *route.Router, method, path string) {
 	res, _ := r.Serve(context.Background(), &event.Request{Method: method, Path: path})
@@ -25,12 +25,12 @@ func serve(r *route.Router, method, path string) {
 // An HTTP API router takes the most specific route, whatever the order of
 // registration: this is the worked example of the API Gateway docs.
 func ExampleRouter() {
-	r := route.New(route.Config{API: route.HTTP})
-	r.HandleFunc("$default", show)
-	r.HandleFunc("ANY /{proxy+}", show)
-	r.HandleFunc("GET /pets/{proxy+}", show)
-	r.HandleFunc("GET /pets/dog/{id}", show)
-	r.HandleFunc("GET /pets/dog/1", show)
+	r := route.New(route.Config{Source: event.HTTPAPI})
+	r.Handle("$default", show)
+	r.Handle("ANY /{proxy+}", show)
+	r.Handle("GET /pets/{proxy+}", show)
+	r.Handle("GET /pets/dog/{id}", show)
+	r.Handle("GET /pets/dog/1", show)
 
 	serve(r, "GET", "/pets/dog/1")
 	serve(r, "GET", "/pets/dog/2")
@@ -49,9 +49,9 @@ func ExampleRouter() {
 // when a resource lacks the method; it answers 403 where an HTTP API
 // answers 404, and sets the resource path on the request.
 func ExampleRouter_rest() {
-	r := route.New(route.Config{API: route.REST})
-	r.HandleFunc("POST /test", show)
-	r.HandleFunc("OPTIONS /{proxy+}", show)
+	r := route.New(route.Config{Source: event.REST})
+	r.Handle("POST /test", show)
+	r.Handle("OPTIONS /{proxy+}", show)
 
 	serve(r, "POST", "/test/")
 	serve(r, "OPTIONS", "/test")
@@ -65,8 +65,8 @@ func ExampleRouter_rest() {
 // Lookup tells which route would take a request, without calling it.
 func ExampleRouter_Lookup() {
 	r := route.New(route.Config{})
-	r.HandleFunc("GET /pets/{id}", show)
-	r.HandleFunc("ANY /pets/{id}", show)
+	r.Handle("GET /pets/{id}", show)
+	r.Handle("ANY /pets/{id}", show)
 
 	fmt.Println(r.Lookup("GET", "/pets/1"))
 	fmt.Println(r.Lookup("DELETE", "/pets/1"))
@@ -82,10 +82,10 @@ func ExampleRouter_Lookup() {
 // $default).
 func ExampleRouter_Lookup_incorrect() {
 	r := route.New(route.Config{})
-	r.HandleFunc("ANY /{proxy+}", show)
+	r.Handle("ANY /{proxy+}", show)
 	fmt.Println(r.Lookup("GET", "/"))
 
-	r.HandleFunc("ANY /", show)
+	r.Handle("ANY /", show)
 	fmt.Println(r.Lookup("GET", "/"))
 	// Output:
 	//  false
@@ -93,20 +93,20 @@ func ExampleRouter_Lookup_incorrect() {
 }
 
 // Conflicting routes are refused when the second is registered; the error
-// names both and a request both would take.
+// names both, where each was registered (file:line), and a request both
+// would take.
 func ExampleRouter_Register() {
 	r := route.New(route.Config{})
-	h := lambdagate.HandlerFunc(show)
-	_ = r.RegisterAt("routes.txt:1", "GET /pets/{id}", h)
-	err := r.RegisterAt("routes.txt:2", "GET /pets/<name>", h)
-	fmt.Println(err)
+	_ = r.Register("GET /pets/{id}", show)
+	err := r.Register("GET /pets/<name>", show)
 
 	var ce *route.ConflictError
 	if errors.As(err, &ce) {
+		fmt.Printf("%s conflicts with %s: %s\n", ce.Route, ce.Existing, ce.Reason)
 		fmt.Println(ce.Example)
 	}
 	// Output:
-	// route: "GET /pets/{name}" (registered at routes.txt:2) conflicts with "GET /pets/{id}" (registered at routes.txt:1): both match the same requests, like "GET /pets/name"
+	// GET /pets/{name} conflicts with GET /pets/{id}: both match the same requests, like "GET /pets/name"
 	// GET /pets/name
 }
 
@@ -114,8 +114,8 @@ func ExampleRouter_Register() {
 func ExampleRouter_Group() {
 	r := route.New(route.Config{})
 	v1 := r.Group("/v1")
-	v1.HandleFunc("GET /", show)
-	v1.HandleFunc("GET /users/{id}", show)
+	v1.Handle("GET /", show)
+	v1.Handle("GET /users/{id}", show)
 	fmt.Print(r)
 	// Output:
 	// METHOD  PATH            PARAMETERS
@@ -131,9 +131,9 @@ func ExampleWebSocketRouter() {
 	if err != nil {
 		panic(err)
 	}
-	w.HandleFunc("$connect", show)
-	w.HandleFunc("join", show)
-	w.HandleFunc("$default", show)
+	w.Handle("$connect", show)
+	w.Handle("join", show)
+	w.Handle("$default", show)
 
 	for _, body := range []string{`{"action":"join"}`, `{"action":"leave"}`, `hello`} {
 		req := &event.Request{Body: []byte(body), Context: event.Context{EventType: "MESSAGE"}}

@@ -13,7 +13,7 @@ import (
 )
 
 // The oracle: a brute-force router written straight from the rules of
-// gateway.md 1.1 and 1.2, with no tree and no shared code but the parser.
+// docs/evidence/gateway.md#http-api-routing and #rest-api-routing, with no tree and no shared code but the parser.
 
 type oracle struct {
 	api  API
@@ -232,7 +232,7 @@ func genPath(rng *rand.Rand) string {
 // conflict verdicts, then compares the two on the requests.
 func compare(t *testing.T, api API, keys []string, reqs [][2]string) {
 	t.Helper()
-	r := New(Config{API: api})
+	r := New(Config{Source: api})
 	o := &oracle{api: api}
 	for _, k := range keys {
 		pat, perr := parsePattern(k)
@@ -293,7 +293,7 @@ func TestOracle(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range n {
-		api := API(i % 2)
+		api := []API{HTTP, REST}[i%2]
 		keys := make([]string, 1+rng.IntN(25))
 		for j := range keys {
 			keys[j] = genKey(rng, api)
@@ -351,7 +351,7 @@ func TestOracleWide(t *testing.T) {
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
 	for i := range n {
-		api := API(i % 2)
+		api := []API{HTTP, REST}[i%2]
 		keys := make([]string, 1+rng.IntN(60))
 		for j := range keys {
 			var b strings.Builder

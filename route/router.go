@@ -9,36 +9,20 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
-
-// API is the kind of API Gateway API whose routing a [Router] follows.
-type API uint8
-
-const (
-	// HTTP is an HTTP API (API Gateway v2): most specific route wins,
-	// $default catches the rest, 404 {"message":"Not Found"} otherwise.
-	HTTP API = iota
-	// REST is a REST API (API Gateway v1): a resource tree searched depth
-	// first, 403 {"message":"Missing Authentication Token"} otherwise.
-	REST
-)
-
-// String returns "http" or "rest".
-func (a API) String() string {
-	if a == REST {
-		return "rest"
-	}
-	return "http"
-}
 
 // Config configures a [Router]. The zero Config is an HTTP API router
 // without a base path.
 type Config struct {
-	// API selects the routing rules: HTTP (the zero value) or REST.
-	API API
+	// Source selects the routing rules: event.REST routes as REST APIs
+	// do; every other source (event.HTTPAPI, and event.Unknown, the zero
+	// value) as HTTP APIs do. A function URL or ALB function that routes
+	// its own requests gets HTTP API rules. WebSocket APIs select routes
+	// differently: see [NewWebSocket].
+	Source event.Source
 	// BasePath is the base path of a custom domain's API mapping, such as
 	// "/v1". When a request path begins with it (at a segment boundary),
 	// it is removed before matching; other paths are matched as they are,
@@ -58,7 +42,8 @@ type Config struct {
 // Register routes and middleware before serving; after that, Serve and
 // Lookup are safe for concurrent use by multiple goroutines.
 type Router struct {
-	api         API
+	src         event.Source
+	rest        bool // REST API rules
 	basePath    string
 	ignoreSlash bool
 	plain       bool // an HTTP API without base path or ignored trailing slash
@@ -71,23 +56,24 @@ type Router struct {
 	// position under a node (REST allows one variable child per resource).
 	vars    map[*node]varInfo
 	top     Group // the router's own group: its middleware
-	notFind lambdagate.Handler
+	notFind handler.Handler
 }
 
 // New returns a router with the given configuration.
 func New(c Config) *Router {
-	r := &Router{api: c.API, ignoreSlash: c.IgnoreTrailingSlash}
+	r := &Router{src: c.Source, rest: c.Source == event.REST, ignoreSlash: c.IgnoreTrailingSlash}
 	bp := strings.TrimRight(c.BasePath, "/")
 	if bp != "" && bp[0] != '/' {
 		bp = "/" + bp
 	}
 	r.basePath = bp
-	r.plain = r.api == HTTP && bp == "" && !r.ignoreSlash
+	r.plain = !r.rest && bp == "" && !r.ignoreSlash
 	return r
 }
 
-// API returns the kind of API the router follows.
-func (r *Router) API() API { return r.api }
+// Source returns the source whose routing rules the router follows, as
+// its Config gave it.
+func (r *Router) Source() event.Source { return r.src }
 
 // group returns the router's own group.
 func (r *Router) group() *Group {
@@ -120,20 +106,20 @@ type Group struct {
 	r      *Router
 	parent *Group
 	prefix string
-	mw     []lambdagate.Middleware
+	mw     []handler.Middleware
 	sealed bool // a route was registered in this group or below
 }
 
 // Group returns a group whose routes have the path prefix (a route key
 // path such as "/v1" or "/users/{id}") and run the middleware mw, after
 // the router's own.
-func (r *Router) Group(prefix string, mw ...lambdagate.Middleware) *Group {
+func (r *Router) Group(prefix string, mw ...handler.Middleware) *Group {
 	return r.group().Group(prefix, mw...)
 }
 
 // Group returns a subgroup: its prefix follows g's, and its middleware
 // runs after g's.
-func (g *Group) Group(prefix string, mw ...lambdagate.Middleware) *Group {
+func (g *Group) Group(prefix string, mw ...handler.Middleware) *Group {
 	return &Group{r: g.r, parent: g, prefix: g.prefix + strings.TrimRight(prefix, "/"), mw: slices.Clone(mw)}
 }
 
@@ -141,22 +127,22 @@ func (g *Group) Group(prefix string, mw ...lambdagate.Middleware) *Group {
 // any group or route middleware, and also for requests no route takes
 // (where it sees the gateway's error response). The first middleware is
 // outermost. Use panics if a route was already registered.
-func (r *Router) Use(mw ...lambdagate.Middleware) {
+func (r *Router) Use(mw ...handler.Middleware) {
 	if err := r.group().use(mw); err != nil {
 		panic(err)
 	}
-	r.notFind = lambdagate.Chain(r.notFoundBase(), r.top.mw...)
+	r.notFind = handler.Chain(r.notFoundBase(), r.top.mw...)
 }
 
 // Use appends middleware that runs for every route of the group. It
 // panics if a route was already registered in the group.
-func (g *Group) Use(mw ...lambdagate.Middleware) {
+func (g *Group) Use(mw ...handler.Middleware) {
 	if err := g.use(mw); err != nil {
 		panic(err)
 	}
 }
 
-func (g *Group) use(mw []lambdagate.Middleware) error {
+func (g *Group) use(mw []handler.Middleware) error {
 	if g.sealed {
 		return errors.New("route: Use called after routes were registered; call Use first")
 	}
@@ -171,18 +157,14 @@ func (g *Group) use(mw []lambdagate.Middleware) error {
 
 // A site is where a route was registered: a program counter, resolved to
 // file:line only when needed (symbolizing at every registration would
-// slow cold starts), or a description given to RegisterAt.
+// slow cold starts).
 type site struct {
 	pc uintptr
-	at string
 }
 
 func (s site) String() string {
-	if s.at != "" || s.pc == 0 {
-		if s.at == "" {
-			return "unknown location"
-		}
-		return s.at
+	if s.pc == 0 {
+		return "unknown location"
 	}
 	f, _ := runtime.CallersFrames([]uintptr{s.pc}).Next()
 	return fmt.Sprintf("%s:%d", f.File, f.Line)
@@ -198,15 +180,8 @@ func callerAt() site {
 // Handle registers h for the route key, with middleware mw around it.
 // It panics if the key is malformed or conflicts with a registered route;
 // [Router.Register] returns the error instead.
-func (r *Router) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+func (r *Router) Handle(key string, h handler.Handler, mw ...handler.Middleware) {
 	if err := r.group().register(callerAt(), key, h, mw); err != nil {
-		panic(err)
-	}
-}
-
-// HandleFunc registers the function f for the route key, as [Router.Handle].
-func (r *Router) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
-	if err := r.group().register(callerAt(), key, handlerFunc(f), mw); err != nil {
 		panic(err)
 	}
 }
@@ -214,48 +189,26 @@ func (r *Router) HandleFunc(key string, f func(context.Context, *event.Request) 
 // Register registers h for the route key, with middleware mw around it, and
 // returns an error if the key is malformed or conflicts with a registered
 // route (a [*ConflictError]).
-func (r *Router) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+func (r *Router) Register(key string, h handler.Handler, mw ...handler.Middleware) error {
 	return r.group().register(callerAt(), key, h, mw)
-}
-
-// RegisterAt is [Router.Register] for routes that come from somewhere other
-// than Go source, such as a command-line flag or a line of a file: at
-// says where ("--route 2", "routes.txt:4") and appears in conflict errors
-// and [Router.Routes].
-func (r *Router) RegisterAt(at, key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
-	return r.group().register(site{at: at}, key, h, mw)
 }
 
 // Handle registers h for the route key under the group's prefix, as
 // [Router.Handle]. The key "GET /" in a group with prefix "/v1" is the
 // route "GET /v1".
-func (g *Group) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+func (g *Group) Handle(key string, h handler.Handler, mw ...handler.Middleware) {
 	if err := g.register(callerAt(), key, h, mw); err != nil {
 		panic(err)
 	}
 }
 
-// HandleFunc registers f for the route key under the group's prefix.
-func (g *Group) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
-	if err := g.register(callerAt(), key, handlerFunc(f), mw); err != nil {
-		panic(err)
-	}
-}
-
 // Register is [Group.Handle] returning an error instead of panicking.
-func (g *Group) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+func (g *Group) Register(key string, h handler.Handler, mw ...handler.Middleware) error {
 	return g.register(callerAt(), key, h, mw)
 }
 
-func handlerFunc(f func(context.Context, *event.Request) (*response.Response, error)) lambdagate.Handler {
-	if f == nil {
-		return nil
-	}
-	return lambdagate.HandlerFunc(f)
-}
-
 // register is the one registration path.
-func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdagate.Middleware) error {
+func (g *Group) register(at site, key string, h handler.Handler, mw []handler.Middleware) error {
 	r := g.r
 	if h == nil {
 		return fmt.Errorf("route: nil handler for %q", key)
@@ -288,13 +241,13 @@ func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdag
 	}
 
 	// Compose the handler: router, groups outermost first, then route.
-	h = lambdagate.Chain(h, mw...)
+	h = handler.Chain(h, mw...)
 	for gg := g; gg != nil; gg = gg.parent {
-		h = lambdagate.Chain(h, gg.mw...)
+		h = handler.Chain(h, gg.mw...)
 		gg.sealed = true
 	}
 	e.key, e.path, e.params, e.h, e.pat = pat.key, pat.path, pat.params, h, pat
-	e.fn, _ = h.(lambdagate.HandlerFunc)
+	e.fn, _ = h.(handler.Func)
 	r.entries = append(r.entries, e)
 	if pat.isDefault {
 		r.def = e
@@ -313,7 +266,7 @@ func (g *Group) register(at site, key string, h lambdagate.Handler, mw []lambdag
 // registered.
 func (r *Router) check(pat *pattern) error {
 	if pat.isDefault {
-		if r.api == REST {
+		if r.rest {
 			return fmt.Errorf(`route: %q is an HTTP API route key; REST APIs use "ANY /{proxy+}" and "ANY /"`, pat.key)
 		}
 		if r.def != nil {
@@ -335,7 +288,7 @@ func (r *Router) check(pat *pattern) error {
 		return &ConflictError{Route: pat.key, At: pat.loc.String(), Existing: old.pat.key, ExistingAt: old.pat.loc.String(),
 			Example: ex, Reason: fmt.Sprintf("%s, like %q", reason, ex)}
 	}
-	if r.api == REST {
+	if r.rest {
 		n := &r.root
 		for i, s := range pat.segs {
 			if s.kind != literal {
@@ -371,7 +324,7 @@ type varInfo struct {
 // recordVars records, for each node where pat has a variable, the first
 // variable seen there. Only REST routers check variable names.
 func (r *Router) recordVars(pat *pattern) {
-	if r.api != REST {
+	if !r.rest {
 		return
 	}
 	if r.vars == nil {
@@ -416,7 +369,7 @@ func (r *Router) routingPath(p string) (_ string, ok bool) {
 			return "", true
 		}
 	}
-	if r.api == REST {
+	if r.rest {
 		for len(p) > 1 && p[1] == '/' {
 			p = p[1:]
 		}
@@ -438,7 +391,7 @@ func (r *Router) routingPath(p string) (_ string, ok bool) {
 // The values of the route's first variables are recorded in vs.
 func (r *Router) find(method, p string, vs *captures) *entry {
 	mi := methodIndex(method)
-	if r.api == REST {
+	if r.rest {
 		return r.root.matchREST(p, mi, vs, 0)
 	}
 	if e := r.root.matchFull(p, 0, mi, vs, 0); e != nil {
@@ -486,12 +439,37 @@ func (r *Router) Lookup(method, path string) (routeKey string, ok bool) {
 // response: 404 {"message":"Not Found"} for HTTP APIs, 403
 // {"message":"Missing Authentication Token"} with x-amzn-ErrorType for REST.
 func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+	e := r.match(req)
+	if e == nil {
+		return r.serveNotFound(ctx, req)
+	}
+	if e.fn != nil {
+		return e.fn(ctx, req)
+	}
+	return e.h.Serve(ctx, req)
+}
+
+// Match finds the route that takes req, as Serve does, and sets
+// req.RouteKey (HTTP APIs), or req.Resource and req.Context.ResourcePath
+// (REST APIs), and req.PathParameters, without calling the route's
+// handler. It returns the handler registered for the route, wrapped in its
+// middleware, or false when no route takes req. The local gateway matches
+// this way, then calls the route's integration itself.
+func (r *Router) Match(req *event.Request) (handler.Handler, bool) {
+	if e := r.match(req); e != nil {
+		return e.h, true
+	}
+	return nil, false
+}
+
+// match finds the route of req and records it in req.
+func (r *Router) match(req *event.Request) *entry {
 	var vs captures
 	var e *entry
 	var p string
-	if r.api == REST {
+	if r.rest {
 		if e, p = r.findREST(req, &vs); e == nil {
-			return r.serveNotFound(ctx, req)
+			return nil
 		}
 		req.Resource = e.path
 		req.Context.ResourcePath = e.path
@@ -502,14 +480,14 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 		if !(r.plain && len(p) > 1 && p[0] == '/') && !r.isRoutingPath(p) {
 			var ok bool
 			if p, ok = r.routingPath(p); !ok {
-				return r.serveNotFound(ctx, req)
+				return nil
 			}
 		}
 		// find, written out for HTTP APIs to save a call.
 		mi := methodIndex(req.Method)
 		if e = r.root.matchFull(p, 0, mi, &vs, 0); e == nil {
 			if e = r.findGreedy(p, mi, &vs); e == nil {
-				return r.serveNotFound(ctx, req)
+				return nil
 			}
 		}
 		req.RouteKey = e.key
@@ -543,10 +521,7 @@ func (r *Router) Serve(ctx context.Context, req *event.Request) (*response.Respo
 	default:
 		req.PathParameters = e.pat.appendParams(req.PathParameters[:0], p)
 	}
-	if e.fn != nil {
-		return e.fn(ctx, req)
-	}
-	return e.h.Serve(ctx, req)
+	return e
 }
 
 // findREST is find for Serve on a REST API: it applies
@@ -571,24 +546,14 @@ func (r *Router) serveNotFound(ctx context.Context, req *event.Request) (*respon
 	if r.notFind != nil {
 		return r.notFind.Serve(ctx, req)
 	}
-	return r.notFoundBase().Serve(ctx, req)
+	return response.NotFound(r.src), nil
 }
 
-func (r *Router) notFoundBase() lambdagate.Handler {
-	if r.api == REST {
-		return lambdagate.HandlerFunc(missingToken)
-	}
-	return lambdagate.HandlerFunc(notFound)
-}
-
-func notFound(context.Context, *event.Request) (*response.Response, error) {
-	return response.Error(404, "Not Found"), nil
-}
-
-func missingToken(context.Context, *event.Request) (*response.Response, error) {
-	res := response.Error(403, "Missing Authentication Token")
-	res.Header.Add("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-	return res, nil
+func (r *Router) notFoundBase() handler.Handler {
+	src := r.src
+	return handler.Func(func(context.Context, *event.Request) (*response.Response, error) {
+		return response.NotFound(src), nil
+	})
 }
 
 // Route describes one registered route.
@@ -597,14 +562,14 @@ type Route struct {
 	Method string   // "GET" … "OPTIONS" or "ANY"; empty for $default
 	Path   string   // the path, "/pets/{id}"; for REST, the resource path; empty for $default
 	Params []string // the path variable names, in order
-	At     string   // where it was registered: file:line, or what RegisterAt said
+	At     string   // where it was registered: file:line
 }
 
 // Routes returns the registered routes in the order the router tries them
 // for a request they all match, $default last.
 func (r *Router) Routes() []Route {
 	es := slices.Clone(r.entries)
-	slices.SortStableFunc(es, func(a, b *entry) int { return comparePatterns(r.api, a.pat, b.pat) })
+	slices.SortStableFunc(es, func(a, b *entry) int { return comparePatterns(r.rest, a.pat, b.pat) })
 	rs := make([]Route, len(es))
 	for i, e := range es {
 		rs[i] = Route{Key: e.pat.key, Method: e.pat.method, Path: e.pat.path, Params: slices.Clone(e.pat.params), At: e.pat.loc.String()}
@@ -613,14 +578,14 @@ func (r *Router) Routes() []Route {
 }
 
 // comparePatterns orders patterns by precedence, most specific first.
-func comparePatterns(api API, a, b *pattern) int {
+func comparePatterns(rest bool, a, b *pattern) int {
 	if a.isDefault != b.isDefault {
 		if a.isDefault {
 			return 1
 		}
 		return -1
 	}
-	if api == HTTP && a.isGreedy() != b.isGreedy() {
+	if !rest && a.isGreedy() != b.isGreedy() {
 		if a.isGreedy() {
 			return 1
 		}

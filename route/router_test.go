@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
 // echo is a handler that answers 200 with the route it was registered for.
-func echo(key string) lambdagate.Handler {
-	return lambdagate.HandlerFunc(func(_ context.Context, req *event.Request) (*response.Response, error) {
+func echo(key string) handler.Handler {
+	return handler.Func(func(_ context.Context, req *event.Request) (*response.Response, error) {
 		return response.Text(200, key), nil
 	})
 }
@@ -57,13 +57,13 @@ func runMatchCases(t *testing.T, r *Router, cases []matchCase) {
 				t.Fatalf("Serve: %v", err)
 			}
 			if tc.want == "" {
-				checkNotFound(t, r.API(), res)
+				checkNotFound(t, r.Source(), res)
 				return
 			}
 			if got := string(res.Body); res.StatusCode != 200 || got != tc.want {
 				t.Fatalf("Serve(%s %s) = %d %q, want route %q (%s)", tc.method, tc.path, res.StatusCode, got, tc.want, tc.reason)
 			}
-			if r.API() == REST {
+			if r.Source() == REST {
 				_, path, _ := strings.Cut(tc.want, " ")
 				if req.Resource != path || req.Context.ResourcePath != path {
 					t.Errorf("req.Resource, ResourcePath = %q, %q, want %q", req.Resource, req.Context.ResourcePath, path)
@@ -166,7 +166,7 @@ func TestHTTPTrailingSlash(t *testing.T) {
 func TestRESTRecorded(t *testing.T) {
 	t.Run("hardcoded sibling", func(t *testing.T) {
 		// LocalStack test_proxy_routing_with_hardcoded_resource_sibling.
-		r := mustRouter(t, Config{API: REST}, "POST /test", "ANY /test/any", "OPTIONS /{proxy+}")
+		r := mustRouter(t, Config{Source: REST}, "POST /test", "ANY /test/any", "OPTIONS /{proxy+}")
 		runMatchCases(t, r, []matchCase{
 			{method: "OPTIONS", path: "/test", want: "OPTIONS /{proxy+}", params: params("proxy", "test"), reason: "/test has no OPTIONS: back to the parent's greedy child"},
 			{method: "POST", path: "/test", want: "POST /test"},
@@ -177,7 +177,7 @@ func TestRESTRecorded(t *testing.T) {
 	})
 	t.Run("sibling order", func(t *testing.T) {
 		// LocalStack test_routing_with_hardcoded_resource_sibling_order.
-		r := mustRouter(t, Config{API: REST}, "GET /part1", "GET /{param+}", "GET /part1/hardcoded-value")
+		r := mustRouter(t, Config{Source: REST}, "GET /part1", "GET /{param+}", "GET /part1/hardcoded-value")
 		runMatchCases(t, r, []matchCase{
 			{method: "GET", path: "/part1/random-value", want: "GET /{param+}", params: params("param", "part1/random-value"), reason: "backtracks out of /part1"},
 			{method: "GET", path: "/part1/hardcoded-value", want: "GET /part1/hardcoded-value"},
@@ -186,7 +186,7 @@ func TestRESTRecorded(t *testing.T) {
 	})
 	t.Run("not found", func(t *testing.T) {
 		// LocalStack test_routing_not_found.
-		r := mustRouter(t, Config{API: REST}, "GET /existing")
+		r := mustRouter(t, Config{Source: REST}, "GET /existing")
 		runMatchCases(t, r, []matchCase{
 			{method: "GET", path: "/random-non-existing", want: ""},
 			{method: "POST", path: "/existing", want: "", reason: "unknown method is 403 too"},
@@ -194,7 +194,7 @@ func TestRESTRecorded(t *testing.T) {
 	})
 	t.Run("proxy slashes", func(t *testing.T) {
 		// LocalStack test_lambda_aws_proxy_integration.
-		r := mustRouter(t, Config{API: REST}, "ANY /{proxy+}", "ANY /hardcoded")
+		r := mustRouter(t, Config{Source: REST}, "ANY /{proxy+}", "ANY /hardcoded")
 		runMatchCases(t, r, []matchCase{
 			{method: "GET", path: "/proxy-value", want: "ANY /{proxy+}", params: params("proxy", "proxy-value")},
 			{method: "GET", path: "/proxy-value/", want: "ANY /{proxy+}", params: params("proxy", "proxy-value")},
@@ -207,7 +207,7 @@ func TestRESTRecorded(t *testing.T) {
 		})
 	})
 	t.Run("encoding", func(t *testing.T) {
-		r := mustRouter(t, Config{API: REST}, "GET /user/{email}/x", "GET /a/{p}", "ANY /", "GET /resource/{name}")
+		r := mustRouter(t, Config{Source: REST}, "GET /user/{email}/x", "GET /a/{p}", "ANY /", "GET /resource/{name}")
 		runMatchCases(t, r, []matchCase{
 			{method: "GET", path: "/user/test%2Balias@gmail.com/x", want: "GET /user/{email}/x", params: params("email", "test%2Balias@gmail.com"), reason: "left encoded"},
 			{method: "GET", path: "/a/foo%2Fbar", want: "GET /a/{p}", params: params("p", "foo%2Fbar"), reason: "%2F is not a separator"},
@@ -216,7 +216,7 @@ func TestRESTRecorded(t *testing.T) {
 		})
 	})
 	t.Run("exact before ANY", func(t *testing.T) {
-		r := mustRouter(t, Config{API: REST}, "GET /x", "ANY /x", "DELETE /y")
+		r := mustRouter(t, Config{Source: REST}, "GET /x", "ANY /x", "DELETE /y")
 		runMatchCases(t, r, []matchCase{
 			{method: "GET", path: "/x", want: "GET /x"},
 			{method: "POST", path: "/x", want: "ANY /x"},
@@ -228,7 +228,7 @@ func TestRESTRecorded(t *testing.T) {
 
 func TestMethodOverride(t *testing.T) {
 	for _, api := range []API{HTTP, REST} {
-		r := mustRouter(t, Config{API: api}, "DELETE /y")
+		r := mustRouter(t, Config{Source: api}, "DELETE /y")
 		req := &event.Request{Method: "GET", Path: "/y", Header: event.Header{{Name: "X-HTTP-Method-Override", Value: "DELETE"}}}
 		res, _ := r.Serve(context.Background(), req)
 		if api == REST {
@@ -272,9 +272,9 @@ func TestServeKeepsOtherFields(t *testing.T) {
 
 func TestMiddlewareOrder(t *testing.T) {
 	var trace []string
-	mw := func(name string) lambdagate.Middleware {
-		return func(next lambdagate.Handler) lambdagate.Handler {
-			return lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	mw := func(name string) handler.Middleware {
+		return func(next handler.Handler) handler.Handler {
+			return handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 				trace = append(trace, name+"("+req.RouteKey+")")
 				return next.Serve(ctx, req)
 			})
@@ -286,7 +286,7 @@ func TestMiddlewareOrder(t *testing.T) {
 	v1 := api.Group("/v1/", mw("v1"))
 	v1.Use(mw("v1b"))
 	v1.Handle("GET /pets/{id}", echo("pets"), mw("route"))
-	v1.HandleFunc("GET /", func(context.Context, *event.Request) (*response.Response, error) { return response.NoContent(), nil })
+	v1.Handle("GET /", handler.Func(func(context.Context, *event.Request) (*response.Response, error) { return response.NoContent(), nil }))
 	r.Handle("GET /plain", echo("plain"))
 
 	for _, tc := range []struct {
@@ -333,7 +333,7 @@ func TestHandlePanics(t *testing.T) {
 	r := New(Config{})
 	r.Handle("GET /a", echo("a"))
 	mustPanic(t, "conflict", func() { r.Handle("GET /a", echo("a")) })
-	mustPanic(t, "bad key", func() { r.HandleFunc("GET a", nil) })
+	mustPanic(t, "bad key", func() { r.Handle("GET a", echo("a")) })
 	mustPanic(t, "nil handler", func() { r.Handle("GET /b", nil) })
 	mustPanic(t, "nil middleware", func() { r.Use(nil) })
 	if err := r.Register("GET /c", echo("c"), nil); err == nil {
@@ -366,7 +366,7 @@ func TestConflicts(t *testing.T) {
 		{REST, []string{"GET /pets/{id}"}, "GET /pets/x", "", ""},
 		{REST, nil, "$default", "is an HTTP API route key", ""},
 	} {
-		r := mustRouter(t, Config{API: tc.api}, tc.existing...)
+		r := mustRouter(t, Config{Source: tc.api}, tc.existing...)
 		err := r.Register(tc.key, echo(tc.key))
 		if tc.want == "" {
 			if err != nil {
@@ -397,15 +397,38 @@ func TestConflicts(t *testing.T) {
 	}
 }
 
-func TestRegisterAt(t *testing.T) {
-	r := New(Config{})
-	if err := r.RegisterAt("--route 1", "GET /a/{x}", echo("")); err != nil {
-		t.Fatal(err)
+// TestMatch checks that Match records the route in the request as Serve
+// does and returns the route's handler, with its middleware, uncalled.
+func TestMatch(t *testing.T) {
+	calls := 0
+	counted := func(next handler.Handler) handler.Handler {
+		return handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+			calls++
+			return next.Serve(ctx, req)
+		})
 	}
-	err := r.RegisterAt("--route 2", "GET /a/{y}", echo(""))
-	want := `route: "GET /a/{y}" (registered at --route 2) conflicts with "GET /a/{x}" (registered at --route 1): both match the same requests, like "GET /a/y"`
-	if err == nil || err.Error() != want {
-		t.Errorf("RegisterAt conflict:\n got %v\nwant %s", err, want)
+	for _, src := range []event.Source{event.HTTPAPI, event.REST} {
+		r := New(Config{Source: src})
+		r.Handle("GET /pets/{id}", echo("pet"), counted)
+		req := &event.Request{Source: src, Method: "GET", Path: "/pets/7"}
+		h, ok := r.Match(req)
+		if !ok || calls != 0 {
+			t.Fatalf("%v: Match(GET /pets/7) = %v, %v after %d calls; want a handler, true, no call", src, h, ok, calls)
+		}
+		if got := req.PathParameters.Get("id"); got != "7" {
+			t.Errorf("%v: Match set id = %q, want 7", src, got)
+		}
+		if src == event.REST && req.Resource != "/pets/{id}" || src == event.HTTPAPI && req.RouteKey != "GET /pets/{id}" {
+			t.Errorf("%v: Match set RouteKey %q, Resource %q", src, req.RouteKey, req.Resource)
+		}
+		resp, _ := h.Serve(context.Background(), req)
+		if calls != 1 || string(resp.Body) != "pet" {
+			t.Errorf("%v: the matched handler answered %q after %d middleware calls", src, resp.Body, calls)
+		}
+		calls = 0
+		if _, ok := r.Match(&event.Request{Source: src, Method: "GET", Path: "/cats"}); ok {
+			t.Errorf("%v: Match(GET /cats) found a route", src)
+		}
 	}
 }
 
@@ -452,13 +475,13 @@ func TestZeroRouter(t *testing.T) {
 	if key, _ := r.Lookup("GET", "/x"); key != "GET /x" {
 		t.Errorf("zero Router after Handle: Lookup = %q", key)
 	}
-	if r.API() != HTTP || r.API().String() != "http" || REST.String() != "rest" {
-		t.Errorf("API names")
+	if r.Source() != event.Unknown {
+		t.Errorf("zero Router Source() = %v, want Unknown (HTTP API rules)", r.Source())
 	}
 }
 
 func TestDecodeHTTPPath(t *testing.T) {
-	// The recorded table of gateway.md 1.1 (voker ingress-paths).
+	// The recorded table of docs/evidence/gateway.md#http-api-path-decoding.
 	for _, tc := range []struct{ sent, want, err string }{
 		{"/capture/space%20value", "/capture/space value", ""},
 		{"/capture/question%3Fvalue", "/capture/question", ""},
@@ -488,7 +511,7 @@ func TestDecodeHTTPPath(t *testing.T) {
 }
 
 func TestGroupPrefix(t *testing.T) {
-	r := New(Config{API: REST})
+	r := New(Config{Source: REST})
 	u := r.Group("/users/{uid}")
 	u.Handle("GET /", echo("GET /users/{uid}"))
 	u.Handle("GET /repos/{repo}", echo("GET /users/{uid}/repos/{repo}"))
@@ -523,7 +546,7 @@ func TestFabricatedEvents(t *testing.T) {
 		t.Errorf("HTTP API event with encoded path: %d, PathParameters %q", res.StatusCode, req.PathParameters)
 	}
 
-	rr := mustRouter(t, Config{API: REST}, "GET /pets/{id}")
+	rr := mustRouter(t, Config{Source: REST}, "GET /pets/{id}")
 	req = event.New(event.REST, "GET", "/pets/a%2Fb/", nil)
 	if res, _ := rr.Serve(context.Background(), req); res.StatusCode != 200 || req.Resource != "/pets/{id}" || req.PathParameters.Get("id") != "a%2Fb" {
 		t.Errorf("REST event: %d, Resource %q, PathParameters %q (Path %q)", res.StatusCode, req.Resource, req.PathParameters, req.Path)
@@ -573,7 +596,7 @@ func TestManyParams(t *testing.T) {
 			key.WriteString("/tail/{rest+}")
 			path.WriteString("/tail/x/y")
 			want = append(want, event.Field{Name: "rest", Value: "x/y"})
-			r := mustRouter(t, Config{API: api}, key.String())
+			r := mustRouter(t, Config{Source: api}, key.String())
 			req := &event.Request{Method: "GET", Path: path.String()}
 			if _, err := r.Serve(context.Background(), req); err != nil {
 				t.Fatal(err)

@@ -3,8 +3,8 @@ package route
 import (
 	"math/bits"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 )
 
 // An entry is one registered route: its pattern and its handler with the
@@ -15,9 +15,9 @@ type entry struct {
 	// fn is h when h is a HandlerFunc, as routes registered with
 	// HandleFunc and without middleware are: calling it directly saves
 	// a call per request.
-	fn     lambdagate.HandlerFunc
+	fn     handler.Func
 	params []string // pat.params
-	h      lambdagate.Handler
+	h      handler.Handler
 	path   string // pat.path
 	pat    *pattern
 	// own holds pat for routes registered with a route key, so that one
@@ -25,9 +25,9 @@ type entry struct {
 	own pattern
 }
 
-func newEntry(pat *pattern, h lambdagate.Handler) *entry {
+func newEntry(pat *pattern, h handler.Handler) *entry {
 	e := &entry{key: pat.key, path: pat.path, params: pat.params, h: h, pat: pat}
-	e.fn, _ = h.(lambdagate.HandlerFunc)
+	e.fn, _ = h.(handler.Func)
 	return e
 }
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -93,7 +93,7 @@ func TestManySiblings(t *testing.T) {
 	}
 	r := New(Config{})
 	for _, l := range labels {
-		if err := r.Register("GET /"+l+"/x", lambdagate.HandlerFunc(siblingOK)); err != nil {
+		if err := r.Register("GET /"+l+"/x", handler.Func(siblingOK)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -26,7 +26,7 @@ type WebSocketRouter struct {
 	parts   []exprPart // nil: use the event's own routeKey
 	routes  map[string]*entry
 	entries []*entry
-	mw      []lambdagate.Middleware
+	mw      []handler.Middleware
 	sealed  bool
 }
 
@@ -193,7 +193,7 @@ func (w *WebSocketRouter) Evaluate(body []byte) (key string, ok bool) {
 // Use appends middleware that runs for every event, outside the route
 // middleware, including events no route takes. It panics if a route was
 // already registered.
-func (w *WebSocketRouter) Use(mw ...lambdagate.Middleware) {
+func (w *WebSocketRouter) Use(mw ...handler.Middleware) {
 	if w.sealed {
 		panic(errors.New("route: Use called after routes were registered; call Use first"))
 	}
@@ -209,26 +209,19 @@ func (w *WebSocketRouter) Use(mw ...lambdagate.Middleware) {
 // "$default" or a custom key such as "sendMessage"). It panics if the key
 // is invalid or already registered; [WebSocketRouter.Register] returns the
 // error instead.
-func (w *WebSocketRouter) Handle(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) {
+func (w *WebSocketRouter) Handle(key string, h handler.Handler, mw ...handler.Middleware) {
 	if err := w.register(callerAt(), key, h, mw); err != nil {
-		panic(err)
-	}
-}
-
-// HandleFunc registers f for the route key, as [WebSocketRouter.Handle].
-func (w *WebSocketRouter) HandleFunc(key string, f func(context.Context, *event.Request) (*response.Response, error), mw ...lambdagate.Middleware) {
-	if err := w.register(callerAt(), key, handlerFunc(f), mw); err != nil {
 		panic(err)
 	}
 }
 
 // Register is [WebSocketRouter.Handle] returning an error instead of
 // panicking.
-func (w *WebSocketRouter) Register(key string, h lambdagate.Handler, mw ...lambdagate.Middleware) error {
+func (w *WebSocketRouter) Register(key string, h handler.Handler, mw ...handler.Middleware) error {
 	return w.register(callerAt(), key, h, mw)
 }
 
-func (w *WebSocketRouter) register(at site, key string, h lambdagate.Handler, mw []lambdagate.Middleware) error {
+func (w *WebSocketRouter) register(at site, key string, h handler.Handler, mw []handler.Middleware) error {
 	if h == nil {
 		return fmt.Errorf("route: nil handler for %q", key)
 	}
@@ -248,7 +241,7 @@ func (w *WebSocketRouter) register(at site, key string, h lambdagate.Handler, mw
 			Example: key, Reason: "duplicate route"}
 	}
 	w.sealed = true
-	e := newEntry(&pattern{key: key, loc: at}, lambdagate.Chain(lambdagate.Chain(h, mw...), w.mw...))
+	e := newEntry(&pattern{key: key, loc: at}, handler.Chain(handler.Chain(h, mw...), w.mw...))
 	if w.routes == nil {
 		w.routes = make(map[string]*entry)
 	}
@@ -308,15 +301,15 @@ func (w *WebSocketRouter) lifecycle(req *event.Request) string {
 // {"message": "Forbidden", "connectionId":"…", "requestId":"…"}.
 func (w *WebSocketRouter) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
 	key, ok := w.Select(req)
-	var h lambdagate.Handler
+	var h handler.Handler
 	if ok {
 		e := w.routes[key]
 		req.RouteKey = key
 		h = e.h
 	} else if key != "$default" {
-		h = lambdagate.Chain(lambdagate.HandlerFunc(wsAccept), w.mw...)
+		h = handler.Chain(handler.Func(wsAccept), w.mw...)
 	} else {
-		h = lambdagate.Chain(lambdagate.HandlerFunc(wsForbidden), w.mw...)
+		h = handler.Chain(handler.Func(wsForbidden), w.mw...)
 	}
 	return h.Serve(ctx, req)
 }

@@ -42,7 +42,7 @@ func main() {
 			return response.RawJSON(http.StatusOK, b), nil
 		})
 		h = gateway.MustNew(gateway.API{Routes: []gateway.Route{
-			{Key: "GET /items/{id}", Integration: gateway.Proxy{Function: gateway.Handler(fn)}},
+			{Key: "GET /items/{id}", Integration: gateway.Proxy{Function: lambdagate.NewAdapter(fn)}},
 		}})
 	default:
 		log.Fatalf("gwserver: unknown mode %q", *mode)

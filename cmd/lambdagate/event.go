@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,33 +13,50 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
 )
 
 func init() {
 	commands["event"] = command{summary: "print the event a source sends for a request", run: runEvent}
 }
 
+const eventUsage = `usage: lambdagate event [flags] URL
+
+Prints the event the source would send a Lambda function for the request,
+as the local API Gateway builds it, for test fixtures or other tools'
+local invoke commands. URL is a path (after the stage) with an optional
+query, or an absolute URL, whose host is kept.
+
+With --route, the event is the one the route's integration gets: its
+route key, resource and path parameters; a route that does not take the
+path is an error. A WebSocket --route of $connect or $disconnect makes a
+CONNECT or DISCONNECT event.
+
+Example:
+
+	lambdagate event --route 'GET /pets/{id}' /pets/7
+
+Flags:
+`
+
 func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("event", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, `usage: lambdagate event [flags] URL
-
-Prints the event the source would send a Lambda function for the request,
-as a test fixture or for other tools' local invoke commands. URL is a path
-(after the stage) with an optional query, or an absolute URL.
-
-flags:`)
+		fmt.Fprint(stderr, eventUsage)
 		fs.PrintDefaults()
 	}
-	source := fs.String("source", "http", "event source: rest, http, http1 (HTTP API payload 1.0), alb, alb-multivalue, url, ws")
+	source := fs.String("source", "http", "event source: "+event.SourceNames)
 	method := fs.String("X", "", "request method (default GET, or POST with a body)")
-	var headers multiFlag
+	var headers, params, stageVars multiFlag
 	fs.Var(&headers, "H", "request header `Name: value` (repeatable)")
+	fs.Var(&params, "param", "path parameter `name=value`, added to or replacing the route's (repeatable)")
+	fs.Var(&stageVars, "stage-var", "stage variable `name=value` (repeatable)")
 	data := fs.String("d", "", "request body text (@file reads a file, @- standard input)")
 	dataBinary := fs.String("data-binary", "", "request body bytes (@file reads a file, @- standard input)")
 	stage := fs.String("stage", "", "stage name (default prod for REST and WebSocket, $default for HTTP APIs)")
-	routeKey := fs.String("route", "", "matched route key (HTTP API, WebSocket) or resource (REST)")
+	routeKey := fs.String("route", "", "the route that takes the request: a route key such as 'GET /pets/{id}' (HTTP and REST APIs; a REST resource alone means ANY), or a WebSocket route key")
+	authorizer := fs.String("authorizer", "", "authorizer output as a JSON object, for requestContext.authorizer (HTTP APIs: {\"jwt\":...} or {\"lambda\":...}; REST: {\"principalId\":...})")
 	requestID := fs.String("request-id", "", "request id; fixes every generated id, for reproducible fixtures")
 	at := fs.String("time", "", "request time, RFC 3339 (default now)")
 	if err := fs.Parse(args); err != nil {
@@ -50,33 +69,19 @@ flags:`)
 		fs.Usage()
 		return 2
 	}
-	var b event.Builder
-	switch *source {
-	case "ws", "websocket":
-		b.Source = event.WebSocket
-	case "http1":
-		b.Source, b.Version = event.HTTPAPI, "1.0"
-	default:
-		src, ok := event.ParseSource(*source)
-		if !ok {
-			fmt.Fprintf(stderr, "lambdagate event: unknown source %q\n", *source)
-			return 2
-		}
-		b.Source = src
+	kind, payload, ok := event.ParseSource(*source)
+	if !ok {
+		fmt.Fprintf(stderr, "lambdagate event: unknown source %q (want one of %s)\n", *source, event.SourceNames)
+		return 2
 	}
-	b.Stage, b.RequestID = *stage, *requestID
-	if b.Source == event.REST {
-		b.Resource = *routeKey
-	} else {
-		b.RouteKey = *routeKey
-	}
+	when := time.Now()
 	if *at != "" {
 		t, err := time.Parse(time.RFC3339, *at)
 		if err != nil {
 			fmt.Fprintf(stderr, "lambdagate event: -time %q: %v\n", *at, err)
 			return 2
 		}
-		b.Time = t
+		when = t
 	}
 	h := http.Header{}
 	for _, hv := range headers {
@@ -87,12 +92,29 @@ flags:`)
 		}
 		h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
+	vars, err := pairs("stage-var", stageVars)
+	if err != nil {
+		fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
+		return 2
+	}
+	if _, err := pairs("param", params); err != nil {
+		fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
+		return 2
+	}
+	var auth json.RawMessage
+	if *authorizer != "" {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(*authorizer), &obj); err != nil {
+			fmt.Fprintf(stderr, "lambdagate event: --authorizer is not a JSON object: %v\n", err)
+			return 2
+		}
+		auth = json.RawMessage(*authorizer)
+	}
 	var body []byte
 	for _, d := range []string{*data, *dataBinary} {
 		if d == "" {
 			continue
 		}
-		var err error
 		switch {
 		case d == "@-":
 			body, err = io.ReadAll(stdin)
@@ -116,12 +138,140 @@ flags:`)
 	if *data != "" && h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d does
 	}
-	req, err := b.Build(m, fs.Arg(0), h, body)
+
+	var req *event.Request
+	if kind == event.WebSocket {
+		b := event.Builder{Source: kind, Stage: *stage, StageVariables: vars, RouteKey: *routeKey, RequestID: *requestID, Time: when, Authorizer: auth}
+		switch *routeKey {
+		case "$connect":
+			b.EventType = "CONNECT"
+		case "$disconnect":
+			b.EventType = "DISCONNECT"
+		}
+		req, err = b.Build(m, fs.Arg(0), h, body)
+	} else {
+		req, err = gatewayEvent(kind, payload, *stage, vars, *routeKey, m, fs.Arg(0), h, body, when, *requestID)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
 		return 1
 	}
-	out, _ := json.MarshalIndent(req, "", "  ")
-	fmt.Fprintf(stdout, "%s\n", out)
+	for _, p := range params {
+		name, value, _ := strings.Cut(p, "=")
+		req.PathParameters.Set(name, value)
+	}
+	if auth != nil {
+		req.Authorizer.JSON = auth
+	}
+	out, err := req.MarshalJSON()
+	if err != nil {
+		fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
+		return 1
+	}
+	var indented bytes.Buffer
+	json.Indent(&indented, out, "", "  ")
+	stdout.Write(unescapeHTML(indented.Bytes()))
+	io.WriteString(stdout, "\n")
 	return 0
+}
+
+// gatewayEvent asks a gateway of the given kind, with the one route (or
+// the catch-all routes), for the event it sends for the request.
+func gatewayEvent(kind event.Source, payload event.PayloadVersion, stage string, vars map[string]string, routeKey, method, target string, h http.Header, body []byte, when time.Time, id string) (*event.Request, error) {
+	in := gateway.Proxy{Function: unusedInvoker{}, PayloadVersion: payload}
+	api := gateway.API{Kind: kind, Routes: gateway.CatchAll(kind, in)}
+	if routeKey != "" {
+		if strings.HasPrefix(routeKey, "/") {
+			routeKey = "ANY " + routeKey // a REST resource
+		}
+		api.Routes = []gateway.Route{{Key: routeKey, Integration: in}}
+	}
+	if stage != "" || len(vars) > 0 {
+		if stage == "" {
+			stage = "prod"
+			if kind == event.HTTPAPI {
+				stage = "$default"
+			}
+		}
+		api.Stages = []gateway.Stage{{Name: stage, Variables: vars}}
+	}
+	g, err := gateway.New(api)
+	if err != nil {
+		return nil, err
+	}
+	hr, err := http.NewRequest(method, target, bytes.NewReader(body))
+	if err != nil || !strings.HasPrefix(target, "/") && hr.URL.Host == "" {
+		return nil, fmt.Errorf("target %q is neither a path nor an absolute URL", target)
+	}
+	hr.Header = h
+	if hr.URL.Host == "" {
+		hr.Host = "" // the source's own host
+	}
+	hr.RemoteAddr = ""
+	if p := g.BaseURL(); p != "" {
+		hr.URL.Path = p + hr.URL.Path
+		if hr.URL.RawPath != "" {
+			hr.URL.RawPath = p + hr.URL.RawPath
+		}
+	}
+	return g.EventAt(hr, when, id)
+}
+
+// unusedInvoker stands for the function of event's routes: the gateway
+// only builds the event.
+type unusedInvoker struct{}
+
+func (unusedInvoker) Invoke(context.Context, []byte) ([]byte, error) { return nil, nil }
+
+// pairs parses name=value flags into a map.
+func pairs(flagName string, vs []string) (map[string]string, error) {
+	if len(vs) == 0 {
+		return nil, nil
+	}
+	m := make(map[string]string, len(vs))
+	for _, v := range vs {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--%s %q is not name=value", flagName, v)
+		}
+		m[name] = value
+	}
+	return m, nil
+}
+
+// unescapeHTML turns the \u0026, \u003c and \u003e escapes of JSON
+// strings back into &, < and >, which need no escaping in JSON: the
+// output is for people and fixtures, not for an HTML page.
+func unescapeHTML(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped := false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case escaped:
+			escaped = false
+			if c == 'u' && i+4 < len(b) {
+				switch string(b[i+1 : i+5]) {
+				case "0026":
+					out = append(out[:len(out)-1], '&')
+					i += 4
+					continue
+				case "003c":
+					out = append(out[:len(out)-1], '<')
+					i += 4
+					continue
+				case "003e":
+					out = append(out[:len(out)-1], '>')
+					i += 4
+					continue
+				}
+			}
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
@@ -22,8 +24,8 @@ func init() {
 
 const matchUsage = `usage: lambdagate match [flags] METHOD PATH
 
-Match prints which route of an API takes a request, routing as API Gateway
-does, as one JSON line:
+Match prints which route of an API takes a request, choosing the stage and
+the route as the local API Gateway does, as one JSON line:
 
 	{"route":"GET /pets/{id}","pathParameters":{"id":"1"}}
 
@@ -46,9 +48,9 @@ Flags:
 func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	api := fs.String("api", "http", "the kind of API: http or rest")
+	source := fs.String("source", "http", "the kind of API: http or rest")
 	stage := fs.String("stage", "", "the stage `name`: PATH begins with /NAME (empty or $default: no prefix)")
-	basePath := fs.String("base-path", "", "the base `path` of a custom domain API mapping, such as /v1")
+	basePath := fs.String("base-path", "", "the base `path` of a custom domain's API mapping to the stage, such as /v1: PATH begins with it instead of the stage")
 	trailing := fs.Bool("ignore-trailing-slash", false, "HTTP APIs: match /pets/ as /pets (unverified AWS behaviour)")
 	var routes, headers multiFlag
 	fs.Var(&routes, "route", "a route `key`, such as 'GET /pets/{id}', 'ANY /{proxy+}' or '$default' (repeatable)")
@@ -69,45 +71,39 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	method, target := fs.Arg(0), fs.Arg(1)
-
-	cfg := route.Config{BasePath: *basePath, IgnoreTrailingSlash: *trailing}
-	src := event.HTTPAPI
-	switch *api {
-	case "http":
-	case "rest":
-		cfg.API, src = route.REST, event.REST
-	default:
-		fmt.Fprintf(stderr, "lambdagate match: unknown API %q (want http or rest)\n", *api)
+	kind, _, ok := event.ParseSource(*source)
+	if !ok || kind != event.HTTPAPI && kind != event.REST {
+		fmt.Fprintf(stderr, "lambdagate match: unknown source %q (want http or rest)\n", *source)
 		return 2
 	}
-	var hdr event.Header
+	hr, err := http.NewRequest(method, "http://localhost/", nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
+		return 2
+	}
 	for _, h := range headers {
 		name, value, ok := strings.Cut(h, ":")
 		if !ok || strings.TrimSpace(name) == "" {
 			fmt.Fprintf(stderr, "lambdagate match: bad header %q (want 'Name: value')\n", h)
 			return 2
 		}
-		hdr.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+		hr.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
-
-	// Each route's handler reports where it was registered; the route
-	// table gives the key in API Gateway's spelling ({id}, not <id>).
-	var matched string
-	r := route.New(cfg)
-	for i, key := range routes {
-		at := fmt.Sprintf("--route %d", i+1)
-		h := lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) {
-			matched = at
-			return response.NoContent(), nil
-		})
-		if err := r.RegisterAt(at, key, h); err != nil {
-			fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
-			return 2
-		}
+	if err := checkRoutes(kind, routes); err != nil {
+		fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
+		return 2
 	}
-	canonical := make(map[string]string)
-	for _, rt := range r.Routes() {
-		canonical[rt.At] = rt.Key
+	api := gateway.API{Kind: kind, IgnoreTrailingSlash: *trailing}
+	for _, key := range routes {
+		api.Routes = append(api.Routes, gateway.Route{Key: key, Integration: gateway.Direct{Handler: unused}})
+	}
+	if *stage != "" {
+		api.Stages = []gateway.Stage{{Name: *stage}}
+	}
+	g, err := gateway.New(api)
+	if err != nil {
+		fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
+		return 2
 	}
 
 	path, _, _ := strings.Cut(target, "?")
@@ -116,32 +112,27 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lambdagate match: path %q must begin with \"/\"\n", target)
 		return 2
 	}
-	var res *response.Response
-	if s := *stage; s != "" && s != "$default" {
-		// Stage selection comes before route selection: a path outside
-		// the stage reaches no route.
-		if path == "/"+s || strings.HasPrefix(path, "/"+s+"/") {
-			path = path[1+len(s):]
-		} else {
-			res = noStage(cfg.API)
+	if bp := strings.TrimRight(*basePath, "/"); bp != "" {
+		// A custom domain maps the base path to the stage: the request
+		// reaches the API as if sent under the stage.
+		if rest, ok := strings.CutPrefix(path, bp); ok && (rest == "" || rest[0] == '/') {
+			path = g.BaseURL() + rest
+			if path == "" {
+				path = "/"
+			}
 		}
 	}
-	if res == nil && cfg.API == route.HTTP {
-		p, err := route.DecodeHTTPPath(path)
-		if err != nil {
-			res = response.Error(400, "Bad Request")
-		}
-		path = p
+	if *stage == "" && *basePath == "" {
+		// Without a named stage, PATH is the path after the API's
+		// default one (prod, for a REST API).
+		path = g.BaseURL() + path
 	}
-	req := &event.Request{Source: src, Method: method, Path: path, Header: hdr, Stage: *stage}
-	if res == nil {
-		var err error
-		if res, err = r.Serve(context.Background(), req); err != nil {
-			fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
-			return 1
-		}
+	hr.URL.RawPath = path
+	if hr.URL.Path, err = pathUnescape(path); err != nil {
+		hr.URL.Path = path
 	}
-	out, err := matchJSON(canonical[matched], req.PathParameters, res)
+	m, res := g.Match(hr)
+	out, err := matchJSON(m, res)
 	if err != nil {
 		fmt.Fprintf(stderr, "lambdagate match: %v\n", err)
 		return 1
@@ -150,21 +141,48 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// noStage is the gateway's answer when the path names no stage: HTTP APIs
-// answer 404 Not Found; for REST APIs, 403 Missing Authentication Token
-// is assumed (unverified).
-func noStage(api route.API) *response.Response {
-	if api == route.REST {
-		res := response.Error(403, "Missing Authentication Token")
-		res.Header.Add("x-amzn-ErrorType", "MissingAuthenticationTokenException")
-		return res
+// unused stands for the integrations of match's routes: Match never
+// calls them.
+var unused = handler.Func(func(context.Context, *event.Request) (*response.Response, error) {
+	return response.NoContent(), nil
+})
+
+// checkRoutes registers the routes in a router of their own, to report a
+// malformed key or a conflict by the flag that gave it: "--route 2".
+func checkRoutes(kind event.Source, keys []string) error {
+	flagOf := map[string]int{} // canonical key → flag number
+	r := route.New(route.Config{Source: kind})
+	for i, key := range keys {
+		err := r.Register(key, unused)
+		var ce *route.ConflictError
+		switch {
+		case errors.As(err, &ce):
+			return fmt.Errorf("%q (registered at --route %d) conflicts with %q (registered at --route %d): %s",
+				ce.Route, i+1, ce.Existing, flagOf[ce.Existing], ce.Reason)
+		case err != nil:
+			return fmt.Errorf("--route %d: %w", i+1, err)
+		}
+		for _, rt := range r.Routes() {
+			if _, ok := flagOf[rt.Key]; !ok {
+				flagOf[rt.Key] = i + 1
+			}
+		}
 	}
-	return response.Error(404, "Not Found")
+	return nil
+}
+
+// pathUnescape decodes an escaped path as net/http decodes a request's.
+func pathUnescape(p string) (string, error) {
+	u, err := http.NewRequest(http.MethodGet, "http://localhost"+p, nil)
+	if err != nil {
+		return "", err
+	}
+	return u.URL.Path, nil
 }
 
 // matchJSON writes the answer line: the route and its parameters in route
 // order, or the status, body and gateway headers of the response.
-func matchJSON(key string, ps event.Params, res *response.Response) ([]byte, error) {
+func matchJSON(m gateway.Match, res *response.Response) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -172,15 +190,15 @@ func matchJSON(key string, ps event.Params, res *response.Response) ([]byte, err
 		enc.Encode(s)
 		b.Truncate(b.Len() - 1) // Encode's newline
 	}
-	if key != "" {
+	if res == nil {
 		b.WriteString(`{"route":`)
-		str(key)
+		str(m.RouteKey)
 		b.WriteString(`,"pathParameters":`)
-		if len(ps) == 0 {
+		if len(m.PathParameters) == 0 {
 			b.WriteString("null")
 		} else {
 			b.WriteByte('{')
-			for i, f := range ps {
+			for i, f := range m.PathParameters {
 				if i > 0 {
 					b.WriteByte(',')
 				}

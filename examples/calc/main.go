@@ -1,20 +1,3 @@
-// Command calc is the Calc API of the API Gateway developer guide's
-// tutorial: a REST API whose methods are Lambda custom (non-proxy)
-// integrations, with request validation, mapping templates and
-// integration responses chosen by the function's error message.
-//
-//	GET  /calc?operand1=&operand2=&operator=     required query parameters, a request template
-//	POST /calc                                   a JSON body validated against the Input model
-//	GET  /calc/{operand1}/{operand2}/{operator}  a path template and the Result response template
-//
-// The function itself is not an HTTP handler: it receives what the
-// request templates render, {"a": ..., "b": ..., "op": ...}, and fails with
-// "400 Invalid Input", "400 Invalid Operand" or "400 Invalid Operator",
-// which the integration responses map to 400.
-//
-// In Lambda it runs the function; anywhere else, go run ./examples/calc
-// serves the whole API locally under /test/ (the tutorial's stage) and
-// prints curl commands to try.
 package main
 
 import (
@@ -30,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/mapping"
 )
@@ -222,7 +206,7 @@ func API(fn mapping.LambdaFunc) (gateway.API, error) {
 			},
 		},
 	}
-	api := gateway.API{Kind: gateway.REST, Stages: []gateway.Stage{{Name: "test"}}}
+	api := gateway.API{Kind: event.REST, Stages: []gateway.Stage{{Name: "test"}}}
 	for _, m := range methods {
 		p, err := mapping.NewPipeline(m)
 		if err != nil {
@@ -257,7 +241,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "calc:", err)
 		os.Exit(1)
 	}
-	lambdagate.StartFunction(fn, lambdagate.WithLocal(gateway.MustNew(api)), lambdagate.WithReady(func(base string) {
+	lambdagate.Function{Invoker: fn, Local: lambdagate.Local{API: &api, Ready: func(base string) {
 		fmt.Println("The Calc API is up. Try:")
 		for _, t := range Tries {
 			args := t.Args
@@ -266,5 +250,5 @@ func main() {
 			}
 			fmt.Printf("  curl -i %s'%s%s'\n", args, base, t.Path)
 		}
-	}))
+	}}}.Start()
 }

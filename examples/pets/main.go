@@ -1,17 +1,3 @@
-// Command pets is an HTTP API (payload 2.0) in front of one Lambda function
-// that routes with API Gateway's own route keys:
-//
-//	GET /pets           list the pets (the 2.0 shorthand: a bare JSON value)
-//	GET /pets/{id}      one pet, or 404
-//	POST /pets          add a pet from a JSON body; sets a cookie
-//	ANY /pets/{proxy+}  everything deeper under /pets (toys, photos, …)
-//	$default            anything else
-//
-// The API has the $default stage at the root and a named stage, "v1",
-// under /v1/, and built-in CORS for a browser app at http://localhost:3000.
-//
-// In Lambda it runs the function; anywhere else, go run ./examples/pets
-// serves the whole API locally, as template.yaml deploys it.
 package main
 
 import (
@@ -54,16 +40,16 @@ func newStore() *store {
 
 // Handler returns the function: a router with the API's route keys.
 func Handler(s *store) *route.Router {
-	r := route.New(route.Config{API: route.HTTP})
-	r.HandleFunc("GET /pets", s.list)
-	r.HandleFunc("GET /pets/{id}", s.get)
-	r.HandleFunc("POST /pets", s.add)
-	r.HandleFunc("ANY /pets/{proxy+}", func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	r := route.New(route.Config{Source: event.HTTPAPI})
+	r.Handle("GET /pets", lambdagate.HandlerFunc(s.list))
+	r.Handle("GET /pets/{id}", lambdagate.HandlerFunc(s.get))
+	r.Handle("POST /pets", lambdagate.HandlerFunc(s.add))
+	r.Handle("ANY /pets/{proxy+}", lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		return response.JSON(http.StatusOK, map[string]string{
 			"route": req.RouteKey, "method": req.Method, "rest": req.PathParameters.Get("proxy"), "stage": req.Stage,
 		})
-	})
-	r.HandleFunc("$default", func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	}))
+	r.Handle("$default", lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		// An HTTP API sends $default every request no other route takes,
 		// CORS preflights included: answer them with a 2xx and let the
 		// gateway add the CORS headers, or browsers fail the preflight.
@@ -71,7 +57,7 @@ func Handler(s *store) *route.Router {
 			return response.NoContent(), nil
 		}
 		return response.Error(http.StatusNotFound, "no pets at "+req.Path), nil
-	})
+	}))
 	return r
 }
 
@@ -121,16 +107,17 @@ func (s *store) add(ctx context.Context, req *event.Request) (*response.Response
 	return resp, nil
 }
 
-// API is the HTTP API template.yaml deploys: every route a Lambda proxy
-// integration (payload 2.0) to the one function, two stages, and CORS.
-func API(fn lambdagate.Handler) gateway.API {
-	proxy := gateway.Proxy{Function: gateway.Handler(fn)}
+// API is the HTTP API template.yaml deploys: each route of the function's
+// router a Lambda proxy integration (payload 2.0) to the function, two
+// stages, and CORS.
+func API(fn *route.Router) gateway.API {
+	proxy := gateway.Proxy{Function: lambdagate.NewAdapter(fn)}
 	var routes []gateway.Route
-	for _, k := range []string{"GET /pets", "GET /pets/{id}", "POST /pets", "ANY /pets/{proxy+}", "$default"} {
-		routes = append(routes, gateway.Route{Key: k, Integration: proxy})
+	for _, rt := range fn.Routes() {
+		routes = append(routes, gateway.Route{Key: rt.Key, Integration: proxy})
 	}
 	return gateway.API{
-		Kind:   gateway.HTTPAPI,
+		Kind:   event.HTTPAPI,
 		Stages: []gateway.Stage{{Name: "$default"}, {Name: "v1"}},
 		Routes: routes,
 		CORS: &cors.Config{
@@ -146,8 +133,8 @@ func API(fn lambdagate.Handler) gateway.API {
 
 func main() {
 	fn := Handler(newStore())
-	gw := gateway.MustNew(API(fn))
-	lambdagate.Start(fn, lambdagate.WithLocal(gw), lambdagate.WithReady(func(base string) {
+	api := API(fn)
+	lambdagate.Function{Handler: fn, Local: lambdagate.Local{API: &api, Ready: func(base string) {
 		fmt.Fprintf(os.Stderr, "try:\n  curl %s/pets\n  curl %s/v1/pets/1\n  curl -X POST -H 'Content-Type: application/json' -d '{\"name\":\"Kit\",\"type\":\"cat\"}' %s/pets\n", base, base, base)
-	}))
+	}}}.Start()
 }

@@ -1,16 +1,3 @@
-// Command smartpath is a REST API with a Lambda proxy integration on
-// POST /smartpath that takes an XML order in windows-1252 (Content-Type:
-// text/xml; charset=windows-1252) and answers JSON, with CORS enabled the
-// REST way: the function returns the CORS headers itself, and an OPTIONS
-// method with a MOCK integration answers preflights ("Enable CORS").
-//
-// It also shows the 502 a malformed proxy response produces: POST
-// /smartpath?mistake=object-body makes the function return a body that is
-// a JSON object instead of a string, as a common bug does, and API
-// Gateway answers 502 {"message":"Internal server error"}.
-//
-// In Lambda it runs the function; anywhere else, go run ./examples/smartpath
-// serves the API locally under /prod/, as template.yaml deploys it.
 package main
 
 import (
@@ -124,7 +111,7 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 
 // API is the REST API template.yaml deploys: POST /smartpath as a Lambda
 // proxy integration, and the OPTIONS mock "Enable CORS" creates.
-func API(fn gateway.Function) gateway.API {
+func API(fn lambdagate.Invoker) gateway.API {
 	mock, err := cors.NewREST(cors.RESTConfig{Methods: []string{"POST"}})
 	if err != nil {
 		panic(err) // the configuration above is fixed and valid
@@ -133,7 +120,7 @@ func API(fn gateway.Function) gateway.API {
 		return mock.Response(), nil
 	})
 	return gateway.API{
-		Kind:   gateway.REST,
+		Kind:   event.REST,
 		Stages: []gateway.Stage{{Name: "prod"}},
 		// XML in windows-1252 is not UTF-8: as a binary media type it
 		// reaches the function byte for byte (base64 in the event).
@@ -147,7 +134,8 @@ func API(fn gateway.Function) gateway.API {
 
 func main() {
 	fn := NewFunction()
-	lambdagate.StartFunction(fn, lambdagate.WithLocal(gateway.MustNew(API(fn))), lambdagate.WithReady(func(base string) {
+	api := API(fn)
+	lambdagate.Function{Invoker: fn, Local: lambdagate.Local{API: &api, Ready: func(base string) {
 		fmt.Fprintf(os.Stderr, "try:\n  printf '<order><customer>Ren\\xe9e</customer><item name=\"caf\\xe9\" qty=\"2\"/></order>' | curl -H 'Content-Type: text/xml; charset=windows-1252' --data-binary @- %s/prod/smartpath\n  curl -X POST -H 'Content-Type: text/xml' -d '<order/>' '%s/prod/smartpath?mistake=object-body'\n", base, base)
-	}))
+	}}}.Start()
 }

@@ -1,16 +1,3 @@
-// Command webapp is an existing net/http application, a ServeMux with Go
-// 1.22 patterns, run unchanged on Lambda behind a function URL in
-// RESPONSE_STREAM mode, through lambdagate's net/http adapter:
-//
-//	GET  /                 an HTML page
-//	GET  /hello/{name}     a path value
-//	POST /echo             the request body back, and a cookie
-//	GET  /logo.png         a binary download (a PNG made at start)
-//	GET  /report.csv       a download with Content-Disposition
-//	GET  /countdown        a streamed response: a line a flush, 5 to 0
-//
-// In Lambda it runs the app; anywhere else, go run ./examples/webapp
-// serves it locally as a function URL would, streaming included.
 package main
 
 import (
@@ -97,10 +84,11 @@ func drawLogo() []byte {
 
 func main() {
 	app := nethttp.Wrap(NewMux(200 * time.Millisecond))
-	lambdagate.Start(app,
-		lambdagate.WithStreaming(),
-		lambdagate.WithLocalSource(event.FunctionURL, ""),
-		lambdagate.WithReady(func(base string) {
+	lambdagate.Function{
+		Handler:    app,
+		InvokeMode: lambdagate.ResponseStream,
+		Local: lambdagate.Local{Kind: event.FunctionURL, Ready: func(base string) {
 			fmt.Fprintf(os.Stderr, "try:\n  curl %s/hello/gopher\n  curl -o logo.png %s/logo.png\n  curl -N %s/countdown\n", base, base, base)
-		}))
+		}},
+	}.Start()
 }

@@ -1,9 +1,3 @@
-// Package gatewaytest runs API Gateway in tests, in the style of
-// net/http/httptest: build a gateway around handlers in one call, then
-// send it requests without opening a port, or with one when a real client
-// is needed.
-//
-// Helpers here fail the test on a bad API definition, as test helpers do.
 package gatewaytest
 
 import (
@@ -16,8 +10,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 )
 
 // Server is a gateway under test.
@@ -43,33 +38,55 @@ func New(tb testing.TB, api gateway.API) *Server {
 // HTTPAPI builds an HTTP API at the $default stage whose routes (route
 // key to handler) are Lambda proxy integrations with payload 2.0, each
 // handler running in process through the Lambda bytes path.
-func HTTPAPI(tb testing.TB, routes map[string]lambdagate.Handler) *Server {
+func HTTPAPI(tb testing.TB, routes map[string]handler.Handler) *Server {
 	tb.Helper()
-	return New(tb, gateway.API{Kind: gateway.HTTPAPI, Routes: proxyRoutes(routes)})
+	return New(tb, gateway.API{Kind: event.HTTPAPI, Routes: proxyRoutes(routes)})
 }
 
 // REST builds a REST API with one stage, "test", whose methods (route key
 // to handler, such as "GET /pets/{id}") are Lambda proxy integrations.
 // Requests go to /test/....
-func REST(tb testing.TB, routes map[string]lambdagate.Handler) *Server {
+func REST(tb testing.TB, routes map[string]handler.Handler) *Server {
 	tb.Helper()
-	return New(tb, gateway.API{Kind: gateway.REST, Stages: []gateway.Stage{{Name: "test"}}, Routes: proxyRoutes(routes)})
+	return New(tb, gateway.API{Kind: event.REST, Stages: []gateway.Stage{{Name: "test"}}, Routes: proxyRoutes(routes)})
 }
 
-func proxyRoutes(routes map[string]lambdagate.Handler) []gateway.Route {
+// ALB builds an Application Load Balancer whose target group is h, with
+// multi-value headers on or off as the target group would have them.
+func ALB(tb testing.TB, h handler.Handler, multiValueHeaders bool) *Server {
+	tb.Helper()
+	kind := event.ALB
+	if multiValueHeaders {
+		kind = event.ALBMultiValue
+	}
+	return New(tb, gateway.API{Kind: kind, Routes: gateway.CatchAll(kind, gateway.Proxy{Function: handler.NewAdapter(h)})})
+}
+
+// FunctionURL builds a function URL for h, in the given invoke mode:
+// handler.Buffered or handler.ResponseStream.
+func FunctionURL(tb testing.TB, h handler.Handler, mode handler.InvokeMode) *Server {
+	tb.Helper()
+	in := gateway.Proxy{Function: handler.NewAdapter(h), InvokeMode: mode}
+	return New(tb, gateway.API{Kind: event.FunctionURL, Routes: gateway.CatchAll(event.FunctionURL, in)})
+}
+
+func proxyRoutes(routes map[string]handler.Handler) []gateway.Route {
 	var rs []gateway.Route
 	for _, k := range slices.Sorted(maps.Keys(routes)) {
-		rs = append(rs, gateway.Route{Key: k, Integration: gateway.Proxy{Function: gateway.Handler(routes[k])}})
+		rs = append(rs, gateway.Route{Key: k, Integration: gateway.Proxy{Function: handler.NewAdapter(routes[k])}})
 	}
 	return rs
 }
 
-// Do serves r in process and returns the response, as a client would
-// receive it.
+// Do serves r in process and returns the response as a client would
+// receive it; the body streams when the function streams. Close it.
 func (s *Server) Do(r *http.Request) *http.Response {
-	rec := httptest.NewRecorder()
-	s.Gateway.ServeHTTP(rec, r)
-	return rec.Result()
+	s.tb.Helper()
+	resp, err := s.Gateway.RoundTrip(r)
+	if err != nil {
+		s.tb.Fatalf("gatewaytest: %v", err)
+	}
+	return resp
 }
 
 // Request serves a request built from method, target and body (as

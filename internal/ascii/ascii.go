@@ -1,6 +1,3 @@
-// Package ascii holds the byte-level helpers several packages share:
-// ASCII case folding for header names, hex digits for percent decoding,
-// and tests of eight bytes at a time for scanners. They never allocate.
 package ascii
 
 // EqualFold reports whether a and b are equal, ignoring ASCII case; other

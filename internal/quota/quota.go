@@ -1,6 +1,3 @@
-// Package quota holds the AWS service quotas lambdagate applies, each
-// defined once: the Lambda function, the local gateway and the test
-// Runtime API all read them from here.
 package quota
 
 // LambdaResponse is the largest response Lambda accepts from a buffered

@@ -1,4 +1,4 @@
-package lambdagate
+package handler
 
 import (
 	"context"
@@ -42,7 +42,7 @@ import (
 // Function.ResponseSizeTooLarge with Lambda's own message, so the invoker
 // sees what Lambda shows for an oversized response (API Gateway answers it
 // as any function error: 502 for REST, 500 for HTTP APIs) and the process
-// keeps serving. Use WithStreaming for larger bodies where the source
+// keeps serving. Use the ResponseStream invoke mode for larger bodies where the source
 // allows it.
 //
 // An Adapter is safe for concurrent use; the Lambda runtime calls Invoke
@@ -120,24 +120,11 @@ func (l limitedStream) Close() error {
 	return nil
 }
 
-// Serve calls the handler for req and returns the response the client
-// must get: the handler's, or the source's error response when the handler
-// failed. A nil response without error counts as a failure. ALB and
-// function URL requests get response.Gateway's error response here;
-// Invoke turns those into function errors instead.
-func (a *Adapter) Serve(ctx context.Context, req *event.Request) *response.Response {
-	resp, err := a.serve(ctx, req)
-	if err != nil {
-		return response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
-	}
-	return resp
-}
-
 // serve calls the handler, logging and returning any failure.
 func (a *Adapter) serve(ctx context.Context, req *event.Request) (*response.Response, error) {
 	resp, err := a.call(ctx, req)
 	if err == nil && resp == nil {
-		err = errors.New("lambdagate: handler returned a nil response and no error")
+		err = errors.New("handler: nil response and no error")
 	}
 	if err != nil {
 		var pe *PanicError
@@ -155,11 +142,11 @@ type PanicError struct {
 	Stack []byte // the goroutine's stack at the panic
 }
 
-func (e *PanicError) Error() string { return fmt.Sprintf("lambdagate: handler panic: %v", e.Value) }
+func (e *PanicError) Error() string { return fmt.Sprintf("handler: panic: %v", e.Value) }
 
 func (a *Adapter) call(ctx context.Context, req *event.Request) (resp *response.Response, err error) {
 	if a.Handler == nil {
-		return nil, errors.New("lambdagate: nil handler")
+		return nil, errors.New("handler: nil Handler")
 	}
 	defer func() {
 		if v := recover(); v != nil {
@@ -178,7 +165,7 @@ func (a *Adapter) errorOutput(req *event.Request, cause error) ([]byte, error) {
 	case event.ALB, event.ALBMultiValue, event.FunctionURL:
 		return nil, cause
 	}
-	resp := response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
+	resp := response.FunctionError(req.Source)
 	return response.Marshal(req, resp)
 }
 

@@ -1,25 +1,38 @@
-package response
+package gateway
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
-	"github.com/lambdagate/lambdagate/internal/ascii"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
+	"github.com/lambdagate/lambdagate/response"
 )
 
-// Gateway describes the service in front of a function, for [Gateway.Respond].
-type Gateway struct {
-	// Source is the event source: REST, HTTPAPI, ALB, ALBMultiValue,
-	// FunctionURL or WebSocket.
-	Source event.Source
-	// Version is the HTTP API payload format, "1.0" or "2.0" (the default).
-	Version string
+// An OutputReader reads a function's output as the service in front of
+// the function does: what the client gets for what the function returned.
+// The Gateway reads every proxy integration's output with one; a test of
+// a function can use one to see the client's view of an output without a
+// server. The rules, source by source, are in the package documentation.
+type OutputReader struct {
+	// Kind is the kind of API in front of the function: event.REST,
+	// event.HTTPAPI, event.ALB, event.ALBMultiValue, event.FunctionURL or
+	// event.WebSocket.
+	Kind event.Source
+	// Payload is an HTTP API integration's payload format (PayloadV2 when
+	// empty).
+	Payload event.PayloadVersion
 	// BinaryMediaTypes are a REST API's binary media types.
 	BinaryMediaTypes []string
 	// Accept is the client request's Accept header. A REST API decodes a
@@ -27,92 +40,42 @@ type Gateway struct {
 	Accept string
 }
 
-// The gateway's own error bodies. REST renders its default 5XX gateway
-// response, {"message":$context.error.messageString}; HTTP APIs capitalise
-// the message.
-const (
-	restInternal = `{"message":"Internal server error"}`
-	httpInternal = `{"message":"Internal Server Error"}`
-)
-
-// gatewayError returns the error response of g's source for a function
-// error or an unusable output; binaryDecode marks the REST case of a
-// base64 body that does not decode, which is a 500.
-func (g Gateway) gatewayError(invalidBase64 bool) *Response {
-	r := g.errorResponse(invalidBase64)
-	r.gatewayError = true
-	return r
-}
-
-func (g Gateway) errorResponse(invalidBase64 bool) *Response {
-	switch g.Source {
-	case event.REST, event.WebSocket:
-		status := http.StatusBadGateway
-		if invalidBase64 {
-			status = http.StatusInternalServerError
-		}
-		r := RawJSON(status, []byte(restInternal))
-		r.Header.Add("x-amzn-ErrorType", "InternalServerErrorException")
-		return r
-	case event.ALB, event.ALBMultiValue:
-		return New(http.StatusBadGateway, "text/html", []byte(albBadGateway))
-	case event.FunctionURL:
-		return RawJSON(http.StatusBadGateway, []byte(httpInternal))
-	}
-	return RawJSON(http.StatusInternalServerError, []byte(httpInternal))
-}
-
-// albBadGateway is the page an Application Load Balancer sends with a 502.
-const albBadGateway = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
-
-// FunctionError returns the response g's source sends when the function
-// failed (the invoke reported a function error, or timed out in Lambda):
-// REST and WebSocket 502 {"message": "Internal server error"} with
-// x-amzn-ErrorType: InternalServerErrorException; HTTP APIs 500
-// {"message":"Internal Server Error"}; function URLs 502 with the same
-// body; ALB 502 with its HTML page.
-func (g Gateway) FunctionError() *Response { return g.gatewayError(false) }
-
-// Respond returns the HTTP response the source sends its client when the
-// function returned output (with functionError false), following what AWS
-// records for each source (see the package documentation). An output the
-// source cannot read gives the source's own error response, as does a
-// function error.
-func (g Gateway) Respond(output []byte, functionError bool) *Response {
-	r, _ := g.Read(output, functionError)
-	return r
-}
-
-// ErrFunction and ErrOutput are the errors of [Gateway.Read].
+// ErrFunction and ErrOutput are the errors of [OutputReader.Read].
 var (
-	ErrFunction = errors.New("response: function error")
-	ErrOutput   = errors.New("response: output the gateway cannot read")
+	ErrFunction = errors.New("gateway: function error")
+	ErrOutput   = errors.New("gateway: output the gateway cannot read")
 )
 
-// Read is [Gateway.Respond] that also says whether the response is the
-// function's (nil error) or the gateway's own error response for a
-// function error ([ErrFunction]) or an unusable output ([ErrOutput]).
-func (g Gateway) Read(output []byte, functionError bool) (*Response, error) {
+// Read returns the response the client gets when the function returned
+// output (with functionError false) or failed (functionError true), with
+// a nil error when the response is the function's, [ErrFunction] when it
+// is the gateway's answer to a function error, and [ErrOutput] when it is
+// the gateway's answer to an output it cannot use.
+func (o OutputReader) Read(output []byte, functionError bool) (*response.Response, error) {
 	if functionError {
-		return g.FunctionError(), ErrFunction
+		return response.FunctionError(o.Kind), ErrFunction
 	}
-	var r *Response
-	switch g.Source {
+	var r *response.Response
+	var err error
+	switch o.Kind {
 	case event.HTTPAPI:
-		if g.Version == "1.0" {
-			r = g.respondV1(output, false)
+		if o.Payload == event.PayloadV1 {
+			r, err = o.readV1(output, false)
 		} else {
-			r = g.respondV2(output)
+			r, err = o.readV2(output)
 		}
 	case event.FunctionURL:
-		r = g.respondV2(output)
+		r, err = o.readV2(output)
 	case event.ALB, event.ALBMultiValue:
-		r = g.respondALB(output)
+		r, err = o.readALB(output)
 	default:
-		r = g.respondV1(output, true)
+		r, err = o.readV1(output, true)
 	}
-	if r.gatewayError {
-		return r, ErrOutput
+	if err != nil {
+		if r == nil {
+			r = response.FunctionError(o.Kind)
+		}
+		return r, err
 	}
 	return r, nil
 }
@@ -158,35 +121,42 @@ func parseOutput(output []byte) (doc outputDoc, object, valid bool) {
 	return doc, true, s.End() == nil
 }
 
-// respondV1 reads a payload 1.0 output. strict is the REST rule: only
+// readV1 reads a payload 1.0 output. strict is the REST rule: only
 // statusCode, body, headers, multiValueHeaders and isBase64Encoded may
-// appear, or the output is a 502 [REC], and a missing statusCode means
+// appear, or the output is a 502 [REC] (docs/evidence/responses.md#rest-output-members), and a missing statusCode means
 // 200. HTTP APIs with payload 1.0 ignore other members but need
 // statusCode.
-func (g Gateway) respondV1(output []byte, strict bool) *Response {
+func (o OutputReader) readV1(output []byte, strict bool) (*response.Response, error) {
 	doc, object, valid := parseOutput(output)
 	if !valid || !object || strict && doc.unknown {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	status, ok := readStatus(doc.status, strict)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	multi, ok := readMultiHeaders(doc.multi)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	single, ok := readHeaders(doc.headers)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
-	body, ok, badBase64 := readPayload(doc, g.decodesBinary())
+	body, ok, badBase64 := readPayload(doc, o.decodesBinary())
+	if badBase64 {
+		// A REST API answers a body it cannot decode with 500 [REC]
+		// (docs/evidence/responses.md#rest-binary-responses).
+		r := response.FunctionError(o.Kind)
+		r.StatusCode = http.StatusInternalServerError
+		return r, ErrOutput
+	}
 	if !ok {
-		return g.gatewayError(badBase64)
+		return nil, ErrOutput
 	}
-	r := &Response{StatusCode: status, Header: mergeOutputHeaders(multi, single), Body: body}
+	r := &response.Response{StatusCode: status, Header: mergeOutputHeaders(multi, single), Body: body}
 	defaultContentType(r)
-	return r
+	return r, nil
 }
 
 // readPayload returns the body of an output, base64-decoded when
@@ -214,20 +184,20 @@ func readPayload(doc outputDoc, decode bool) (body []byte, ok, badBase64 bool) {
 
 // decodesBinary reports whether a REST API decodes a base64 body for this
 // request: the first Accept media type matches a binary media type exactly
-// or through a type/* entry [REC], or the API lists */*, which the AWS
+// or through a type/* entry [REC] (docs/evidence/responses.md#rest-binary-responses), or the API lists */*, which the AWS
 // documentation recommends for binary proxies (an emulator that ignores
 // */* contradicts it). A */* or */png Accept matches nothing but */*
 // [REC]. HTTP APIs with payload 1.0 always decode.
-func (g Gateway) decodesBinary() bool {
-	if g.Source == event.HTTPAPI {
+func (o OutputReader) decodesBinary() bool {
+	if o.Kind == event.HTTPAPI {
 		return true
 	}
-	first, _, _ := strings.Cut(g.Accept, ",")
+	first, _, _ := strings.Cut(o.Accept, ",")
 	mt := event.MediaType(first)
 	if mt == "" {
 		return false
 	}
-	for _, t := range g.BinaryMediaTypes {
+	for _, t := range o.BinaryMediaTypes {
 		t = event.MediaType(t)
 		if t == mt || t == "*/*" {
 			return true
@@ -240,74 +210,76 @@ func (g Gateway) decodesBinary() bool {
 }
 
 // respondV2 reads an HTTP API payload 2.0 (or function URL) output.
-func (g Gateway) respondV2(output []byte) *Response {
+func (o OutputReader) readV2(output []byte) (*response.Response, error) {
 	doc, object, valid := parseOutput(output)
 	if !valid {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	if !object || doc.status == nil {
-		// Without statusCode the output itself is the body [DOC].
+		// Without statusCode the output itself is the body [DOC]
+		// (docs/evidence/responses.md#payload-v2-shorthand).
 		trimmed := bytes.TrimSpace(output)
 		body := append([]byte(nil), trimmed...)
 		if trimmed[0] == '"' {
 			body = []byte(jsonx.NewScanner(trimmed).String())
 		}
-		return RawJSON(http.StatusOK, body)
+		return response.RawJSON(http.StatusOK, body), nil
 	}
 	status, ok := readStatus(doc.status, false)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	h, ok := readHeaders(doc.headers)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	cookies, ok := readStrings(doc.cookies)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	body, ok, _ := readPayload(doc, true)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
-	r := &Response{StatusCode: status, Header: h, Body: body}
+	r := &response.Response{StatusCode: status, Header: h, Body: body}
 	for _, c := range cookies {
 		r.Header.Add("Set-Cookie", c)
 	}
 	defaultContentType(r)
-	return r
+	return r, nil
 }
 
 // respondALB reads an ALB output, whose header mode must match the target
 // group's: the other map is ignored.
-func (g Gateway) respondALB(output []byte) *Response {
+func (o OutputReader) readALB(output []byte) (*response.Response, error) {
 	doc, object, valid := parseOutput(output)
 	if !valid || !object {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	status, ok := readStatus(doc.status, false)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	var h event.Header
-	if g.Source == event.ALBMultiValue {
+	if o.Kind == event.ALBMultiValue {
 		h, ok = readMultiHeaders(doc.multi)
 	} else {
 		h, ok = readHeaders(doc.headers)
 	}
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
 	body, ok, _ := readPayload(doc, true)
 	if !ok {
-		return g.gatewayError(false)
+		return nil, ErrOutput
 	}
-	return &Response{StatusCode: status, Header: h, Body: body}
+	return &response.Response{StatusCode: status, Header: h, Body: body}, nil
 }
 
 func isNull(raw []byte) bool { return raw == nil || string(raw) == "null" }
 
-// readStatus reads statusCode: an integer or a string holding one [REC];
+// readStatus reads statusCode: an integer or a string holding one [REC]
+// (docs/evidence/responses.md#status-codes);
 // absent means 200 when optional.
 func readStatus(raw []byte, optional bool) (int, bool) {
 	if isNull(raw) {
@@ -334,7 +306,7 @@ func readStatus(raw []byte, optional bool) (int, bool) {
 }
 
 // readHeaders reads a headers object whose values are strings or
-// booleans [REC]; null is no headers. Names keep the output's order.
+// booleans [REC] (docs/evidence/responses.md#header-values); null is no headers. Names keep the output's order.
 func readHeaders(raw []byte) (event.Header, bool) {
 	if isNull(raw) {
 		return nil, true
@@ -367,7 +339,8 @@ func setLast(h event.Header, name, value string) event.Header {
 	return append(h, event.Field{Name: name, Value: value})
 }
 
-// readMultiHeaders reads a multiValueHeaders object of lists [REC].
+// readMultiHeaders reads a multiValueHeaders object of lists [REC]
+// (docs/evidence/responses.md#rest-proxy-output).
 func readMultiHeaders(raw []byte) (event.Header, bool) {
 	if isNull(raw) {
 		return nil, true
@@ -466,7 +439,7 @@ func readBool(raw []byte) (bool, bool) {
 // mergeOutputHeaders merges a REST output's multiValueHeaders and headers:
 // multi-value values first, then header values not already present under
 // the same name (names compared ignoring case, the multi-value spelling
-// kept) [REC].
+// kept) [REC] (docs/evidence/responses.md#merging-headers-and-multivalueheaders).
 func mergeOutputHeaders(multi, single event.Header) event.Header {
 	out := multi
 	for _, f := range single {
@@ -493,7 +466,7 @@ func groupByName(h event.Header) event.Header {
 	}
 	out := make(event.Header, 0, len(h))
 	for i, f := range h {
-		if seenBefore(h[:i], f.Name) {
+		if h[:i].Has(f.Name) {
 			continue
 		}
 		for _, g := range h[i:] {
@@ -506,9 +479,67 @@ func groupByName(h event.Header) event.Header {
 }
 
 // defaultContentType adds Content-Type: application/json when the output
-// set none, as API Gateway does [DOC].
-func defaultContentType(r *Response) {
+// set none, as API Gateway does [DOC] (docs/evidence/responses.md#default-content-type).
+func defaultContentType(r *response.Response) {
 	if !r.Header.Has("Content-Type") {
 		r.Header.Add("Content-Type", "application/json")
 	}
+}
+
+// maxPrelude bounds the JSON prelude of a streamed output.
+const maxPrelude = 1 << 20
+
+// readStream reads the prelude of a streamed function output (JSON with
+// statusCode, headers or multiValueHeaders, and cookies, then eight NUL
+// bytes) and returns the response whose Stream is the rest: the body.
+func readStream(out io.Reader) (*response.Response, error) {
+	br := bufio.NewReader(out)
+	var prelude []byte
+	for {
+		chunk, err := br.ReadSlice(0)
+		prelude = append(prelude, chunk...)
+		if len(prelude) > maxPrelude {
+			return nil, errors.New("gateway: streamed output prelude over 1 MB")
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("gateway: streamed output without its prelude: %w", err)
+		}
+		if bytes.HasSuffix(prelude, make([]byte, 8)) {
+			prelude = prelude[:len(prelude)-8]
+			break
+		}
+	}
+	var p struct {
+		StatusCode        int                 `json:"statusCode"`
+		Headers           map[string]string   `json:"headers"`
+		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+		Cookies           []string            `json:"cookies"`
+	}
+	if err := json.Unmarshal(prelude, &p); err != nil {
+		return nil, fmt.Errorf("gateway: streamed output prelude: %w", err)
+	}
+	if p.StatusCode == 0 {
+		p.StatusCode = http.StatusOK
+	}
+	r := &response.Response{StatusCode: p.StatusCode, Cookies: p.Cookies, Stream: br}
+	for _, k := range slices.Sorted(maps.Keys(p.MultiValueHeaders)) {
+		for _, v := range p.MultiValueHeaders[k] {
+			r.Header.Add(k, v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(p.Headers)) {
+		r.Header.Add(k, p.Headers[k])
+	}
+	if c, ok := out.(io.Closer); ok {
+		r.Stream = readCloser{br, c}
+	}
+	return r, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -1,4 +1,4 @@
-package lambdagate_test
+package handler_test
 
 import (
 	"bytes"
@@ -15,8 +15,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -33,16 +34,17 @@ var sources = []event.Source{event.REST, event.HTTPAPI, event.FunctionURL, event
 
 // gatewayView reads an output the way the request's source does.
 func gatewayView(src event.Source, out []byte) *response.Response {
-	return response.Gateway{Source: src}.Respond(out, false)
+	r, _ := gateway.OutputReader{Kind: src}.Read(out, false)
+	return r
 }
 
 func TestInvokeEcho(t *testing.T) {
-	h := lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	h := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		return response.JSON(http.StatusOK, map[string]any{
 			"method": req.Method, "path": req.Path, "q": req.Query.Get("q"), "body": string(req.Body), "source": req.Source.String(),
 		})
 	})
-	a := lambdagate.NewAdapter(h)
+	a := handler.NewAdapter(h)
 	for _, src := range sources {
 		out, err := a.Invoke(context.Background(), payload(t, src, "POST", "/items/1?q=x%20y", []byte("hello")))
 		if err != nil {
@@ -70,7 +72,7 @@ func TestInvokeEcho(t *testing.T) {
 // unencodable responses become the gateway's error response for each
 // source, or a function error where the source has no body of its own.
 func TestInvokeFailures(t *testing.T) {
-	handlers := map[string]lambdagate.HandlerFunc{
+	handlers := map[string]handler.Func{
 		"error": func(context.Context, *event.Request) (*response.Response, error) { return nil, errors.New("db down") },
 		"panic": func(context.Context, *event.Request) (*response.Response, error) { panic("nil map") },
 		"nil":   func(context.Context, *event.Request) (*response.Response, error) { return nil, nil },
@@ -81,7 +83,7 @@ func TestInvokeFailures(t *testing.T) {
 	for name, h := range handlers {
 		for _, src := range sources {
 			var logs bytes.Buffer
-			a := &lambdagate.Adapter{Handler: h, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
+			a := &handler.Adapter{Handler: h, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
 			req := event.New(src, "GET", "/", nil)
 			p, _ := req.MarshalJSON()
 			out, err := a.Invoke(context.Background(), p)
@@ -114,7 +116,7 @@ func TestInvokeFailures(t *testing.T) {
 }
 
 func TestInvokeNotAnEvent(t *testing.T) {
-	a := lambdagate.NewAdapter(lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) {
+	a := handler.NewAdapter(handler.Func(func(context.Context, *event.Request) (*response.Response, error) {
 		t.Error("handler called for a payload that is not an event")
 		return nil, nil
 	}))
@@ -129,7 +131,7 @@ func TestInvokeNotAnEvent(t *testing.T) {
 // TestInvokeConcurrent runs many invokes at once, as the runtime does with
 // AWS_LAMBDA_MAX_CONCURRENCY; run with -race.
 func TestInvokeConcurrent(t *testing.T) {
-	a := lambdagate.NewAdapter(lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	a := handler.NewAdapter(handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 		return response.Text(200, req.Query.Get("n")), nil
 	}))
 	var wg sync.WaitGroup
@@ -161,7 +163,7 @@ func TestInvokeAllocs(t *testing.T) {
 		t.Skip("allocation counts in -short mode are not meaningful with -race")
 	}
 	body := []byte(`{"ok":true}`)
-	a := lambdagate.NewAdapter(lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) {
+	a := handler.NewAdapter(handler.Func(func(context.Context, *event.Request) (*response.Response, error) {
 		return response.RawJSON(200, body), nil
 	}))
 	for _, tt := range []struct {
@@ -186,8 +188,8 @@ func TestInvokeAllocs(t *testing.T) {
 
 func TestInvokeStream(t *testing.T) {
 	pr, pw := io.Pipe()
-	a := lambdagate.NewAdapter(lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
-		r := response.Streaming(200, "text/plain", pr)
+	a := handler.NewAdapter(handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		r := response.Stream(200, "text/plain", pr)
 		r.Cookies = []string{"a=1"}
 		return r, nil
 	}))
@@ -197,8 +199,8 @@ func TestInvokeStream(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ct, ok := out.(interface{ ContentType() string }); !ok || ct.ContentType() != lambdagate.StreamContentType {
-			t.Fatalf("stream output has no ContentType %q", lambdagate.StreamContentType)
+		if ct, ok := out.(interface{ ContentType() string }); !ok || ct.ContentType() != handler.StreamContentType {
+			t.Fatalf("stream output has no ContentType %q", handler.StreamContentType)
 		}
 		// Each chunk is readable before the next is written.
 		go func() {
@@ -230,15 +232,15 @@ func TestInvokeStream(t *testing.T) {
 
 func TestChain(t *testing.T) {
 	var order []string
-	mw := func(name string) lambdagate.Middleware {
-		return func(next lambdagate.Handler) lambdagate.Handler {
-			return lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	mw := func(name string) handler.Middleware {
+		return func(next handler.Handler) handler.Handler {
+			return handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 				order = append(order, name)
 				return next.Serve(ctx, req)
 			})
 		}
 	}
-	h := lambdagate.Chain(lambdagate.HandlerFunc(func(context.Context, *event.Request) (*response.Response, error) {
+	h := handler.Chain(handler.Func(func(context.Context, *event.Request) (*response.Response, error) {
 		order = append(order, "handler")
 		return response.NoContent(), nil
 	}), mw("a"), mw("b"))

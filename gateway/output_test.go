@@ -1,18 +1,19 @@
-package response_test
+package gateway_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/response"
 )
 
-// gatewayTests are the recorded outcomes of gateway.md 4.1 (REST proxy
+// gatewayTests are the recorded outcomes of docs/evidence/responses.md#rest-proxy-output (REST proxy
 // output validation, recorded on AWS) and the documented rules of 4.2.
 var gatewayTests = []struct {
 	name    string
-	gw      response.Gateway
+	gw      gateway.OutputReader
 	output  string
 	fnError bool
 	status  int
@@ -76,26 +77,26 @@ var gatewayTests = []struct {
 }
 
 var (
-	rest     = response.Gateway{Source: event.REST}
-	v2       = response.Gateway{Source: event.HTTPAPI}
-	httpV1   = response.Gateway{Source: event.HTTPAPI, Version: "1.0"}
-	alb      = response.Gateway{Source: event.ALB}
-	albMulti = response.Gateway{Source: event.ALBMultiValue}
+	rest     = gateway.OutputReader{Kind: event.REST}
+	v2       = gateway.OutputReader{Kind: event.HTTPAPI}
+	httpV1   = gateway.OutputReader{Kind: event.HTTPAPI, Payload: event.PayloadV1}
+	alb      = gateway.OutputReader{Kind: event.ALB}
+	albMulti = gateway.OutputReader{Kind: event.ALBMultiValue}
 )
 
-func restBinary(accept string, types ...string) response.Gateway {
-	return response.Gateway{Source: event.REST, Accept: accept, BinaryMediaTypes: types}
+func restBinary(accept string, types ...string) gateway.OutputReader {
+	return gateway.OutputReader{Kind: event.REST, Accept: accept, BinaryMediaTypes: types}
 }
 
-func TestGatewayRespond(t *testing.T) {
+func TestOutputReader(t *testing.T) {
 	for _, tt := range gatewayTests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tt.gw.Respond([]byte(tt.output), tt.fnError)
+			r, _ := tt.gw.Read([]byte(tt.output), tt.fnError)
 			if r.Status() != tt.status {
-				t.Errorf("Respond(%s).Status() = %d, want %d", tt.output, r.Status(), tt.status)
+				t.Errorf("Read(%s).Status() = %d, want %d", tt.output, r.Status(), tt.status)
 			}
 			if string(r.Body) != tt.body {
-				t.Errorf("Respond(%s) body = %q, want %q", tt.output, r.Body, tt.body)
+				t.Errorf("Read(%s) body = %q, want %q", tt.output, r.Body, tt.body)
 			}
 			for _, h := range tt.header {
 				found := false
@@ -105,7 +106,7 @@ func TestGatewayRespond(t *testing.T) {
 					}
 				}
 				if !found {
-					t.Errorf("Respond(%s) header %q: %q missing from %v", tt.output, h[0], h[1], r.Header)
+					t.Errorf("Read(%s) header %q: %q missing from %v", tt.output, h[0], h[1], r.Header)
 				}
 			}
 			// Values of one name come out in the order the table lists them.
@@ -113,30 +114,30 @@ func TestGatewayRespond(t *testing.T) {
 				if tt.header[i][0] == tt.header[i-1][0] {
 					got := strings.Join(r.Header.Values(tt.header[i][0]), "|")
 					if !strings.Contains(got, tt.header[i-1][1]+"|"+tt.header[i][1]) {
-						t.Errorf("Respond(%s) %s values = %q, want %q before %q", tt.output, tt.header[i][0], got, tt.header[i-1][1], tt.header[i][1])
+						t.Errorf("Read(%s) %s values = %q, want %q before %q", tt.output, tt.header[i][0], got, tt.header[i-1][1], tt.header[i][1])
 					}
 				}
 			}
 			for _, n := range tt.noHead {
 				if r.Header.Has(n) {
-					t.Errorf("Respond(%s) has header %q, want none", tt.output, n)
+					t.Errorf("Read(%s) has header %q, want none", tt.output, n)
 				}
 			}
 		})
 	}
 }
 
-// FuzzRespond checks that no output makes the gateway side panic, that
+// FuzzOutputReader checks that no output makes the gateway side panic, that
 // every answer has a valid status, and that an output the encoder wrote
 // always reads back.
-func FuzzRespond(f *testing.F) {
+func FuzzOutputReader(f *testing.F) {
 	for _, tt := range gatewayTests {
-		f.Add([]byte(tt.output), uint8(tt.gw.Source), tt.gw.Version == "1.0")
+		f.Add([]byte(tt.output), uint8(tt.gw.Kind), tt.gw.Payload == event.PayloadV1)
 	}
 	f.Fuzz(func(t *testing.T, output []byte, src uint8, v1 bool) {
-		g := response.Gateway{Source: event.Source(src%6 + 1), Accept: "image/png", BinaryMediaTypes: []string{"image/*"}}
+		g := gateway.OutputReader{Kind: event.Source(src%6 + 1), Accept: "image/png", BinaryMediaTypes: []string{"image/*"}}
 		if v1 {
-			g.Version = "1.0"
+			g.Payload = event.PayloadV1
 		}
 		r, err := g.Read(output, false)
 		if s := r.Status(); s < 100 || s > 599 {
@@ -145,10 +146,10 @@ func FuzzRespond(f *testing.F) {
 		if err == nil {
 			// What the gateway accepted, re-encoded for its source, reads
 			// back the same.
-			req := event.New(g.Source, "GET", "/", nil)
-			req.Version = g.Version
-			if g.Source == event.HTTPAPI && g.Version == "" {
-				req.Version = "2.0"
+			req := event.New(g.Kind, "GET", "/", nil)
+			req.Version = g.Payload
+			if g.Kind == event.HTTPAPI && g.Payload == "" {
+				req.Version = event.PayloadV2
 			}
 			r.Encoding = response.Base64Encoding
 			out, err := response.Marshal(req, r)

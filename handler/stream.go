@@ -1,4 +1,4 @@
-package lambdagate
+package handler
 
 import (
 	"bytes"
@@ -29,13 +29,13 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 		a.logger().ErrorContext(ctx, "lambdagate: cannot decode event", logIDs(ctx, nil, "error", err)...)
 		return nil, err
 	}
-	resp, err := a.serve(ContextWithStreaming(ctx), req)
+	resp, err := a.serve(ContextWithInvokeMode(ctx, ResponseStream), req)
 	if err != nil {
 		switch req.Source {
 		case event.ALB, event.ALBMultiValue, event.FunctionURL:
 			return nil, err
 		}
-		resp = response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
+		resp = response.FunctionError(req.Source)
 	}
 	prelude, err := response.AppendPrelude(nil, req, resp)
 	if err != nil {
@@ -43,7 +43,7 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 		if req.Source == event.FunctionURL {
 			return nil, err
 		}
-		resp = response.Gateway{Source: req.Source, Version: req.Version}.FunctionError()
+		resp = response.FunctionError(req.Source)
 		prelude, _ = response.AppendPrelude(nil, req, resp)
 	}
 	prelude = append(prelude, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -52,23 +52,6 @@ func (a *Adapter) InvokeStream(ctx context.Context, payload []byte) (io.Reader, 
 		readers = append(readers, resp.Stream)
 	}
 	return &streamOutput{r: io.MultiReader(readers...), stream: resp.Stream}, nil
-}
-
-type streamingKey struct{}
-
-// Streaming reports whether ctx belongs to a streaming invoke
-// ([Adapter.InvokeStream]), where a response's Stream reaches the client
-// as it is produced. Handlers that can stream, such as a net/http adapter
-// whose handler flushes, may serve synchronously and buffer otherwise.
-func Streaming(ctx context.Context) bool {
-	v, _ := ctx.Value(streamingKey{}).(bool)
-	return v
-}
-
-// ContextWithStreaming returns ctx marked as a streaming invoke, as
-// InvokeStream marks it; for calling a handler's Serve directly in tests.
-func ContextWithStreaming(ctx context.Context) context.Context {
-	return context.WithValue(ctx, streamingKey{}, true)
 }
 
 // streamOutput is a streamed invoke output.

@@ -1,0 +1,240 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/lambdagate/lambdagate/cors"
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
+)
+
+// API describes what sits in front of Lambda functions: an API Gateway
+// HTTP or REST API, an Application Load Balancer target group, or a
+// function URL, with its stages, routes and their integrations, and
+// settings. It is configuration data; [New] checks it and builds a
+// [Gateway].
+type API struct {
+	// Kind is the kind of API, named by the event source it sends:
+	// event.HTTPAPI (the zero value, event.Unknown, means it too),
+	// event.REST, event.ALB (a target group without multi-value headers),
+	// event.ALBMultiValue (with them) or event.FunctionURL.
+	Kind event.Source
+	// ID, AccountID and Region appear in events; empty means "abcdef1234",
+	// "123456789012" and "us-east-1".
+	ID        string
+	AccountID string
+	Region    string
+	// Stages are the deployed stages of an API Gateway API. None means the
+	// "$default" stage for an HTTP API (served at the root) and a "prod"
+	// stage for a REST API. HTTP APIs serve a named stage under /NAME/ and
+	// $default at the root; REST APIs serve every stage under /NAME/. ALB
+	// target groups and function URLs have no stages.
+	Stages []Stage
+	// Routes are the routes (HTTP APIs: route keys such as
+	// "GET /pets/{id}" or "$default") or methods on resources (REST:
+	// "GET /pets/{id}", "ANY /{proxy+}"), each with its integration. An
+	// ALB target group or a function URL has one route, "$default": the
+	// function everything goes to.
+	Routes []Route
+	// IgnoreTrailingSlash makes an HTTP API match "/pets/" as "/pets":
+	// whether HTTP APIs do is unverified, and by default they do not (see
+	// route.Config). REST APIs always ignore a trailing slash.
+	IgnoreTrailingSlash bool
+	// CORS is an HTTP API's CORS configuration; nil means none.
+	CORS *cors.Config
+	// BinaryMediaTypes are a REST API's binary media types.
+	BinaryMediaTypes []string
+	// Timeout is the integration timeout: 50 ms to 29 s for REST (default
+	// 29 s), 50 ms to 30 s for HTTP APIs (default 30 s). For ALB target
+	// groups and function URLs it stands for the function's own timeout,
+	// at most Lambda's 15 minutes (the default); a function that runs
+	// past it is a function error, 502.
+	Timeout time.Duration
+	// Logger receives one structured access line per request; nil means
+	// no access log.
+	Logger *slog.Logger
+}
+
+// Stage is a deployed stage.
+type Stage struct {
+	Name      string
+	Variables map[string]string
+}
+
+// Route is one route (HTTP API) or method (REST) and its integration.
+type Route struct {
+	Key         string
+	Integration Integration
+}
+
+// An Integration is what a route calls: [Proxy] (a Lambda proxy
+// integration, in process or through the Lambda Invoke API) or [Direct] (a
+// handler that answers the method request itself, such as a mapping
+// pipeline for a Lambda custom integration or a MOCK).
+type Integration interface{ integration() }
+
+// Proxy is a Lambda proxy integration: the gateway sends the function the
+// event the source would send, with the route's key, resource and path
+// parameters, and turns the function's output into the response as the
+// source does.
+type Proxy struct {
+	// Function is the Lambda function: a [handler.Adapter] runs a Handler
+	// in process through the bytes path a deployed function runs, and
+	// [Remote] calls one over the Lambda Invoke API.
+	Function handler.Invoker
+	// PayloadVersion is an HTTP API integration's payload format:
+	// event.PayloadV2 (the default) or event.PayloadV1. Other kinds send
+	// their only format.
+	PayloadVersion event.PayloadVersion
+	// InvokeMode is how the function returns its output: handler.Buffered
+	// (the default) or handler.ResponseStream, which function URLs
+	// (InvokeMode RESPONSE_STREAM) and REST APIs (a streaming integration)
+	// support. Streaming needs a Function that is also a
+	// handler.StreamInvoker, as an Adapter is.
+	InvokeMode handler.InvokeMode
+}
+
+func (Proxy) integration() {}
+
+// Direct is an integration whose handler receives the method request as an
+// event.Request (REST shape for REST APIs) and returns the method
+// response: a mapping.Pipeline for a Lambda custom integration or a MOCK.
+type Direct struct {
+	Handler handler.Handler
+}
+
+func (Direct) integration() {}
+
+// CatchAll returns the routes that send every request of an API of the
+// given kind to one integration: "$default" for HTTP APIs, ALB target
+// groups and function URLs; "ANY /" and "ANY /{proxy+}" for REST APIs.
+// lambdagate.Start serves a function locally behind them.
+func CatchAll(kind event.Source, in Integration) []Route {
+	if kind == event.REST {
+		return []Route{{Key: "ANY /", Integration: in}, {Key: "ANY /{proxy+}", Integration: in}}
+	}
+	return []Route{{Key: "$default", Integration: in}}
+}
+
+// kind returns the API's kind, HTTPAPI for the zero value.
+func (api *API) kind() event.Source {
+	if api.Kind == event.Unknown {
+		return event.HTTPAPI
+	}
+	return api.Kind
+}
+
+// defaultTimeout returns the integration timeout of kind, which is also
+// its largest allowed value.
+func defaultTimeout(kind event.Source) time.Duration {
+	switch kind {
+	case event.REST:
+		return 29 * time.Second
+	case event.HTTPAPI:
+		return 30 * time.Second
+	}
+	return 15 * time.Minute // Lambda's largest function timeout
+}
+
+// check reports every problem of api's settings other than its routes.
+func (api *API) check() []error {
+	var errs []error
+	kind := api.kind()
+	switch kind {
+	case event.HTTPAPI, event.REST, event.ALB, event.ALBMultiValue, event.FunctionURL:
+	case event.WebSocket:
+		errs = append(errs, errors.New("gateway: WebSocket APIs are not emulated yet; route their events with route.NewWebSocket"))
+	default:
+		errs = append(errs, fmt.Errorf("gateway: unknown API kind %v", kind))
+	}
+	if max := defaultTimeout(kind); api.Timeout != 0 && (api.Timeout < 50*time.Millisecond || api.Timeout > max) {
+		errs = append(errs, fmt.Errorf("gateway: timeout %v outside 50ms..%v", api.Timeout, max))
+	}
+	hasStages := kind == event.HTTPAPI || kind == event.REST
+	if !hasStages && len(api.Stages) > 0 {
+		errs = append(errs, fmt.Errorf("gateway: %v APIs have no stages", kind))
+	}
+	seen := map[string]bool{}
+	for _, s := range api.Stages {
+		switch {
+		case s.Name == "":
+			errs = append(errs, errors.New("gateway: stage with an empty name"))
+		case s.Name == "$default" && kind == event.REST:
+			errs = append(errs, errors.New(`gateway: REST APIs have no "$default" stage`))
+		case strings.ContainsAny(s.Name, "/?#%"):
+			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q", s.Name))
+		}
+		if seen[s.Name] {
+			errs = append(errs, fmt.Errorf("gateway: duplicate stage %q", s.Name))
+		}
+		seen[s.Name] = true
+	}
+	if api.CORS != nil && kind != event.HTTPAPI {
+		errs = append(errs, fmt.Errorf("gateway: only HTTP APIs have built-in CORS; a %v API answers CORS in its integrations (for REST, cors.NewREST)", kind))
+	}
+	if len(api.BinaryMediaTypes) > 0 && kind != event.REST {
+		errs = append(errs, fmt.Errorf("gateway: binary media types are a REST API setting, not a %v one", kind))
+	}
+	return errs
+}
+
+// checkIntegration returns the route's integration, checked for the
+// API's kind.
+func (api *API) checkIntegration(rt Route) (Integration, error) {
+	kind := api.kind()
+	switch in := rt.Integration.(type) {
+	case *Proxy:
+		if in != nil {
+			return api.checkIntegration(Route{Key: rt.Key, Integration: *in})
+		}
+	case *Direct:
+		if in != nil {
+			return api.checkIntegration(Route{Key: rt.Key, Integration: *in})
+		}
+	case Proxy:
+		if in.Function == nil {
+			return nil, fmt.Errorf("gateway: route %q: proxy integration without a function", rt.Key)
+		}
+		v, ok := in.PayloadVersion, true
+		switch kind {
+		case event.HTTPAPI:
+			if v == event.PayloadDefault {
+				v = event.PayloadV2
+			}
+			ok = v == event.PayloadV1 || v == event.PayloadV2
+		case event.FunctionURL:
+			ok = v == event.PayloadDefault || v == event.PayloadV2
+		case event.REST:
+			ok = v == event.PayloadDefault || v == event.PayloadV1
+		default:
+			ok = v == event.PayloadDefault
+		}
+		if !ok {
+			return nil, fmt.Errorf("gateway: route %q: payload version %q is not one a %v API sends", rt.Key, v, kind)
+		}
+		if kind == event.HTTPAPI {
+			in.PayloadVersion = v
+		} else {
+			in.PayloadVersion = event.PayloadDefault
+		}
+		if in.InvokeMode == handler.ResponseStream {
+			if kind != event.FunctionURL && kind != event.REST {
+				return nil, fmt.Errorf("gateway: route %q: %v APIs do not stream responses; function URLs and REST APIs do", rt.Key, kind)
+			}
+			if _, ok := in.Function.(handler.StreamInvoker); !ok {
+				return nil, fmt.Errorf("gateway: route %q: a streaming integration needs a function with InvokeStream, such as a handler.Adapter", rt.Key)
+			}
+		}
+		return in, nil
+	case Direct:
+		if in.Handler == nil {
+			return nil, fmt.Errorf("gateway: route %q: direct integration without a handler", rt.Key)
+		}
+		return in, nil
+	}
+	return nil, fmt.Errorf("gateway: route %q has no integration", rt.Key)
+}

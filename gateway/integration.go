@@ -1,0 +1,307 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
+	"github.com/lambdagate/lambdagate/internal/quota"
+	"github.com/lambdagate/lambdagate/response"
+)
+
+// payloadPool holds event payload buffers.
+var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// call runs the integration of x's route and returns its response, and
+// whether that is the gateway's own (an error), not the integration's.
+//
+// The integration runs on the request's goroutine with the integration
+// timeout as its context deadline. If it has not answered by then, the
+// gateway's timeout response goes to the client at once (see write), and
+// whatever the integration returns later is dropped.
+func (g *Gateway) call(x *exchange) (*response.Response, bool) {
+	ctx, cancel := context.WithTimeout(x.hr.Context(), g.timeout)
+	defer cancel()
+	x.callStart = time.Now()
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			g.write(x, timeoutResponse(g.kind), true)
+		}
+	})
+	defer stop()
+	switch in := x.binding.integration.(type) {
+	case Proxy:
+		return g.proxy(ctx, x, in)
+	case Direct:
+		return g.direct(ctx, x, in)
+	}
+	panic(fmt.Sprintf("gateway: unknown integration %T", x.binding.integration))
+}
+
+// proxy runs a Lambda proxy integration: the event the source sends, the
+// function's output read as the source reads it.
+func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.Response, bool) {
+	ev, err := g.event(x, in.PayloadVersion)
+	if err != nil {
+		return badRequest(), true
+	}
+	// The payload is free again once the function returns: an in-process
+	// function copies what it keeps, and a remote one has sent it.
+	buf := payloadPool.Get().(*[]byte)
+	payload := ev.AppendJSON((*buf)[:0])
+	defer func() {
+		if cap(payload) <= 64<<10 {
+			*buf = payload[:0]
+			payloadPool.Put(buf)
+		}
+	}()
+	reader := OutputReader{Kind: g.kind, Payload: in.PayloadVersion, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: x.hr.Header.Get("Accept")}
+	var out []byte
+	var fnErr bool
+	if in.InvokeMode == handler.ResponseStream {
+		var stream io.Reader
+		stream, err = invokeStream(ctx, in.Function.(handler.StreamInvoker), payload)
+		if err == nil {
+			resp, perr := readStream(stream)
+			if perr == nil {
+				return resp, false
+			}
+			closeReader(stream)
+			fnErr = true
+		}
+	} else {
+		out, err = invoke(ctx, in.Function, payload)
+	}
+	switch {
+	case errors.Is(err, errTimeout):
+		return timeoutResponse(g.kind), true
+	case errors.Is(err, errRejected):
+		return rejectedResponse(g.kind), true
+	case errors.Is(err, errFunction):
+		fnErr = true
+	case err != nil: // the client went away
+		return response.FunctionError(g.kind), true
+	}
+	resp, err := reader.Read(out, fnErr)
+	return resp, err != nil
+}
+
+// direct runs a Direct integration on the REST-shaped request.
+func (g *Gateway) direct(ctx context.Context, x *exchange, in Direct) (resp *response.Response, own bool) {
+	ev, err := g.event(x, event.PayloadDefault)
+	if err != nil {
+		return badRequest(), true
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			resp, own = response.FunctionError(g.kind), true
+		}
+	}()
+	resp, err = in.Handler.Serve(ctx, ev)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return timeoutResponse(g.kind), true
+	case err != nil || resp == nil:
+		return response.FunctionError(g.kind), true
+	}
+	return resp, false
+}
+
+// The outcomes of an invoke other than output.
+var (
+	// errTimeout: the integration timeout passed before the function
+	// answered.
+	errTimeout = errors.New("gateway: integration timed out")
+	// errRejected: Lambda rejected the invoke, so the function never ran
+	// (an error with an InvokeRejected method that reports true).
+	errRejected = errors.New("gateway: invoke rejected")
+	// errFunction: the function failed; Lambda reports a function error.
+	errFunction = errors.New("gateway: function error")
+)
+
+// invoke calls fn as Lambda would for a buffered invoke: a panic and an
+// output over Lambda's quota are function errors, as Lambda reports them.
+func invoke(ctx context.Context, fn handler.Invoker, payload []byte) (out []byte, err error) {
+	ctx = withLambdaContext(ctx)
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, errFunction
+		}
+	}()
+	o, e := fn.Invoke(ctx, payload)
+	if e == nil && len(o) > quota.LambdaResponse {
+		e = errFunction
+	}
+	return o, invokeOutcome(ctx, e)
+}
+
+// invokeStream calls fn as Lambda would for a streaming invoke.
+func invokeStream(ctx context.Context, fn handler.StreamInvoker, payload []byte) (out io.Reader, err error) {
+	ctx = withLambdaContext(ctx)
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, errFunction
+		}
+	}()
+	o, e := fn.InvokeStream(ctx, payload)
+	return o, invokeOutcome(ctx, e)
+}
+
+// withLambdaContext adds to ctx the invoke context the Lambda runtime
+// gives a function (aws-lambda-go's lambdacontext): a fresh Lambda request
+// id and the function's ARN. An in-process function reads it as it would
+// in Lambda; a remote one never sees it.
+func withLambdaContext(ctx context.Context) context.Context {
+	if _, ok := lambdacontext.FromContext(ctx); ok {
+		return ctx
+	}
+	return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
+		AwsRequestID:       event.NewRequestID(event.FunctionURL),
+		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:function",
+	})
+}
+
+// invokeOutcome classifies the error of an invoke made under ctx.
+func invokeOutcome(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errTimeout
+	case err == nil:
+		return nil
+	}
+	var rej interface{ InvokeRejected() bool }
+	if errors.As(err, &rej) && rej.InvokeRejected() {
+		return errRejected
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return errFunction
+}
+
+// remapped are the response headers a REST API renames to
+// X-Amzn-Remapped-<name> when a proxy integration returns them, because
+// the gateway sets them itself (API Gateway developer guide, "Important
+// notes for REST APIs").
+var remapped = map[string]bool{
+	"Authorization": true, "Connection": true, "Content-Md5": true, "Date": true, "Expect": true,
+	"Host": true, "Max-Forwards": true, "Proxy-Authenticate": true, "Server": true, "Te": true,
+	"Transfer-Encoding": true, "Trailer": true, "Upgrade": true, "User-Agent": true, "Via": true,
+	"Warn": true, "Www-Authenticate": true,
+}
+
+// write sends resp to x's client as the API sends it, unless a response
+// was sent already: the integration and the timeout watchdog may both
+// try, and the first wins. flush sends it at once, for a watchdog that
+// writes while the integration still runs on the request's goroutine. It
+// logs the access line of the response it sends.
+func (g *Gateway) write(x *exchange, resp *response.Response, flush bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.written {
+		if resp.Stream != nil {
+			closeReader(resp.Stream)
+		}
+		return
+	}
+	x.written = true
+	w := x.w
+	h := w.Header()
+	for _, f := range resp.Header {
+		k := http.CanonicalHeaderKey(f.Name)
+		if g.kind == event.REST && remapped[k] {
+			k = "X-Amzn-Remapped-" + k
+		}
+		if k == "Content-Length" {
+			continue // net/http sets it from the body
+		}
+		h[k] = append(h[k], f.Value)
+	}
+	for _, c := range resp.Cookies {
+		h.Add("Set-Cookie", c)
+	}
+	status := resp.Status()
+	if resp.Stream == nil && status != http.StatusNoContent && status != http.StatusNotModified && status >= 200 {
+		// The length lets a client finish reading a response a watchdog
+		// sends while the integration is still running.
+		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
+	}
+	switch g.kind {
+	case event.REST:
+		h.Set("X-Amzn-Requestid", x.requestID)
+	case event.HTTPAPI:
+		h.Set("Apigw-Requestid", x.requestID)
+	}
+	g.log(x, status)
+	w.WriteHeader(status)
+	if x.hr.Method == http.MethodHead {
+		if resp.Stream != nil {
+			closeReader(resp.Stream)
+		}
+		return
+	}
+	w.Write(resp.Body)
+	if flush || resp.Stream != nil {
+		http.NewResponseController(w).Flush()
+	}
+	if resp.Stream != nil {
+		copyStream(w, resp.Stream)
+	}
+}
+
+// copyStream passes a streamed body on to w chunk by chunk, as it
+// arrives, and closes it.
+func copyStream(w http.ResponseWriter, stream io.Reader) {
+	defer closeReader(stream)
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := stream.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			rc.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func closeReader(r io.Reader) {
+	if c, ok := r.(io.Closer); ok {
+		c.Close()
+	}
+}
+
+// log writes the access line of a request.
+func (g *Gateway) log(x *exchange, status int) {
+	if g.logger == nil {
+		return
+	}
+	hr := x.hr
+	stage := ""
+	if x.stage != nil {
+		stage = x.stage.Name
+	}
+	var latency time.Duration // integration latency; zero if none ran
+	if !x.callStart.IsZero() {
+		latency = time.Since(x.callStart)
+	}
+	g.logger.LogAttrs(hr.Context(), slog.LevelInfo, "request",
+		slog.String("requestId", x.requestID), slog.String("method", hr.Method),
+		slog.String("path", hr.URL.EscapedPath()), slog.String("stage", stage),
+		slog.String("routeKey", x.routeKey), slog.Int("status", status),
+		slog.Duration("integrationLatency", latency), slog.Duration("latency", time.Since(x.start)))
+}
