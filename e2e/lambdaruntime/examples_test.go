@@ -293,7 +293,7 @@ func TestPets(t *testing.T) {
 }
 
 // TestWebapp runs the webapp example, a net/http ServeMux behind a
-// function URL in RESPONSE_STREAM mode (lambdagate.WithStreaming): every
+// function URL in RESPONSE_STREAM mode (the ResponseStream invoke mode): every
 // answer is aws-lambda-go's streamed HTTP response, and GET /countdown
 // must reach the Runtime API as the handler flushes it.
 func TestWebapp(t *testing.T) {

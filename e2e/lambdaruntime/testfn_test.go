@@ -109,7 +109,7 @@ func TestTestfn(t *testing.T) {
 }
 
 // TestTestfnStreaming is TestTestfn for testfn started with
-// lambdagate.WithStreaming: each output must be aws-lambda-go's streamed
+// the ResponseStream invoke mode: each output must be aws-lambda-go's streamed
 // HTTP response, the handler's InvokeStream output byte for byte.
 func TestTestfnStreaming(t *testing.T) {
 	t.Parallel()

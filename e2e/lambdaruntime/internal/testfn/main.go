@@ -9,7 +9,7 @@
 //	anything else      a JSON summary of the request
 //
 // With LAMBDAGATE_TESTFN_STREAMING=1 in its environment it starts with
-// lambdagate.WithStreaming().
+// the ResponseStream invoke mode.
 //
 // Run with -oracle, it serves the payloads of a JSON array of base64
 // strings on standard input through the same handler, in process
@@ -112,11 +112,11 @@ func main() {
 		}
 		return
 	}
-	var opts []lambdagate.Option
+	f := lambdagate.Function{Handler: h}
 	if streaming {
-		opts = append(opts, lambdagate.WithStreaming())
+		f.InvokeMode = lambdagate.ResponseStream
 	}
-	lambdagate.Start(h, opts...)
+	f.Start()
 }
 
 // A Result is what the function answers one payload with: the output
