@@ -8,10 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -145,7 +143,7 @@ func (f Function) serveLocal(fn handler.Invoker, args []string, getenv func(stri
 	if err != nil {
 		return err
 	}
-	return (&http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}).Serve(ln)
+	return (&gateway.Server{Gateway: srv}).Serve(ln)
 }
 
 // listenLocal builds the local gateway and opens its listener.

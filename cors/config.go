@@ -58,6 +58,24 @@ type Config struct {
 // Access-Control-Allow-Origin: *.
 var ErrCredentialsWithAnyOrigin = errors.New("cors: allow-credentials is not supported if 'allow-origin' is *")
 
+// A WildcardCredentialsError is the error, within the one [New] returns,
+// for AllowCredentials with an origin that matches every origin of a
+// scheme ("https://*"): it lets any site of that scheme make credentialed
+// requests, as "*" would, so it is refused as "*" is. errors.Is reports
+// it as [ErrCredentialsWithAnyOrigin].
+type WildcardCredentialsError struct {
+	Origin string // the AllowOrigins entry
+}
+
+func (e *WildcardCredentialsError) Error() string {
+	return fmt.Sprintf("cors: allow-credentials is not supported with origin %q, which allows every origin of its scheme", e.Origin)
+}
+
+// Is reports whether target is ErrCredentialsWithAnyOrigin.
+func (e *WildcardCredentialsError) Is(target error) bool {
+	return target == ErrCredentialsWithAnyOrigin
+}
+
 // MaxOriginLen is the longest Origin value an origin pattern other than
 // "*" can match. A serialized origin has a host of at most 253 bytes, so
 // longer values are not origins a browser sends.
@@ -319,6 +337,11 @@ func compile(cfg Config) (*CORS, error) {
 			c.exactList = append(c.exactList, p.prefix)
 		case patScheme:
 			c.schemes = append(c.schemes, p.prefix)
+			if cfg.AllowCredentials {
+				// Every origin of a scheme is as open as "*": echoing each
+				// one with credentials is what refusing "*" prevents.
+				errs = append(errs, &WildcardCredentialsError{Origin: o})
+			}
 		case patSubdomain:
 			c.subdomains = append(c.subdomains, p)
 		}

@@ -28,6 +28,12 @@ type API struct {
 	ID        string
 	AccountID string
 	Region    string
+	// DomainName is the domain the API is served on, which events carry
+	// as requestContext.domainName (and domainPrefix). Empty means the
+	// address the local server listens on, or, served in process, the
+	// API's default execute-api (or lambda-url) domain. As in AWS, the
+	// client's Host header does not choose it.
+	DomainName string
 	// Stages are the deployed stages of an API Gateway API. None means the
 	// "$default" stage for an HTTP API (served at the root) and a "prod"
 	// stage for a REST API. HTTP APIs serve a named stage under /NAME/ and
@@ -54,10 +60,22 @@ type API struct {
 	// at most Lambda's 15 minutes (the default); a function that runs
 	// past it is a function error, 502.
 	Timeout time.Duration
+	// Limits are the size quotas of requests and outputs; the zero value
+	// means AWS's for the kind.
+	Limits Limits
+	// BodyTimeout bounds the time a client may take to send a request
+	// body (when the server supports read deadlines, as net/http's
+	// does); zero means [DefaultBodyTimeout].
+	BodyTimeout time.Duration
 	// Logger receives one structured access line per request; nil means
 	// no access log.
 	Logger *slog.Logger
 }
+
+// DefaultBodyTimeout is the time a client has to send a request body.
+// AWS does not document one; API Gateway's integration timeout (29 s
+// and 30 s) bounds a whole request, and this bounds the upload apart.
+const DefaultBodyTimeout = 30 * time.Second
 
 // Stage is a deployed stage.
 type Stage struct {
@@ -167,6 +185,8 @@ func (api *API) check() []error {
 			errs = append(errs, errors.New(`gateway: REST APIs have no "$default" stage`))
 		case strings.ContainsAny(s.Name, "/?#%"):
 			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q", s.Name))
+		case kind == event.REST && !restStageName(s.Name):
+			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q: REST stage names have only letters, digits, '-' and '_', at most 128", s.Name))
 		}
 		if seen[s.Name] {
 			errs = append(errs, fmt.Errorf("gateway: duplicate stage %q", s.Name))
@@ -180,6 +200,21 @@ func (api *API) check() []error {
 		errs = append(errs, fmt.Errorf("gateway: binary media types are a REST API setting, not a %v one", kind))
 	}
 	return errs
+}
+
+// restStageName reports whether name is a valid REST stage name: letters,
+// digits, hyphens and underscores, at most 128 of them
+// (docs/evidence/gateway.md#stage-selection).
+func restStageName(name string) bool {
+	if len(name) > 128 {
+		return false
+	}
+	for _, c := range []byte(name) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // checkIntegration returns the route's integration, checked for the

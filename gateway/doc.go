@@ -17,6 +17,8 @@
 //
 // For each request the gateway does what the service does, in order:
 //
+//  0. Refuse a request line and headers over the kind's quota (431 for
+//     API Gateway, the load balancer's 400 page for ALB).
 //  1. Select the stage: an HTTP API serves a named stage under /NAME/ and
 //     the $default stage at the root (no match and no $default: 404
 //     {"message":"Not Found"}); a REST API serves every stage under /NAME/
@@ -28,7 +30,9 @@
 //  4. Match the route with package route's rules (404 for HTTP APIs, 403
 //     with x-amzn-ErrorType for REST), honouring X-HTTP-Method-Override
 //     on REST.
-//  5. Refuse bodies over 10 MB with 413.
+//  5. Refuse bodies over the kind's quota with 413, from the
+//     Content-Length before reading any of the body when there is one;
+//     read the body within the body timeout.
 //  6. Run the integration with a context that carries the integration
 //     timeout. A [Proxy] integration gets the exact event the source
 //     sends (package event's Builder, with the route's key, resource and
@@ -41,10 +45,12 @@
 //     request itself.
 //  7. On timeout answer REST 504 {"message":"Endpoint request timed out"}
 //     or HTTP API 503 {"message":"Service Unavailable"} at the deadline,
-//     whatever the integration does after; for ALB and function URLs a
-//     timeout is a function error. An output over Lambda's 6 MB quota is
-//     a function error (502 REST, 500 HTTP API), as is a panic; an invoke
-//     Lambda rejects is 500.
+//     whatever the integration does after (it runs on a goroutine of its
+//     own, so the connection is free for the client's next request); for
+//     ALB and function URLs a timeout is a function error. An event over
+//     Lambda's 6 MB is refused as Lambda refuses it; an output over the
+//     kind's quota is a function error (502 REST, 500 HTTP API), as is a
+//     panic; an invoke Lambda rejects is 500.
 //  8. Add CORS headers to integration responses (not to the gateway's own
 //     answers), the request id header (REST x-amzn-RequestId, HTTP APIs
 //     apigw-requestid), and for REST rename the headers the gateway owns
@@ -55,6 +61,18 @@
 // [Gateway.Match] and [Gateway.Event] run steps 1 to 4 (and read the
 // body, for Event) without calling anything. [Gateway.RoundTrip] serves a
 // request in process, as an http.RoundTripper.
+//
+// # Limits and cost
+//
+// [Limits] holds the size quotas, AWS's by default: request bodies of
+// 10 MB (API Gateway), 1 MB (ALB) or 6 MB (function URLs), 10,240 bytes of
+// request line and headers for API Gateway (16 KB per line and 64 KB in
+// all for ALB), events and outputs of 6 MB (outputs of 1 MB behind ALB).
+// A request costs time and memory linear in its size, which these quotas
+// bound, except for what an integration does; a decoded path, query or
+// header that is not UTF-8 is refused with 400 rather than altered. A
+// [Server] bounds what a network client can hold: connections, and the
+// time to send headers and to stay idle.
 //
 // # Reading function output
 //

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/response"
@@ -35,10 +36,51 @@ func rejectedResponse(kind event.Source) *response.Response {
 	return r
 }
 
-// tooLarge is the answer to a request body over the 10 MB payload quota.
-// The body text is the one commonly reported; AWS does not document it.
-func tooLarge() *response.Response {
+// payloadTooLarge is the answer when the event is over Lambda's invoke
+// payload quota, so Lambda refuses the invoke: a rejected invoke for API
+// Gateway [INF from the rule in gateway.md#lambda-rejections], a refusal
+// of the request for a function URL, a failed target for ALB.
+func payloadTooLarge(kind event.Source) *response.Response {
+	switch kind {
+	case event.FunctionURL:
+		return tooLarge(kind)
+	case event.ALB, event.ALBMultiValue:
+		return response.FunctionError(kind)
+	}
+	return rejectedResponse(kind)
+}
+
+// tooLarge is the answer to a request body over the service's quota:
+// API Gateway's REQUEST_TOO_LARGE (the body text is the one commonly
+// reported; AWS does not document it), the load balancer's 413 page, or
+// Lambda's refusal of a function URL's invoke.
+func tooLarge(kind event.Source) *response.Response {
+	switch kind {
+	case event.ALB, event.ALBMultiValue:
+		return albPage(http.StatusRequestEntityTooLarge)
+	case event.FunctionURL:
+		return response.RawJSON(http.StatusRequestEntityTooLarge, []byte(`{"message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}`))
+	}
 	return response.Error(http.StatusRequestEntityTooLarge, "Request Too Long")
+}
+
+// headerTooLarge is API Gateway's answer to a request line and headers
+// over its 10,240-byte quota. AWS documents the quota but not the answer;
+// 431 is HTTP's status for it.
+func headerTooLarge() *response.Response {
+	return response.Error(http.StatusRequestHeaderFieldsTooLarge, "Request Header Fields Too Large")
+}
+
+// albBadRequest is the load balancer's answer to a request it cannot
+// take, such as one whose headers exceed its limits.
+func albBadRequest() *response.Response { return albPage(http.StatusBadRequest) }
+
+// albPage is the HTML page an Application Load Balancer answers an error
+// status with, as its 502 page (response.FunctionError) is written.
+func albPage(status int) *response.Response {
+	line := strconv.Itoa(status) + " " + http.StatusText(status)
+	page := "<html>\r\n<head><title>" + line + "</title></head>\r\n<body>\r\n<center><h1>" + line + "</h1></center>\r\n</body>\r\n</html>\r\n"
+	return response.New(status, "text/html", []byte(page))
 }
 
 // badRequest is the answer to a request the gateway cannot read: a path

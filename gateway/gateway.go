@@ -7,16 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
-	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
@@ -31,7 +31,10 @@ type Gateway struct {
 	router  *route.Router
 	cors    *cors.CORS
 	timeout time.Duration
+	limits  Limits
 	logger  *slog.Logger
+	// bodyTimeout bounds the reading of a request body.
+	bodyTimeout time.Duration
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -50,7 +53,11 @@ func (*binding) Serve(context.Context, *event.Request) (*response.Response, erro
 // integration, an invalid CORS configuration, a timeout out of range.
 func New(api API) (*Gateway, error) {
 	kind := api.kind()
-	g := &Gateway{api: api, kind: kind, stages: map[string]*Stage{}, logger: api.Logger, timeout: api.Timeout}
+	g := &Gateway{api: api, kind: kind, stages: map[string]*Stage{}, logger: api.Logger, timeout: api.Timeout,
+		limits: api.Limits.For(kind), bodyTimeout: api.BodyTimeout}
+	if g.bodyTimeout == 0 {
+		g.bodyTimeout = DefaultBodyTimeout
+	}
 	errs := api.check()
 	if g.timeout == 0 {
 		g.timeout = defaultTimeout(kind)
@@ -149,9 +156,6 @@ type exchange struct {
 	resource  string       // the REST resource of the route
 	routeKey  string       // for the access log
 	callStart time.Time    // when the integration started; zero if none did
-
-	mu      sync.Mutex
-	written bool
 }
 
 // ServeHTTP answers one client request as the API would.
@@ -161,13 +165,16 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if g.cors != nil && !own {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
 	}
-	g.write(x, resp, false)
+	g.write(x, resp)
 }
 
 // serve runs the steps of a request and returns the response, and whether
 // it is the gateway's own (an error or a preflight answer), which gets no
 // CORS headers.
 func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
+	if resp := g.checkHeader(x.hr); resp != nil {
+		return resp, true
+	}
 	if resp := g.locate(x); resp != nil {
 		return resp, true
 	}
@@ -269,16 +276,34 @@ func (g *Gateway) selectStage(escaped string) (st *Stage, rest string, ok bool) 
 
 // readBody reads the request body into x, refusing one over API Gateway's
 // payload quota.
+//
+// A Content-Length over the quota is refused before any of the body is
+// read (so a client that sent Expect: 100-continue never gets 100
+// Continue). The body must arrive within the body timeout, when the
+// server supports read deadlines, so a client trickling a body cannot
+// hold the connection.
 func (g *Gateway) readBody(x *exchange) *response.Response {
 	if x.hr.Body == nil || x.hr.Body == http.NoBody {
 		return nil
 	}
-	body, err := io.ReadAll(io.LimitReader(x.hr.Body, quota.GatewayPayload+1))
+	if x.hr.ContentLength > int64(g.limits.Body) {
+		return tooLarge(g.kind)
+	}
+	rc := http.NewResponseController(x.w)
+	deadline := g.bodyTimeout > 0 && rc.SetReadDeadline(time.Now().Add(g.bodyTimeout)) == nil
+	body, err := io.ReadAll(io.LimitReader(x.hr.Body, int64(g.limits.Body)+1))
 	if err != nil {
+		// The deadline stays, so that net/http, which reads what is left
+		// of a body before it answers, gives up at once and closes the
+		// connection after the answer.
+		x.w.Header().Set("Connection", "close")
 		return badRequest()
 	}
-	if len(body) > quota.GatewayPayload {
-		return tooLarge()
+	if deadline {
+		rc.SetReadDeadline(time.Time{})
+	}
+	if len(body) > g.limits.Body {
+		return tooLarge(g.kind)
 	}
 	x.body = body
 	return nil
@@ -322,7 +347,7 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 		APIID:            g.api.ID,
 		AccountID:        g.api.AccountID,
 		Region:           g.api.Region,
-		DomainName:       x.hr.Host,
+		DomainName:       g.domainName(x.hr),
 		SourceIP:         remoteHost(x.hr.RemoteAddr),
 		BinaryMediaTypes: g.api.BinaryMediaTypes,
 		RequestID:        x.requestID,
@@ -344,10 +369,53 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 	if err != nil {
 		return nil, err
 	}
+	if err := checkUTF8(ev); err != nil {
+		return nil, err
+	}
 	// The route's parameters, in the route's order; the router reuses its
 	// storage, so the event gets a copy.
 	ev.PathParameters = append(event.Params(nil), x.params...)
 	return ev, nil
+}
+
+// checkUTF8 refuses an event whose path, query or headers hold bytes that
+// are not UTF-8 once decoded: an event is JSON, which would carry them
+// replaced by U+FFFD, so that distinct requests would look the same to the
+// function. The gateway answers 400 instead (a decision: AWS's behaviour
+// is unrecorded; docs/evidence/gateway.md#invalid-utf-8).
+func checkUTF8(ev *event.Request) error {
+	bad := func(what, s string) error {
+		if utf8.ValidString(s) {
+			return nil
+		}
+		return fmt.Errorf("gateway: %s %q is not valid UTF-8", what, s)
+	}
+	if err := bad("path", ev.Path); err != nil {
+		return err
+	}
+	for _, f := range ev.Query {
+		if err := errors.Join(bad("query parameter", f.Name), bad("query parameter value", f.Value)); err != nil {
+			return err
+		}
+	}
+	for _, f := range ev.Header {
+		if err := bad("header value", f.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// domainName returns the domain the API is served on for hr: the
+// configured one, or the address of the local server's listener.
+func (g *Gateway) domainName(hr *http.Request) string {
+	if g.api.DomainName != "" {
+		return g.api.DomainName
+	}
+	if a, ok := hr.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return a.String()
+	}
+	return ""
 }
 
 // routePath returns the path of a route key ("GET /a/{b}" → "/a/{b}").

@@ -331,7 +331,18 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	_, err := gateway.New(gateway.API{
+	_, err := gateway.New(gateway.API{Kind: event.REST, Stages: []gateway.Stage{{Name: "v1.2"}, {Name: strings.Repeat("s", 129)}, {Name: "ok_stage-1"}},
+		Routes: []gateway.Route{{Key: "ANY /{proxy+}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}}}})
+	for _, want := range []string{`invalid stage name "v1.2"`, `invalid stage name "sss`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("New error = %v, want it to mention %q", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "ok_stage-1") {
+		t.Errorf("New refused a valid REST stage name: %v", err)
+	}
+
+	_, err = gateway.New(gateway.API{
 		Timeout: 40 * time.Second,
 		Stages:  []gateway.Stage{{Name: "a/b"}},
 		Routes: []gateway.Route{

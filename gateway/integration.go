@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
-	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -25,27 +23,51 @@ var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 // call runs the integration of x's route and returns its response, and
 // whether that is the gateway's own (an error), not the integration's.
 //
-// The integration runs on the request's goroutine with the integration
+// The integration runs on a goroutine of its own, with the integration
 // timeout as its context deadline. If it has not answered by then, the
-// gateway's timeout response goes to the client at once (see write), and
-// whatever the integration returns later is dropped.
+// gateway answers the timeout response at once and the request's
+// connection is free for the client's next request; the integration goes
+// on until it returns, as a Lambda function runs on after API Gateway
+// gave up, and what it returns is dropped.
 func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	ctx, cancel := context.WithTimeout(x.hr.Context(), g.timeout)
-	defer cancel()
 	x.callStart = time.Now()
-	stop := context.AfterFunc(ctx, func() {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			g.write(x, timeoutResponse(g.kind), true)
-		}
-	})
-	defer stop()
-	switch in := x.binding.integration.(type) {
-	case Proxy:
-		return g.proxy(ctx, x, in)
-	case Direct:
-		return g.direct(ctx, x, in)
+	type result struct {
+		resp *response.Response
+		own  bool
 	}
-	panic(fmt.Sprintf("gateway: unknown integration %T", x.binding.integration))
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		switch in := x.binding.integration.(type) {
+		case Proxy:
+			r.resp, r.own = g.proxy(ctx, x, in)
+		case Direct:
+			r.resp, r.own = g.direct(ctx, x, in)
+		}
+		done <- r
+	}()
+	defer cancel()
+	select {
+	case r := <-done:
+		return r.resp, r.own
+	case <-ctx.Done():
+		select {
+		case r := <-done: // it answered just in time
+			return r.resp, r.own
+		default:
+		}
+		// Drop what the integration answers later.
+		go func() {
+			if r := <-done; r.resp != nil && r.resp.Stream != nil {
+				closeReader(r.resp.Stream)
+			}
+		}()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return timeoutResponse(g.kind), true
+		}
+		return response.FunctionError(g.kind), true // the client went away
+	}
 }
 
 // proxy runs a Lambda proxy integration: the event the source sends, the
@@ -65,6 +87,9 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 			payloadPool.Put(buf)
 		}
 	}()
+	if len(payload) > g.limits.Payload {
+		return payloadTooLarge(g.kind), true
+	}
 	reader := OutputReader{Kind: g.kind, Payload: in.PayloadVersion, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: x.hr.Header.Get("Accept")}
 	var out []byte
 	var fnErr bool
@@ -80,7 +105,7 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 			fnErr = true
 		}
 	} else {
-		out, err = invoke(ctx, in.Function, payload)
+		out, err = invoke(ctx, in.Function, payload, g.limits.Output)
 	}
 	switch {
 	case errors.Is(err, errTimeout):
@@ -130,8 +155,9 @@ var (
 )
 
 // invoke calls fn as Lambda would for a buffered invoke: a panic and an
-// output over Lambda's quota are function errors, as Lambda reports them.
-func invoke(ctx context.Context, fn handler.Invoker, payload []byte) (out []byte, err error) {
+// output over max bytes are function errors, as Lambda (or the service
+// in front of it) reports them.
+func invoke(ctx context.Context, fn handler.Invoker, payload []byte, max int) (out []byte, err error) {
 	ctx = withLambdaContext(ctx)
 	defer func() {
 		if v := recover(); v != nil {
@@ -139,7 +165,7 @@ func invoke(ctx context.Context, fn handler.Invoker, payload []byte) (out []byte
 		}
 	}()
 	o, e := fn.Invoke(ctx, payload)
-	if e == nil && len(o) > quota.LambdaResponse {
+	if e == nil && len(o) > max {
 		e = errFunction
 	}
 	return o, invokeOutcome(ctx, e)
@@ -200,21 +226,9 @@ var remapped = map[string]bool{
 	"Warn": true, "Www-Authenticate": true,
 }
 
-// write sends resp to x's client as the API sends it, unless a response
-// was sent already: the integration and the timeout watchdog may both
-// try, and the first wins. flush sends it at once, for a watchdog that
-// writes while the integration still runs on the request's goroutine. It
-// logs the access line of the response it sends.
-func (g *Gateway) write(x *exchange, resp *response.Response, flush bool) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.written {
-		if resp.Stream != nil {
-			closeReader(resp.Stream)
-		}
-		return
-	}
-	x.written = true
+// write sends resp to x's client as the API sends it, and logs the
+// access line.
+func (g *Gateway) write(x *exchange, resp *response.Response) {
 	w := x.w
 	h := w.Header()
 	for _, f := range resp.Header {
@@ -232,8 +246,6 @@ func (g *Gateway) write(x *exchange, resp *response.Response, flush bool) {
 	}
 	status := resp.Status()
 	if resp.Stream == nil && status != http.StatusNoContent && status != http.StatusNotModified && status >= 200 {
-		// The length lets a client finish reading a response a watchdog
-		// sends while the integration is still running.
 		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	}
 	switch g.kind {
@@ -251,7 +263,7 @@ func (g *Gateway) write(x *exchange, resp *response.Response, flush bool) {
 		return
 	}
 	w.Write(resp.Body)
-	if flush || resp.Stream != nil {
+	if resp.Stream != nil {
 		http.NewResponseController(w).Flush()
 	}
 	if resp.Stream != nil {

@@ -260,10 +260,19 @@ func (o OutputReader) readALB(output []byte) (*response.Response, error) {
 	if !ok {
 		return nil, ErrOutput
 	}
+	// The target group reads the header map of its mode; an output with
+	// only the other one is refused with 502 [3P]
+	// (docs/evidence/responses.md#alb-output).
 	var h event.Header
 	if o.Kind == event.ALBMultiValue {
+		if isNull(doc.multi) && !isNull(doc.headers) {
+			return nil, ErrOutput
+		}
 		h, ok = readMultiHeaders(doc.multi)
 	} else {
+		if isNull(doc.headers) && !isNull(doc.multi) {
+			return nil, ErrOutput
+		}
 		h, ok = readHeaders(doc.headers)
 	}
 	if !ok {

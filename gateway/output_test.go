@@ -73,6 +73,11 @@ var gatewayTests = []struct {
 		[][2]string{{"x", "1"}}, []string{"y"}, "b"},
 	{"alb multi", albMulti, `{"statusCode":200,"headers":{"x":"1"},"multiValueHeaders":{"y":["2","3"]},"body":"b"}`, false, 200,
 		[][2]string{{"y", "2"}, {"y", "3"}}, []string{"x"}, "b"},
+	{"alb single given only multiValueHeaders", alb, `{"statusCode":200,"multiValueHeaders":{"y":["2"]},"body":"b"}`, false, 502, nil, nil,
+		"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"},
+	{"alb multi given only headers", albMulti, `{"statusCode":200,"headers":{"x":"1"},"body":"b"}`, false, 502, nil, nil,
+		"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"},
+	{"alb single without headers", alb, `{"statusCode":204}`, false, 204, nil, nil, ""},
 	{"alb function error", alb, ``, true, 502, [][2]string{{"Content-Type", "text/html"}}, nil, "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"},
 }
 

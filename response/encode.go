@@ -61,8 +61,9 @@ func (r *Response) base64Body() (bool, error) {
 	return !utf8.Valid(r.Body), nil
 }
 
-// checkHeader refuses header names that are not HTTP tokens and values
-// with CR, LF or NUL, which would let a value split the response.
+// checkHeader refuses header names that are not HTTP tokens, values with
+// CR, LF or NUL, which would let a value split the response, and values
+// that are not UTF-8, which the JSON output cannot carry unchanged.
 func checkHeader(name, value string) error {
 	if name == "" {
 		return errors.New("response: empty header name")
@@ -78,6 +79,9 @@ func checkHeader(name, value string) error {
 		if c := value[i]; c == '\r' || c == '\n' || c == 0 {
 			return fmt.Errorf("response: header %q value %q contains CR, LF or NUL", name, value)
 		}
+	}
+	if !utf8.ValidString(value) {
+		return fmt.Errorf("response: header %q value %q is not valid UTF-8", name, value)
 	}
 	return nil
 }

@@ -181,6 +181,7 @@ func TestOutputErrors(t *testing.T) {
 		resp *response.Response
 		want string
 	}{
+		{"value not UTF-8", event.HTTPAPI, &response.Response{Header: event.Header{{Name: "X", Value: "a\xffb"}}}, "is not valid UTF-8"},
 		{"CR in value", event.REST, &response.Response{Header: event.Header{{Name: "X", Value: "a\r\nSet-Cookie: evil=1"}}}, "contains CR, LF"},
 		{"LF in cookie", event.HTTPAPI, &response.Response{Cookies: []string{"a=1\nb"}}, "contains CR, LF"},
 		{"bad name", event.REST, &response.Response{Header: event.Header{{Name: "X Y", Value: "1"}}}, `invalid header name "X Y"`},

@@ -2,8 +2,10 @@ package route
 
 import (
 	"fmt"
-	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/lambdagate/lambdagate/internal/ascii"
 )
 
 // DecodeHTTPPath returns the path an HTTP API routes on and puts in the
@@ -13,7 +15,11 @@ import (
 // more. So "%2F" is a '/', "%252F" is a '/' too, "%253F" is a literal '?',
 // and "a%3Fb" is "a". A '%' not followed by two hex digits, in the sent
 // path or after the first decoding ("%25zz"), is an error: HTTP APIs
-// answer such requests with 400.
+// answer such requests with 400. So is a path that does not decode to
+// valid UTF-8 ("%C0%AE", "%FF"): an event is JSON, which cannot carry it,
+// and replacing the bytes would make distinct paths look the same to the
+// function. What AWS does there is unrecorded; see the repository's
+// docs/evidence/gateway.md#invalid-utf-8.
 func DecodeHTTPPath(sent string) (string, error) {
 	p, err := unescape(sent)
 	if err != nil {
@@ -25,6 +31,9 @@ func DecodeHTTPPath(sent string) (string, error) {
 	p2, err := unescape(p)
 	if err != nil {
 		return "", fmt.Errorf("route: path %q decodes to %q: %w", sent, p, err)
+	}
+	if !utf8.ValidString(p2) {
+		return "", fmt.Errorf("route: path %q does not decode to UTF-8", sent)
 	}
 	return p2, nil
 }

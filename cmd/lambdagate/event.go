@@ -195,13 +195,14 @@ func gatewayEvent(kind event.Source, payload event.PayloadVersion, stage string,
 		}
 		api.Stages = []gateway.Stage{{Name: stage, Variables: vars}}
 	}
-	g, err := gateway.New(api)
-	if err != nil {
-		return nil, err
-	}
 	hr, err := http.NewRequest(method, target, bytes.NewReader(body))
 	if err != nil || !strings.HasPrefix(target, "/") && hr.URL.Host == "" {
 		return nil, fmt.Errorf("target %q is neither a path nor an absolute URL", target)
+	}
+	api.DomainName = hr.URL.Host // an absolute URL names the API's domain
+	g, err := gateway.New(api)
+	if err != nil {
+		return nil, err
 	}
 	hr.Header = h
 	if hr.URL.Host == "" {

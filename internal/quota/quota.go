@@ -14,6 +14,20 @@ const ResponseTooLargeType = "Function.ResponseSizeTooLarge"
 // response over LambdaResponse.
 const ResponseTooLargeMessage = "Response payload size exceeded maximum allowed payload size (6291556 bytes)."
 
+// LambdaRequest is the largest event Lambda accepts for a synchronous
+// invoke, in bytes: the documented 6 MB, 6 MiB exactly, as Lambda's
+// refusal says ("Request must be smaller than 6291456 bytes for the
+// InvokeFunction operation").
+const LambdaRequest = 6 << 20
+
 // GatewayPayload is the largest request body API Gateway accepts (REST
 // and HTTP APIs, 10 MB); a larger one is refused with 413.
 const GatewayPayload = 10 << 20
+
+// GatewayHeader is the largest request line and header values API
+// Gateway accepts (REST and HTTP APIs, 10,240 bytes).
+const GatewayHeader = 10240
+
+// ALBBody is the largest request body an Application Load Balancer sends
+// a Lambda function, and the largest response JSON it takes back: 1 MB.
+const ALBBody = 1 << 20
