@@ -217,10 +217,12 @@ func (o OutputReader) readV2(output []byte) (*response.Response, error) {
 	}
 	if !object || doc.status == nil {
 		// Without statusCode the output itself is the body [DOC]
-		// (docs/evidence/responses.md#payload-v2-shorthand).
+		// (docs/evidence/responses.md#payload-v2-shorthand): a JSON
+		// string unquoted by an HTTP API, kept as JSON text by a function
+		// URL (docs/evidence/responses.md#function-url-output).
 		trimmed := bytes.TrimSpace(output)
 		body := append([]byte(nil), trimmed...)
-		if trimmed[0] == '"' {
+		if trimmed[0] == '"' && o.Kind != event.FunctionURL {
 			body = []byte(jsonx.NewScanner(trimmed).String())
 		}
 		return response.RawJSON(http.StatusOK, body), nil

@@ -69,6 +69,8 @@ var gatewayTests = []struct {
 	{"http v1 ignores members", httpV1, `{"statusCode":200,"extra":1,"body":"ok"}`, false, 200, nil, nil, "ok"},
 	{"http v1 base64", httpV1, `{"statusCode":200,"body":"aGk=","isBase64Encoded":true}`, false, 200, nil, nil, "hi"},
 
+	{"url string shorthand keeps its quotes", url, `"Hello, world!"`, false, 200, [][2]string{{"Content-Type", "application/json"}}, nil, `"Hello, world!"`},
+	{"http string shorthand is unquoted", v2, `"Hello, world!"`, false, 200, [][2]string{{"Content-Type", "application/json"}}, nil, `Hello, world!`},
 	{"alb single", alb, `{"statusCode":200,"statusDescription":"200 OK","headers":{"x":"1"},"multiValueHeaders":{"y":["2"]},"body":"b"}`, false, 200,
 		[][2]string{{"x", "1"}}, []string{"y"}, "b"},
 	{"alb multi", albMulti, `{"statusCode":200,"headers":{"x":"1"},"multiValueHeaders":{"y":["2","3"]},"body":"b"}`, false, 200,
@@ -86,6 +88,7 @@ var (
 	v2       = gateway.OutputReader{Kind: event.HTTPAPI}
 	httpV1   = gateway.OutputReader{Kind: event.HTTPAPI, Payload: event.PayloadV1}
 	alb      = gateway.OutputReader{Kind: event.ALB}
+	url      = gateway.OutputReader{Kind: event.FunctionURL}
 	albMulti = gateway.OutputReader{Kind: event.ALBMultiValue}
 )
 
