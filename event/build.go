@@ -58,6 +58,12 @@ type Builder struct {
 	// RequestID is the gateway's request id; empty means a fresh one in the
 	// source's format.
 	RequestID string
+	// ExtendedRequestID is a REST API's extended request id; empty means
+	// one derived from RequestID.
+	ExtendedRequestID string
+	// Trace is the X-Amzn-Trace-Id header the gateway passes on; empty
+	// means a new trace derived from RequestID.
+	Trace string
 	// Time is when the gateway received the request; zero means now.
 	Time time.Time
 	// Authorizer is marshalled with encoding/json into
@@ -204,6 +210,13 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 	default:
 		return nil, fmt.Errorf("event: unknown source %v", src)
 	}
+	if b.Trace != "" {
+		for i := range r.Header {
+			if ascii.EqualFold(r.Header[i].Name, "X-Amzn-Trace-Id") {
+				r.Header[i].Value = b.Trace
+			}
+		}
+	}
 	if !b.authorizerZero() {
 		j, err := json.Marshal(b.Authorizer)
 		if err != nil {
@@ -312,6 +325,9 @@ func (b Builder) rest(r *Request, hr *http.Request, escaped, ct string, ids *idS
 	r.Context.ResourcePath = r.Resource
 	r.Context.ResourceID = ids.hex(3)
 	r.Context.ExtendedRequestID = ids.b64(10)
+	if b.ExtendedRequestID != "" {
+		r.Context.ExtendedRequestID = b.ExtendedRequestID
+	}
 	if r.RequestID == "" {
 		r.RequestID = ids.uuid()
 	}

@@ -81,6 +81,15 @@ const DefaultBodyTimeout = 30 * time.Second
 type Stage struct {
 	Name      string
 	Variables map[string]string
+	// AccessLog is the stage's access log in API Gateway's format; the
+	// zero value means none (the gateway then logs its own structured
+	// line to API.Logger).
+	AccessLog AccessLog
+	// Tracing is X-Ray active tracing, a REST stage setting: the gateway
+	// samples requests and passes its segment id on as the trace's
+	// Parent. Without it, a client's trace header is passed on as it is,
+	// or a new one made.
+	Tracing bool
 }
 
 // Route is one route (HTTP API) or method (REST) and its integration.
@@ -187,6 +196,9 @@ func (api *API) check() []error {
 			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q", s.Name))
 		case kind == event.REST && !restStageName(s.Name):
 			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q: REST stage names have only letters, digits, '-' and '_', at most 128", s.Name))
+		}
+		if s.Tracing && kind != event.REST {
+			errs = append(errs, fmt.Errorf("gateway: stage %q: X-Ray tracing is a REST stage setting", s.Name))
 		}
 		if seen[s.Name] {
 			errs = append(errs, fmt.Errorf("gateway: duplicate stage %q", s.Name))

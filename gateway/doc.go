@@ -55,8 +55,17 @@
 //     answers), the request id header (REST x-amzn-RequestId, HTTP APIs
 //     apigw-requestid), and for REST rename the headers the gateway owns
 //     (WWW-Authenticate, Server, Date, …) to X-Amzn-Remapped-*.
-//  9. Log one structured line (log/slog) with the request id, route key,
-//     status and integration latency.
+//  9. Log the request: in API Gateway's access log format when the stage
+//     has an [AccessLog] (the console's CLF, JSON, XML and CSV presets, or
+//     any $context format), otherwise one structured line (log/slog) with
+//     the request id, route key, status and integration latency.
+//
+// A client's X-Amzn-Trace-Id is kept (a load balancer adds its Self; a
+// REST stage with Tracing samples it and adds a Parent), reaches the
+// event's headers, and the function gets the trace Lambda gives it (the
+// runtime's context value in process, the Invoke request's header for
+// [Remote]); a REST API answers with the trace's Root and its
+// x-amz-apigw-id.
 //
 // [Gateway.Match] and [Gateway.Event] run steps 1 to 4 (and read the
 // body, for Event) without calling anything. [Gateway.RoundTrip] serves a

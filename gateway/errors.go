@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -87,4 +88,40 @@ func albPage(status int) *response.Response {
 // an HTTP API cannot decode, a body that fails to arrive.
 func badRequest() *response.Response {
 	return response.Error(http.StatusBadRequest, "Bad Request")
+}
+
+// responseType returns the gateway response type of the gateway's own
+// answer with status, as access logs name it in
+// $context.error.responseType (docs/evidence/observability.md).
+func responseType(kind event.Source, status int) string {
+	switch status {
+	case http.StatusForbidden:
+		return "MISSING_AUTHENTICATION_TOKEN"
+	case http.StatusNotFound:
+		return "RESOURCE_NOT_FOUND"
+	case http.StatusRequestEntityTooLarge:
+		return "REQUEST_TOO_LARGE"
+	case http.StatusGatewayTimeout:
+		return "INTEGRATION_TIMEOUT"
+	case http.StatusServiceUnavailable:
+		if kind == event.HTTPAPI {
+			return "INTEGRATION_TIMEOUT"
+		}
+	case http.StatusBadGateway:
+		return "INTEGRATION_FAILURE"
+	}
+	if status >= 500 {
+		return "DEFAULT_5XX"
+	}
+	return "DEFAULT_4XX"
+}
+
+// errorMessage returns the message of the gateway's {"message":...}
+// answer, or "" for another body.
+func errorMessage(resp *response.Response) string {
+	var m struct{ Message string }
+	if json.Unmarshal(resp.Body, &m) != nil {
+		return ""
+	}
+	return m.Message
 }

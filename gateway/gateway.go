@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
+	"github.com/lambdagate/lambdagate/internal/trace"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
@@ -35,6 +37,12 @@ type Gateway struct {
 	logger  *slog.Logger
 	// bodyTimeout bounds the reading of a request body.
 	bodyTimeout time.Duration
+	// accessLogs are the stages' access loggers, by stage; accessMu
+	// serializes their writes.
+	accessLogs map[*Stage]*accessLogger
+	accessMu   sync.Mutex
+	// apiID and accountID are the API's, defaults filled in.
+	apiID, accountID string
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -71,11 +79,25 @@ func New(api API) (*Gateway, error) {
 			stages = []Stage{{Name: "$default"}}
 		}
 	}
+	g.apiID, g.accountID = api.ID, api.AccountID
+	if g.apiID == "" {
+		g.apiID = "abcdef1234"
+	}
+	if g.accountID == "" {
+		g.accountID = "123456789012"
+	}
+	g.accessLogs = map[*Stage]*accessLogger{}
 	for i := range stages {
 		st := &stages[i]
 		g.stages[st.Name] = st
 		if st.Name == "$default" {
 			g.def = st
+		}
+		l, err := newAccessLogger(kind, st.AccessLog, &g.accessMu)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("gateway: stage %q: %w", st.Name, err))
+		} else if l != nil {
+			g.accessLogs[st] = l
 		}
 	}
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
@@ -156,16 +178,65 @@ type exchange struct {
 	resource  string       // the REST resource of the route
 	routeKey  string       // for the access log
 	callStart time.Time    // when the integration started; zero if none did
+	extended  string       // REST: the extended request id, x-amz-apigw-id
+	trace     trace.Header // the trace the gateway passes on
+	rec       accessRecord // what the access log says of the request
 }
 
 // ServeHTTP answers one client request as the API would.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
-	x := &exchange{w: w, hr: hr, start: time.Now(), requestID: event.NewRequestID(g.kind)}
+	x := g.newExchange(hr, time.Now(), "")
+	x.w = w
 	resp, own := g.serve(x)
 	if g.cors != nil && !own {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
 	}
-	g.write(x, resp)
+	g.write(x, resp, own)
+}
+
+// newExchange starts the exchange of hr, received at t, with the request
+// id id (empty means a fresh one): its ids, its trace and what the access
+// log knows of it so far.
+//
+// A given id fixes every id of the event, for fixtures: the extended id
+// and the trace then derive from it, as event.Builder derives them.
+func (g *Gateway) newExchange(hr *http.Request, t time.Time, id string) *exchange {
+	fixed := id != ""
+	if !fixed {
+		id = event.NewRequestID(g.kind)
+	}
+	x := &exchange{hr: hr, start: t, requestID: id}
+	if g.kind == event.REST && !fixed {
+		x.extended = event.NewRequestID(event.HTTPAPI) // the same shape
+	}
+	r := &x.rec
+	r.RequestID, r.ExtendedRequestID, r.Start = id, x.extended, t
+	r.SourceIP, r.UserAgent, r.Method = remoteHost(hr.RemoteAddr), hr.Header.Get("User-Agent"), hr.Method
+	r.Protocol = "HTTP/1.1"
+	if hr.ProtoMajor == 2 {
+		r.Protocol = "HTTP/2.0"
+	}
+	r.DomainName, r.APIID, r.AccountID = g.domainName(hr), g.apiID, g.accountID
+	if !fixed || hr.Header.Get(trace.HeaderName) != "" {
+		g.startTrace(x)
+	}
+	return x
+}
+
+// startTrace sets the trace the gateway passes on for x, once its stage
+// is known: a load balancer adds its Self; API Gateway keeps a client's
+// trace, or makes one, and samples it on a REST stage with tracing.
+func (g *Gateway) startTrace(x *exchange) {
+	h := x.hr.Header.Get(trace.HeaderName)
+	switch {
+	case g.kind == event.ALB || g.kind == event.ALBMultiValue:
+		x.trace = trace.FromLoadBalancer(h, x.start)
+	case x.stage != nil && x.stage.Tracing:
+		x.trace = trace.FromRequest(h, x.start, trace.Active, true)
+		x.rec.XRayTraceID = x.trace.Root()
+	default:
+		x.trace = trace.FromRequest(h, x.start, trace.Passive, false)
+	}
 }
 
 // serve runs the steps of a request and returns the response, and whether
@@ -214,12 +285,23 @@ func (g *Gateway) locate(x *exchange) *response.Response {
 		return response.NotFound(g.kind)
 	}
 	x.stage, x.escaped, x.path = st, rest, rest
+	if st != nil {
+		x.rec.Stage = st.Name
+	}
+	x.rec.Path = escaped
+	if st != nil && st.Tracing {
+		g.startTrace(x)
+	}
 	if g.kind == event.HTTPAPI {
 		p, err := route.DecodeHTTPPath(rest)
 		if err != nil {
 			return badRequest()
 		}
 		x.path = p
+		x.rec.Path = p
+		if st != nil && st.Name != "$default" {
+			x.rec.Path = "/" + st.Name + p
+		}
 	}
 	return nil
 }
@@ -243,6 +325,7 @@ func (g *Gateway) match(x *exchange) *response.Response {
 	// The route key in API Gateway's spelling ({id}, not <id>); for REST
 	// APIs, the method (after any override) and the resource.
 	x.routeKey = req.RouteKey
+	x.rec.Method, x.rec.RouteKey, x.rec.ResourcePath = req.Method, req.RouteKey, req.Resource
 	if g.kind == event.REST {
 		x.routeKey = req.Method + " " + req.Resource
 	}
@@ -350,8 +433,10 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 		DomainName:       g.domainName(x.hr),
 		SourceIP:         remoteHost(x.hr.RemoteAddr),
 		BinaryMediaTypes: g.api.BinaryMediaTypes,
-		RequestID:        x.requestID,
-		Time:             x.start,
+		RequestID:         x.requestID,
+		ExtendedRequestID: x.extended,
+		Trace:             x.trace.String(),
+		Time:              x.start,
 	}
 	if x.stage != nil {
 		b.Stage, b.StageVariables = x.stage.Name, x.stage.Variables
@@ -449,7 +534,7 @@ type Match struct {
 // when no route takes hr, it returns the response the gateway sends
 // instead (a 403 or 404, or a 400 for a path an HTTP API cannot decode).
 func (g *Gateway) Match(hr *http.Request) (Match, *response.Response) {
-	x := &exchange{hr: hr}
+	x := g.newExchange(hr, time.Now(), "")
 	if resp := g.route(x); resp != nil {
 		return Match{}, resp
 	}
@@ -472,10 +557,7 @@ func (g *Gateway) Event(hr *http.Request) (*event.Request, error) {
 // give byte-identical events, for fixtures. The command line tool prints
 // events with it.
 func (g *Gateway) EventAt(hr *http.Request, t time.Time, id string) (*event.Request, error) {
-	if id == "" {
-		id = event.NewRequestID(g.kind)
-	}
-	x := &exchange{hr: hr, start: t, requestID: id}
+	x := g.newExchange(hr, t, id)
 	if resp := g.route(x); resp != nil {
 		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
+	"github.com/lambdagate/lambdagate/internal/trace"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -32,29 +33,41 @@ var payloadPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return
 func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	ctx, cancel := context.WithTimeout(x.hr.Context(), g.timeout)
 	x.callStart = time.Now()
+	x.rec.IntegrationStart = x.callStart
 	type result struct {
 		resp *response.Response
 		own  bool
+		info invokeInfo
 	}
 	done := make(chan result, 1)
 	go func() {
 		var r result
 		switch in := x.binding.integration.(type) {
 		case Proxy:
-			r.resp, r.own = g.proxy(ctx, x, in)
+			r.resp, r.own, r.info = g.proxy(ctx, x, in)
 		case Direct:
 			r.resp, r.own = g.direct(ctx, x, in)
 		}
+		r.info.end = time.Now()
 		done <- r
 	}()
 	defer cancel()
+	// What the integration found reaches the access record here, on the
+	// request's goroutine, only when it answered in time.
+	use := func(r result) (*response.Response, bool) {
+		x.rec.IntegrationEnd, x.rec.InvokeStatus, x.rec.LambdaRequestID = r.info.end, r.info.invokeStatus, r.info.lambdaRequestID
+		if !r.own {
+			x.rec.IntegrationStatus = r.resp.Status()
+		}
+		return r.resp, r.own
+	}
 	select {
 	case r := <-done:
-		return r.resp, r.own
+		return use(r)
 	case <-ctx.Done():
 		select {
 		case r := <-done: // it answered just in time
-			return r.resp, r.own
+			return use(r)
 		default:
 		}
 		// Drop what the integration answers later.
@@ -72,10 +85,19 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 
 // proxy runs a Lambda proxy integration: the event the source sends, the
 // function's output read as the source reads it.
-func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.Response, bool) {
+// invokeInfo is what an invoke tells the access log: Lambda's status for
+// the Invoke call (200 when the function ran) and its request id.
+type invokeInfo struct {
+	end             time.Time
+	invokeStatus    int
+	lambdaRequestID string
+}
+
+func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.Response, bool, invokeInfo) {
+	var info invokeInfo
 	ev, err := g.event(x, in.PayloadVersion)
 	if err != nil {
-		return badRequest(), true
+		return badRequest(), true, info
 	}
 	// The payload is free again once the function returns: an in-process
 	// function copies what it keeps, and a remote one has sent it.
@@ -88,8 +110,9 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 		}
 	}()
 	if len(payload) > g.limits.Payload {
-		return payloadTooLarge(g.kind), true
+		return payloadTooLarge(g.kind), true, info
 	}
+	ctx, info.lambdaRequestID = withLambdaContext(ctx, x.trace)
 	reader := OutputReader{Kind: g.kind, Payload: in.PayloadVersion, BinaryMediaTypes: g.api.BinaryMediaTypes, Accept: x.hr.Header.Get("Accept")}
 	var out []byte
 	var fnErr bool
@@ -97,9 +120,10 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 		var stream io.Reader
 		stream, err = invokeStream(ctx, in.Function.(handler.StreamInvoker), payload)
 		if err == nil {
+			info.invokeStatus = http.StatusOK
 			resp, perr := readStream(stream)
 			if perr == nil {
-				return resp, false
+				return resp, false, info
 			}
 			closeReader(stream)
 			fnErr = true
@@ -109,16 +133,17 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 	}
 	switch {
 	case errors.Is(err, errTimeout):
-		return timeoutResponse(g.kind), true
+		return timeoutResponse(g.kind), true, info
 	case errors.Is(err, errRejected):
-		return rejectedResponse(g.kind), true
+		return rejectedResponse(g.kind), true, info
 	case errors.Is(err, errFunction):
 		fnErr = true
 	case err != nil: // the client went away
-		return response.FunctionError(g.kind), true
+		return response.FunctionError(g.kind), true, info
 	}
+	info.invokeStatus = http.StatusOK // the function ran
 	resp, err := reader.Read(out, fnErr)
-	return resp, err != nil
+	return resp, err != nil, info
 }
 
 // direct runs a Direct integration on the REST-shaped request.
@@ -158,7 +183,6 @@ var (
 // output over max bytes are function errors, as Lambda (or the service
 // in front of it) reports them.
 func invoke(ctx context.Context, fn handler.Invoker, payload []byte, max int) (out []byte, err error) {
-	ctx = withLambdaContext(ctx)
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, errFunction
@@ -173,7 +197,6 @@ func invoke(ctx context.Context, fn handler.Invoker, payload []byte, max int) (o
 
 // invokeStream calls fn as Lambda would for a streaming invoke.
 func invokeStream(ctx context.Context, fn handler.StreamInvoker, payload []byte) (out io.Reader, err error) {
-	ctx = withLambdaContext(ctx)
 	defer func() {
 		if v := recover(); v != nil {
 			out, err = nil, errFunction
@@ -183,18 +206,22 @@ func invokeStream(ctx context.Context, fn handler.StreamInvoker, payload []byte)
 	return o, invokeOutcome(ctx, e)
 }
 
-// withLambdaContext adds to ctx the invoke context the Lambda runtime
-// gives a function (aws-lambda-go's lambdacontext): a fresh Lambda request
-// id and the function's ARN. An in-process function reads it as it would
-// in Lambda; a remote one never sees it.
-func withLambdaContext(ctx context.Context) context.Context {
-	if _, ok := lambdacontext.FromContext(ctx); ok {
-		return ctx
+// withLambdaContext adds to ctx what the Lambda runtime gives a function
+// invoked with the trace t: the invoke context (aws-lambda-go's
+// lambdacontext: a fresh Lambda request id, which it returns, and the
+// function's ARN) and the trace, as the runtime's context value. An
+// in-process function reads them as it would in Lambda; Remote passes the
+// trace on in the Invoke request's X-Amzn-Trace-Id.
+func withLambdaContext(ctx context.Context, t trace.Header) (context.Context, string) {
+	lc, ok := lambdacontext.FromContext(ctx)
+	if !ok {
+		lc = &lambdacontext.LambdaContext{
+			AwsRequestID:       event.NewRequestID(event.FunctionURL),
+			InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:function",
+		}
+		ctx = lambdacontext.NewContext(ctx, lc)
 	}
-	return lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
-		AwsRequestID:       event.NewRequestID(event.FunctionURL),
-		InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:function",
-	})
+	return trace.NewContext(ctx, trace.ForFunction(t, time.Now())), lc.AwsRequestID
 }
 
 // invokeOutcome classifies the error of an invoke made under ctx.
@@ -227,8 +254,8 @@ var remapped = map[string]bool{
 }
 
 // write sends resp to x's client as the API sends it, and logs the
-// access line.
-func (g *Gateway) write(x *exchange, resp *response.Response) {
+// access line; own says the response is the gateway's own answer.
+func (g *Gateway) write(x *exchange, resp *response.Response, own bool) {
 	w := x.w
 	h := w.Header()
 	for _, f := range resp.Header {
@@ -248,45 +275,63 @@ func (g *Gateway) write(x *exchange, resp *response.Response) {
 	if resp.Stream == nil && status != http.StatusNoContent && status != http.StatusNotModified && status >= 200 {
 		h.Set("Content-Length", strconv.Itoa(len(resp.Body)))
 	}
+	// The headers the service adds to every response [REC]
+	// (docs/evidence/gateway.md#request-id-headers).
 	switch g.kind {
 	case event.REST:
 		h.Set("X-Amzn-Requestid", x.requestID)
+		h.Set("X-Amz-Apigw-Id", x.extended)
+		h.Set(trace.HeaderName, x.trace.Response())
 	case event.HTTPAPI:
 		h.Set("Apigw-Requestid", x.requestID)
 	}
-	g.log(x, status)
+	x.rec.Status = status
+	if own && status >= 400 {
+		x.rec.ErrorMessage, x.rec.ErrorResponseType = errorMessage(resp), responseType(g.kind, status)
+	}
+	access := g.accessLogs[x.stage]
+	if access == nil {
+		g.log(x, status)
+	}
 	w.WriteHeader(status)
+	n := int64(0)
 	if x.hr.Method == http.MethodHead {
 		if resp.Stream != nil {
 			closeReader(resp.Stream)
 		}
-		return
+	} else {
+		m, _ := w.Write(resp.Body)
+		n = int64(m)
+		if resp.Stream != nil {
+			http.NewResponseController(w).Flush()
+			n += copyStream(w, resp.Stream)
+		}
 	}
-	w.Write(resp.Body)
-	if resp.Stream != nil {
-		http.NewResponseController(w).Flush()
-	}
-	if resp.Stream != nil {
-		copyStream(w, resp.Stream)
+	if access != nil {
+		x.rec.ResponseLength, x.rec.End = n, time.Now()
+		access.log(&x.rec)
 	}
 }
 
 // copyStream passes a streamed body on to w chunk by chunk, as it
-// arrives, and closes it.
-func copyStream(w http.ResponseWriter, stream io.Reader) {
+// arrives, closes it, and returns how many bytes reached w.
+func copyStream(w http.ResponseWriter, stream io.Reader) int64 {
 	defer closeReader(stream)
 	rc := http.NewResponseController(w)
 	buf := make([]byte, 32<<10)
+	var total int64
 	for {
 		n, err := stream.Read(buf)
 		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr != nil {
+				return total
 			}
 			rc.Flush()
 		}
 		if err != nil {
-			return
+			return total
 		}
 	}
 }

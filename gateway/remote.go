@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lambdagate/lambdagate/internal/quota"
+	"github.com/lambdagate/lambdagate/internal/trace"
 )
 
 // Remote is a Lambda function reached over the Lambda Invoke API
@@ -109,6 +110,9 @@ func (r *Remote) post(ctx context.Context, payload []byte, invocationType string
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Amz-Invocation-Type", invocationType)
+	if t, ok := trace.FromContext(ctx); ok {
+		req.Header.Set(trace.HeaderName, t.String())
+	}
 	resp, err := r.client().Do(req)
 	if err != nil {
 		return nil, 0, "", &InvokeError{Err: err}
