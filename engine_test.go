@@ -239,7 +239,7 @@ func readResponse(t *testing.T, resp *http.Response) *seenResponse {
 		t.Fatal(err)
 	}
 	h := resp.Header.Clone()
-	for _, k := range []string{"Date", "Apigw-Requestid", "X-Amzn-Requestid"} {
+	for _, k := range []string{"Date", "Apigw-Requestid", "X-Amzn-Requestid", "X-Amz-Apigw-Id", "X-Amzn-Trace-Id"} {
 		h.Del(k) // differ from one request to the next
 	}
 	return &seenResponse{Status: resp.StatusCode, Header: h, Body: string(b)}

@@ -425,14 +425,14 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 		in.Body = io.NopCloser(bytes.NewReader(x.body))
 	}
 	b := event.Builder{
-		Source:           g.kind,
-		Version:          v,
-		APIID:            g.api.ID,
-		AccountID:        g.api.AccountID,
-		Region:           g.api.Region,
-		DomainName:       g.domainName(x.hr),
-		SourceIP:         remoteHost(x.hr.RemoteAddr),
-		BinaryMediaTypes: g.api.BinaryMediaTypes,
+		Source:            g.kind,
+		Version:           v,
+		APIID:             g.api.ID,
+		AccountID:         g.api.AccountID,
+		Region:            g.api.Region,
+		DomainName:        g.domainName(x.hr),
+		SourceIP:          remoteHost(x.hr.RemoteAddr),
+		BinaryMediaTypes:  g.api.BinaryMediaTypes,
 		RequestID:         x.requestID,
 		ExtendedRequestID: x.extended,
 		Trace:             x.trace.String(),

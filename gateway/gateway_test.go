@@ -154,10 +154,12 @@ func TestFaults(t *testing.T) {
 			"hang": {503, `{"message":"Service Unavailable"}`},
 		},
 	}
-	// A function that ignores its context: the client still gets the
-	// timeout response at the deadline.
+	// A function that ignores its context and returns only once the
+	// client has its answer: the client still gets the timeout response,
+	// so the gateway did not wait for the function.
+	release := make(chan struct{})
 	funcs["stuck"] = func(context.Context, []byte) ([]byte, error) {
-		time.Sleep(600 * time.Millisecond)
+		<-release
 		return []byte(`{"statusCode":200}`), nil
 	}
 	want[event.REST]["stuck"] = [2]any{504, `{"message":"Endpoint request timed out"}`}
@@ -175,13 +177,9 @@ func TestFaults(t *testing.T) {
 			prefix = "/prod"
 		}
 		for name, w := range cases {
-			start := time.Now()
 			r, err := srv.Client().Get(srv.URL + prefix + "/" + name)
 			if err != nil {
 				t.Fatal(err)
-			}
-			if name == "stuck" && time.Since(start) > 450*time.Millisecond {
-				t.Errorf("%v stuck: answered after %v, want the timeout response at the 100ms deadline", kind, time.Since(start))
 			}
 			if body := gatewaytest.Body(t, r); r.StatusCode != w[0] || body != w[1] {
 				t.Errorf("%v %s = %d %q, want %d %q", kind, name, r.StatusCode, body, w[0], w[1])
@@ -192,6 +190,7 @@ func TestFaults(t *testing.T) {
 		gatewaytest.Body(t, r)
 		srv.Close()
 	}
+	close(release)
 	waitGoroutines(t, before)
 }
 
