@@ -4,17 +4,35 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
+	"github.com/lambdagate/lambdagate/internal/quota"
 )
 
-// MaxPayload is the largest invoke payload Decode accepts, in bytes. Lambda
-// itself refuses synchronous payloads over 6 MB; the margin covers events
-// built by hand. It is a variable for tests.
-var MaxPayload = 8 << 20
+// Limits bound the payloads [Limits.Decode] accepts. The zero value is
+// the defaults; a field that is zero or negative takes its default.
+// Limits are values, so callers with different needs never share one.
+type Limits struct {
+	// MaxPayload is the largest payload, in bytes. The default is
+	// Lambda's quota for a synchronous invoke payload, 6 MB, counted as
+	// the Lambda runtime counts it: 6 MiB plus 100 bytes (6,291,556), so
+	// every event Lambda delivers is accepted.
+	MaxPayload int
+	// MaxDepth is the deepest nesting of objects and arrays in a member
+	// Decode skips or keeps as raw JSON (authorizer context, client
+	// certificate, unknown members). The default is 1,000 levels.
+	MaxDepth int
+}
+
+func (l Limits) maxPayload() int {
+	if l.MaxPayload <= 0 {
+		return quota.LambdaRequest
+	}
+	return l.MaxPayload
+}
 
 // A DecodeError says why a payload is not an event Decode understands.
 type DecodeError struct {
@@ -36,19 +54,27 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 var ErrUnknownSource = errors.New("not an HTTP event of a known source")
 
 // Decode reads an invoke payload sent by any HTTP event source and returns
+// the request, within the default [Limits]. It is Limits{}.Decode(payload).
+func Decode(payload []byte) (*Request, error) {
+	return Limits{}.Decode(payload)
+}
+
+// Decode reads an invoke payload sent by any HTTP event source and returns
 // the request. It detects the source from the document itself in the same
-// single pass that reads the fields.
+// single pass that reads the fields, in time and memory linear in the
+// size of the payload.
 //
 // Decode copies payload once; the request's strings share that copy, so
 // the caller may reuse payload afterwards. It returns a *DecodeError for
 // malformed JSON, invalid UTF-8, duplicate keys, wrong field types, invalid
-// base64 bodies, payloads over MaxPayload and documents of no known source.
-func Decode(payload []byte) (*Request, error) {
-	if len(payload) > MaxPayload {
-		return nil, &DecodeError{Err: fmt.Errorf("payload of %d bytes is over the %d byte limit", len(payload), MaxPayload)}
+// base64 bodies, payloads over l.MaxPayload, nesting deeper than
+// l.MaxDepth and documents of no known source.
+func (l Limits) Decode(payload []byte) (*Request, error) {
+	if max := l.maxPayload(); len(payload) > max {
+		return nil, &DecodeError{Err: fmt.Errorf("payload of %d bytes is over the %d byte limit", len(payload), max)}
 	}
 	buf := append([]byte(nil), payload...) // a copy, not zeroed first
-	d := decoder{s: jsonx.Scanner{}}
+	d := decoder{s: jsonx.Scanner{MaxDepth: l.MaxDepth}}
 	d.s.Reset(buf)
 	return d.decode()
 }

@@ -3,6 +3,7 @@ package event_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/internal/jsonx"
+	"github.com/lambdagate/lambdagate/internal/quota"
 )
 
 func TestDecodeBadInput(t *testing.T) {
@@ -54,12 +55,52 @@ func TestDecodeBadInput(t *testing.T) {
 	}
 }
 
-func TestDecodeTooLarge(t *testing.T) {
-	defer func(n int) { event.MaxPayload = n }(event.MaxPayload)
-	event.MaxPayload = 100
-	_, err := event.Decode([]byte(`{"httpMethod":"GET","body":"` + strings.Repeat("x", 200) + `"}`))
-	if err == nil || !strings.Contains(err.Error(), "over the 100 byte limit") {
-		t.Errorf("Decode of an oversized payload: %v", err)
+// TestDecodeLimits checks the payload and depth limits, the defaults
+// (the zero Limits, and Decode) included.
+func TestDecodeLimits(t *testing.T) {
+	// payload returns an event of exactly n bytes (n >= 64).
+	payload := func(n int) []byte {
+		const head, tail = `{"httpMethod":"GET","body":"`, `"}`
+		return []byte(head + strings.Repeat("x", n-len(head)-len(tail)) + tail)
+	}
+	// nested returns an event whose authorizer is depth levels deep.
+	nested := func(depth int) []byte {
+		return []byte(`{"httpMethod":"GET","requestContext":{"authorizer":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}}`)
+	}
+	decode := func(l *event.Limits, p []byte) error {
+		if l == nil {
+			_, err := event.Decode(p)
+			return err
+		}
+		_, err := l.Decode(p)
+		return err
+	}
+	for _, tt := range []struct {
+		name       string
+		limits     *event.Limits // nil: Decode
+		maxPayload int
+		maxDepth   int
+	}{
+		{"Decode", nil, quota.LambdaRequest, 1000},
+		{"zero Limits", &event.Limits{}, quota.LambdaRequest, 1000},
+		{"negative Limits", &event.Limits{MaxPayload: -1, MaxDepth: -1}, quota.LambdaRequest, 1000},
+		{"small", &event.Limits{MaxPayload: 100, MaxDepth: 3}, 100, 3},
+		{"larger than the quota", &event.Limits{MaxPayload: 10 << 20, MaxDepth: 2000}, 10 << 20, 2000},
+	} {
+		if err := decode(tt.limits, payload(tt.maxPayload)); err != nil {
+			t.Errorf("%s: payload of %d bytes: %v", tt.name, tt.maxPayload, err)
+		}
+		want := fmt.Sprintf("payload of %d bytes is over the %d byte limit", tt.maxPayload+1, tt.maxPayload)
+		if err := decode(tt.limits, payload(tt.maxPayload+1)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: payload of %d bytes: %v, want %q", tt.name, tt.maxPayload+1, err, want)
+		}
+		if err := decode(tt.limits, nested(tt.maxDepth)); err != nil {
+			t.Errorf("%s: authorizer %d levels deep: %v", tt.name, tt.maxDepth, err)
+		}
+		want = fmt.Sprintf("nesting deeper than %d", tt.maxDepth)
+		if err := decode(tt.limits, nested(tt.maxDepth+1)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: authorizer %d levels deep: %v, want %q", tt.name, tt.maxDepth+1, err, want)
+		}
 	}
 }
 
@@ -251,5 +292,3 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
-
-var _ = jsonx.MaxDepth

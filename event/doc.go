@@ -14,9 +14,17 @@
 // API with payload 1.0, and httpMethod a REST API. Authorizer events and
 // other documents are refused.
 //
-// Decode is strict where encoding/json is lenient: invalid UTF-8,
-// duplicate keys and nesting deeper than 1,000 levels are errors. Member
-// names match case-insensitively, as encoding/json matches struct fields.
+// Decode is strict where encoding/json is lenient: invalid UTF-8 and
+// duplicate keys are errors. Member names match case-insensitively, as
+// encoding/json matches struct fields.
+//
+// # Limits
+//
+// [Limits] bound what Decode accepts, and are passed in as a value: a
+// payload over Limits.MaxPayload bytes, by default Lambda's 6 MB quota
+// for a synchronous invoke payload as the Lambda runtime counts it (6 MiB
+// plus 100 bytes), and nesting deeper than Limits.MaxDepth, by default
+// 1,000 levels, are errors. [Decode] applies the defaults.
 //
 // # Per-source rules
 //

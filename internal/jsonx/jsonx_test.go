@@ -2,6 +2,7 @@ package jsonx
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -46,7 +47,7 @@ func FuzzScanner(f *testing.F) {
 		s := NewScanner(data)
 		raw := s.Raw()
 		err := s.End()
-		valid := json.Valid(data) && utf8.Valid(data) && depth(data) <= MaxDepth
+		valid := json.Valid(data) && utf8.Valid(data) && depth(data) <= DefaultMaxDepth
 		if (err == nil) != valid {
 			t.Fatalf("scanner on %q: err %v, json.Valid %v", data, err, valid)
 		}
@@ -88,17 +89,28 @@ func depth(data []byte) int {
 }
 
 func TestSkipDeep(t *testing.T) {
-	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
-	s := NewScanner([]byte(deep))
-	s.Skip()
-	if err := s.Err(); err == nil || !strings.Contains(err.Error(), "nesting deeper") {
-		t.Errorf("Skip of %d levels: %v", MaxDepth+1, err)
-	}
-	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
-	s = NewScanner([]byte(ok))
-	s.Skip()
-	if err := s.End(); err != nil {
-		t.Errorf("Skip of %d levels: %v", MaxDepth, err)
+	for _, tt := range []struct {
+		limit, want int // Scanner.MaxDepth, and the depth it stands for
+	}{
+		{0, DefaultMaxDepth},
+		{-1, DefaultMaxDepth},
+		{5, 5},
+		{DefaultMaxDepth + 10, DefaultMaxDepth + 10},
+	} {
+		nested := func(n int) []byte {
+			return []byte(strings.Repeat(`{"a":[`, n/2) + strings.Repeat("[", n%2) + strings.Repeat("]", n%2) + strings.Repeat("]}", n/2))
+		}
+		s := Scanner{MaxDepth: tt.limit}
+		s.Reset(nested(tt.want + 1)) // Reset keeps the limit
+		s.Skip()
+		if err := s.Err(); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("nesting deeper than %d", tt.want)) {
+			t.Errorf("Scanner{MaxDepth: %d}.Skip of %d levels: %v, want nesting deeper than %d", tt.limit, tt.want+1, err, tt.want)
+		}
+		s.Reset(nested(tt.want))
+		s.Skip()
+		if err := s.End(); err != nil {
+			t.Errorf("Scanner{MaxDepth: %d}.Skip of %d levels: %v", tt.limit, tt.want, err)
+		}
 	}
 }
 
@@ -142,7 +154,7 @@ func FuzzOneString(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := NewScanner(data)
 		got, ok := s.OneString()
-		if !json.Valid(data) || !utf8.Valid(data) || depth(data) > MaxDepth {
+		if !json.Valid(data) || !utf8.Valid(data) || depth(data) > DefaultMaxDepth {
 			return
 		}
 		var want []*string

@@ -13,8 +13,9 @@ import (
 	"github.com/lambdagate/lambdagate/internal/ascii"
 )
 
-// MaxDepth is the deepest nesting Skip accepts. It is a variable for tests.
-var MaxDepth = 1000
+// DefaultMaxDepth is the deepest nesting a Scanner accepts when its
+// MaxDepth is zero.
+const DefaultMaxDepth = 1000
 
 // A SyntaxError is a malformed document.
 type SyntaxError struct {
@@ -26,18 +27,23 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
-// Scanner reads a JSON document.
+// Scanner reads a JSON document. The zero value reads an empty document;
+// Reset gives it one.
 type Scanner struct {
+	// MaxDepth is the deepest nesting of arrays and objects that Skip and
+	// Raw accept; zero or less means DefaultMaxDepth. Reset keeps it.
+	MaxDepth int
+
 	data []byte
 	pos  int
 	err  error
 }
 
-// NewScanner returns a scanner over data.
+// NewScanner returns a scanner over data with the default depth limit.
 func NewScanner(data []byte) *Scanner { return &Scanner{data: data} }
 
-// Reset makes s read data from the start.
-func (s *Scanner) Reset(data []byte) { *s = Scanner{data: data} }
+// Reset makes s read data from the start, with the same MaxDepth.
+func (s *Scanner) Reset(data []byte) { *s = Scanner{MaxDepth: s.MaxDepth, data: data} }
 
 // Err returns the first error met.
 func (s *Scanner) Err() error { return s.err }
@@ -664,14 +670,18 @@ func (s *Scanner) Raw() []byte {
 // skipNested skips an object or array without recursion, checking that
 // brackets match.
 func (s *Scanner) skipNested() {
+	maxDepth := s.MaxDepth
+	if maxDepth <= 0 {
+		maxDepth = DefaultMaxDepth
+	}
 	var stackBuf [64]byte
 	stack := stackBuf[:0]
 	for s.err == nil {
 		c := s.Kind()
 		switch c {
 		case '{', '[':
-			if len(stack) >= MaxDepth {
-				s.failf("nesting deeper than %d", MaxDepth)
+			if len(stack) >= maxDepth {
+				s.failf("nesting deeper than %d", maxDepth)
 				return
 			}
 			close := byte('}')

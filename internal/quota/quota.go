@@ -1,5 +1,14 @@
 package quota
 
+// LambdaRequest is the largest invoke payload (the event) Lambda delivers
+// to a function in a synchronous (RequestResponse) invoke, in bytes: the
+// documented 6 MB, counted as the Lambda runtime counts it, 6 MiB plus
+// 100 bytes. The Runtime Interface Emulator reads an invoke payload up to
+// this size (its interop.MaxPayloadSize); the Invoke API itself refuses
+// requests of 6 MiB (6291456 bytes) and more, so no event a function gets
+// is larger.
+const LambdaRequest = 6<<20 + 100
+
 // LambdaResponse is the largest response Lambda accepts from a buffered
 // (RequestResponse) invoke, in bytes: the documented 6 MB, which Lambda
 // counts as 6 MiB plus 100 bytes. Lambda reports a larger one as the
