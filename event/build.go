@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"github.com/lambdagate/lambdagate/internal/ascii"
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lambdagate/lambdagate/internal/fieldset"
 )
 
 // A Builder fabricates the event a source would send for an HTTP request,
@@ -192,7 +193,7 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 		if src == ALB {
 			// Without multi-value headers the load balancer keeps the
 			// last value of a repeated query parameter.
-			raw = Params(lastValuesExact(raw))
+			raw = lastOfEach(raw, false)
 		}
 		r.RawQuery = joinQuery(raw)
 		r.Query = unescapeParams(raw)
@@ -375,7 +376,9 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 			r.RouteKey = "$default"
 		}
 	}
-	r.Resource, r.PathParameters, r.Context.ResourcePath, r.Context.ResourceID = "", nil, "", ""
+	// A WebSocket event's requestContext has no path, resource or
+	// resource id.
+	r.Resource, r.PathParameters, r.Context.ResourcePath, r.Context.ResourceID, r.Context.Path = "", nil, "", "", ""
 	if c.EventType != "CONNECT" {
 		// Only $connect carries the HTTP handshake.
 		r.Method, r.RawPath, r.Path, r.Context.Path, r.Context.HTTPMethod = "", "", "", "", ""
@@ -391,27 +394,41 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 }
 
 // joinValues merges repeated headers into one comma-joined value, as
-// payload 2.0 sources do.
+// payload 2.0 sources do, under the first spelling of the name.
 func joinValues(h Header) Header {
+	var g fieldset.Groups
+	fieldset.Group(&g, h, true)
 	repeated := false
-	for i := 1; i < len(h) && !repeated; i++ {
-		repeated = seenFold(h[:i], h[i].Name)
+	for i := range h {
+		if g.Next(i) >= 0 {
+			repeated = true
+			break
+		}
 	}
 	if !repeated {
 		return h
 	}
 	out := h[:0:0]
 	for i, f := range h {
-		if seenFold(h[:i], f.Name) {
+		if g.First(i) != i {
 			continue
 		}
-		v := f.Value
-		for _, g := range h[i+1:] {
-			if ascii.EqualFold(g.Name, f.Name) {
-				v += "," + g.Value
-			}
+		if g.Next(i) < 0 {
+			out = append(out, f)
+			continue
 		}
-		out = append(out, Field{f.Name, v})
+		n := len(f.Value)
+		for j := g.Next(i); j >= 0; j = g.Next(j) {
+			n += 1 + len(h[j].Value)
+		}
+		var b strings.Builder
+		b.Grow(n)
+		b.WriteString(f.Value)
+		for j := g.Next(i); j >= 0; j = g.Next(j) {
+			b.WriteByte(',')
+			b.WriteString(h[j].Value)
+		}
+		out = append(out, Field{f.Name, b.String()})
 	}
 	return out
 }
@@ -419,39 +436,21 @@ func joinValues(h Header) Header {
 // lastValues keeps the last value of each header, as an ALB target group
 // without multi-value headers does.
 func lastValues(h Header) Header {
-	out := h[:0:0]
-	for i, f := range h {
-		if seenFold(h[i+1:], f.Name) {
-			continue
-		}
-		out = append(out, f)
-	}
-	return out
+	return lastOfEach(h, true)
 }
 
-func lastValuesExact(p []Field) []Field {
-	out := p[:0:0]
-	for i, f := range p {
-		later := false
-		for _, g := range p[i+1:] {
-			if g.Name == f.Name {
-				later = true
-			}
-		}
-		if !later {
+// lastOfEach keeps the fields that are the last of their name, names
+// compared ignoring case when fold is set.
+func lastOfEach[L ~[]Field](fs L, fold bool) L {
+	var g fieldset.Groups
+	fieldset.Group(&g, fs, fold)
+	out := fs[:0:0]
+	for i, f := range fs {
+		if g.Next(i) < 0 {
 			out = append(out, f)
 		}
 	}
 	return out
-}
-
-func seenFold(h Header, name string) bool {
-	for _, f := range h {
-		if ascii.EqualFold(f.Name, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // v2 fills an HTTP API payload 2.0 or function URL event; path is the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/internal/ascii"
+	"github.com/lambdagate/lambdagate/internal/fieldset"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
 	"github.com/lambdagate/lambdagate/internal/quota"
 )
@@ -216,6 +217,8 @@ type decoder struct {
 	spill   []Field
 	nfields int
 	spans   [numSpans]span
+	// keys finds the names of the map being read, for duplicates.
+	keys fieldset.Set[Field]
 
 	r     *Request
 	force Source // the source to assume, from a typed event; Unknown to detect
@@ -724,6 +727,7 @@ func (d *decoder) stringMap(m int) {
 		return
 	}
 	start := d.nfields
+	d.keys = fieldset.Set[Field]{}
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		if s.Err() != nil {
@@ -733,7 +737,7 @@ func (d *decoder) stringMap(m int) {
 		if s.Err() != nil {
 			break
 		}
-		if d.repeated(d.fields(start), k) {
+		if d.repeated(start, k) {
 			break
 		}
 		d.add(Field{k, v})
@@ -749,12 +753,13 @@ func (d *decoder) multiMap(m int) {
 		return
 	}
 	start := d.nfields
+	d.keys = fieldset.Set[Field]{}
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		if s.Err() != nil {
 			break
 		}
-		if d.repeatedMulti(d.fields(start), k) {
+		if d.repeated(start, k) {
 			break
 		}
 		if v, ok := s.OneString(); ok {
@@ -802,42 +807,10 @@ func (d *decoder) maps() {
 	d.r.StageVariables = get(spanStageVars)
 }
 
-// repeated reports, and fails, when name is already in fs. Objects AWS
-// sends are small; large ones (hand-made) take a map so time stays linear.
-func (d *decoder) repeated(fs []Field, name string) bool {
-	if len(fs) < 64 {
-		for i := range fs {
-			if fs[i].Name == name {
-				d.fail(fmt.Errorf("%w %q", jsonx.ErrDuplicateKey, name))
-				return true
-			}
-		}
-		return false
-	}
-	return d.repeatedLarge(fs, name)
-}
-
-func (d *decoder) repeatedMulti(fs []Field, name string) bool {
-	// Fields of one name are contiguous; compare with the names only.
-	if len(fs) < 256 {
-		for i := range fs {
-			if fs[i].Name == name {
-				d.fail(fmt.Errorf("%w %q", jsonx.ErrDuplicateKey, name))
-				return true
-			}
-		}
-		return false
-	}
-	return d.repeatedLarge(fs, name)
-}
-
-// largeSeen is rebuilt only for hand-made events with hundreds of keys.
-func (d *decoder) repeatedLarge(fs []Field, name string) bool {
-	seen := make(map[string]struct{}, len(fs))
-	for i := range fs {
-		seen[fs[i].Name] = struct{}{}
-	}
-	if _, ok := seen[name]; ok {
+// repeated reports, and fails, when name is already a name of the map
+// being read, whose fields start at start.
+func (d *decoder) repeated(start int, name string) bool {
+	if d.keys.Find(d.fields(start), name, "") >= 0 {
 		d.fail(fmt.Errorf("%w %q", jsonx.ErrDuplicateKey, name))
 		return true
 	}
@@ -988,26 +961,17 @@ func stripStage(p, stage string) string {
 // fields whose names the multi-value map lacks. AWS sends both maps with
 // the same names; hand-made events may not.
 func mergeHeaders(multi, single Header) Header {
-	if len(multi) == 0 {
-		return single
-	}
-	if len(single) == 0 {
-		return multi
-	}
-	out := multi
-	for _, f := range single {
-		if !multi.Has(f.Name) {
-			if len(out) == len(multi) {
-				out = append(multi[:len(multi):len(multi)], f)
-				continue
-			}
-			out = append(out, f)
-		}
-	}
-	return out
+	return merge(multi, single, true)
 }
 
 func mergeParams(multi, single Params) Params {
+	return merge(multi, single, false)
+}
+
+// merge returns multi followed by the fields of single whose names multi
+// lacks (ignoring case when fold is set), sharing multi when there are
+// none.
+func merge[L ~[]Field](multi, single L, fold bool) L {
 	if len(multi) == 0 {
 		return single
 	}
@@ -1015,8 +979,9 @@ func mergeParams(multi, single Params) Params {
 		return multi
 	}
 	out := multi
+	names := fieldset.Set[Field]{Fold: fold}
 	for _, f := range single {
-		if _, ok := multi.Lookup(f.Name); !ok {
+		if names.Find(multi, f.Name, "") < 0 {
 			if len(out) == len(multi) {
 				out = append(multi[:len(multi):len(multi)], f)
 				continue

@@ -63,8 +63,15 @@
 // the rest. Built events marshal byte for byte as AWS shapes them, and a
 // fixed RequestID with a fixed Time gives identical events.
 //
-// # Memory
+// # Cost
 //
-// Decode copies the payload once; strings in the Request share that copy.
-// Requests are safe to read from several goroutines.
+// Decode, [Builder.FromHTTP] and [Request.AppendJSON] take time and memory
+// linear in the size of what they read, whatever it holds: thousands of
+// headers, query parameters or map members, all distinct, all one name, or
+// one name in every spelling of its case. (FromHTTP also sorts the header
+// names, as an http.Header has no order.) Fields are grouped by name by
+// scanning when there are few (up to 32, allocation-free) and with a hash
+// table built once when there are more. Decode copies the payload once;
+// strings in the Request share that copy. Requests are safe to read from
+// several goroutines.
 package event

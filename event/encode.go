@@ -2,9 +2,9 @@ package event
 
 import (
 	"encoding/base64"
-	"github.com/lambdagate/lambdagate/internal/ascii"
 	"strings"
 
+	"github.com/lambdagate/lambdagate/internal/fieldset"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
 )
 
@@ -65,22 +65,6 @@ func (e *encoder) raw(k string, v []byte) {
 	e.b = append(e.b, v...)
 }
 
-// firstOf reports whether fs[i] is the first field with its name; fold
-// merges names that differ only in case. Events carry few fields, so the
-// scan is cheaper than building a set.
-func firstOf(fs []Field, i int, fold bool) bool {
-	for _, f := range fs[:i] {
-		if same(f.Name, fs[i].Name, fold) {
-			return false
-		}
-	}
-	return true
-}
-
-func same(a, b string, fold bool) bool {
-	return a == b || fold && ascii.EqualFold(a, b)
-}
-
 // A grouping says how a JSON object carries the values of fields that
 // share a name.
 type grouping uint8
@@ -102,41 +86,37 @@ func (e *encoder) object(k string, fs []Field, g grouping, fold, omitEmpty bool)
 		}
 		return
 	}
+	var byName fieldset.Groups
+	fieldset.Group(&byName, fs, fold)
 	e.open(k)
 	for i, f := range fs {
-		if !firstOf(fs, i, fold) {
+		if byName.First(i) != i {
 			continue
 		}
 		e.key(f.Name)
 		switch g {
 		case lastValue:
-			last := f.Value
-			for _, o := range fs[i+1:] {
-				if same(o.Name, f.Name, fold) {
-					last = o.Value
-				}
+			last := i
+			for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+				last = j
 			}
-			e.b = jsonx.AppendString(e.b, last)
+			e.b = jsonx.AppendString(e.b, fs[last].Value)
 		case valueList:
 			e.b = append(e.b, '[')
 			e.b = jsonx.AppendString(e.b, f.Value)
-			for _, o := range fs[i+1:] {
-				if same(o.Name, f.Name, fold) {
-					e.b = append(e.b, ',')
-					e.b = jsonx.AppendString(e.b, o.Value)
-				}
+			for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+				e.b = append(e.b, ',')
+				e.b = jsonx.AppendString(e.b, fs[j].Value)
 			}
 			e.b = append(e.b, ']')
 		case commaJoined:
 			// Join the values inside the JSON string, without building it.
 			e.b = jsonx.AppendString(e.b, f.Value)
-			for _, o := range fs[i+1:] {
-				if same(o.Name, f.Name, fold) {
-					e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
-					n := len(e.b)
-					e.b = jsonx.AppendString(e.b, o.Value)
-					e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
-				}
+			for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+				e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
+				n := len(e.b)
+				e.b = jsonx.AppendString(e.b, fs[j].Value)
+				e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package fieldset
 import (
 	"fmt"
 	"math/rand/v2"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -119,50 +118,6 @@ func FuzzGroup(f *testing.F) {
 	})
 }
 
-// TestLinear counts the work of grouping n and 8n fields, for names all
-// distinct, all equal, and all equal ignoring case (every spelling of
-// one name), and checks it grows no faster than the list.
-func TestLinear(t *testing.T) {
-	distinct := func(i int) string { return fmt.Sprintf("x-header-%d", i) }
-	equal := func(int) string { return "x-header" }
-	spelled := func(i int) string {
-		b := []byte("abcdefghijklmnop")
-		for j := range b {
-			if i>>j&1 != 0 {
-				b[j] -= 'a' - 'A'
-			}
-		}
-		return string(b)
-	}
-	for name, gen := range map[string]func(int) string{"distinct": distinct, "equal": equal, "case spellings": spelled} {
-		for _, fold := range []bool{false, true} {
-			cost := func(n int) (work int64, bytes uint64) {
-				fs := make([]field2, n)
-				for i := range fs {
-					fs[i] = field2{gen(i), "v"}
-				}
-				bytes = allocated(func() {
-					work = Work(func() {
-						var g Groups
-						Group(&g, fs, fold)
-						s := Set[field2]{Fold: fold, Pairs: true}
-						for _, f := range fs {
-							s.Find(fs, f.Name, f.Value)
-						}
-					})
-				})
-				return work, bytes
-			}
-			w1, b1 := cost(1000)
-			w8, b8 := cost(8000)
-			if w8 > 9*w1 || b8 > 9*b1 {
-				t.Errorf("%s names, fold %v: 1,000 fields cost %d steps, %d bytes; 8,000 cost %d, %d (%.1fx, %.1fx), want at most 9x",
-					name, fold, w1, b1, w8, b8, float64(w8)/float64(w1), float64(b8)/float64(b1))
-			}
-		}
-	}
-}
-
 // TestShortListsAllocateNothing checks that lists up to the scan limit
 // are grouped and searched without allocating.
 func TestShortListsAllocateNothing(t *testing.T) {
@@ -203,14 +158,4 @@ func BenchmarkGroup(b *testing.B) {
 			}
 		})
 	}
-}
-
-// allocated returns the bytes f allocates.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
