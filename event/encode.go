@@ -113,10 +113,7 @@ func (e *encoder) object(k string, fs []Field, g grouping, fold, omitEmpty bool)
 			// Join the values inside the JSON string, without building it.
 			e.b = jsonx.AppendString(e.b, f.Value)
 			for j := byName.Next(i); j >= 0; j = byName.Next(j) {
-				e.b = append(e.b[:len(e.b)-1], ',') // reopen the string
-				n := len(e.b)
-				e.b = jsonx.AppendString(e.b, fs[j].Value)
-				e.b = append(e.b[:n], e.b[n+1:]...) // drop the value's opening quote
+				e.b = jsonx.ExtendString(e.b, ',', fs[j].Value)
 			}
 		}
 	}

@@ -15,6 +15,12 @@
 // that. Header names that are not tokens and values with CR, LF or NUL are
 // refused, never written.
 //
+// AppendOutput and [AppendPrelude] take time and memory linear in the
+// size of the response, however many headers it has and however alike
+// their names: headers are grouped by name by scanning when there are
+// few (up to 32, allocation-free) and with a hash table built once when
+// there are more.
+//
 // # The gateway's answers
 //
 // [FunctionError] and [NotFound] are the responses a source's gateway

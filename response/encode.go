@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/lambdagate/lambdagate/internal/ascii"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/ascii"
+	"github.com/lambdagate/lambdagate/internal/fieldset"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
 )
 
@@ -189,12 +190,15 @@ func appendBody(b []byte, r *Response, b64 bool) []byte {
 	return append(b, '}')
 }
 
-// appendMulti writes every header and cookie as multiValueHeaders.
+// appendMulti writes every header and cookie as multiValueHeaders, one
+// member per name (names compared ignoring case, spelled as first seen).
 func appendMulti(b []byte, r *Response) []byte {
 	b = append(b, `,"multiValueHeaders":{`...)
+	var byName fieldset.Groups
+	fieldset.Group(&byName, r.Header, true)
 	first := true
 	for i, f := range r.Header {
-		if seenBefore(r.Header[:i], f.Name) {
+		if byName.First(i) != i {
 			continue
 		}
 		if !first {
@@ -203,15 +207,10 @@ func appendMulti(b []byte, r *Response) []byte {
 		first = false
 		b = jsonx.AppendString(b, f.Name)
 		b = append(b, ':', '[')
-		n := 0
-		for _, g := range r.Header[i:] {
-			if ascii.EqualFold(g.Name, f.Name) {
-				if n > 0 {
-					b = append(b, ',')
-				}
-				n++
-				b = jsonx.AppendString(b, g.Value)
-			}
+		b = jsonx.AppendString(b, f.Value)
+		for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+			b = append(b, ',')
+			b = jsonx.AppendString(b, r.Header[j].Value)
 		}
 		if ascii.EqualFold(f.Name, "Set-Cookie") {
 			for _, c := range r.Cookies {
@@ -237,13 +236,16 @@ func appendMulti(b []byte, r *Response) []byte {
 	return append(b, '}')
 }
 
-// appendJoined writes headers with repeated values joined by commas,
+// appendJoined writes headers with repeated values joined by commas, one
+// member per name (names compared ignoring case, spelled as first seen),
 // skipping Set-Cookie when skipCookie is set.
 func appendJoined(b []byte, r *Response, skipCookie bool) []byte {
 	b = append(b, `,"headers":{`...)
+	var byName fieldset.Groups
+	fieldset.Group(&byName, r.Header, true)
 	first := true
 	for i, f := range r.Header {
-		if skipCookie && ascii.EqualFold(f.Name, "Set-Cookie") || seenBefore(r.Header[:i], f.Name) {
+		if byName.First(i) != i || skipCookie && ascii.EqualFold(f.Name, "Set-Cookie") {
 			continue
 		}
 		if !first {
@@ -252,17 +254,10 @@ func appendJoined(b []byte, r *Response, skipCookie bool) []byte {
 		first = false
 		b = jsonx.AppendString(b, f.Name)
 		b = append(b, ':')
-		if !hasLater(r.Header[i+1:], f.Name) {
-			b = jsonx.AppendString(b, f.Value)
-			continue
+		b = jsonx.AppendString(b, f.Value)
+		for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+			b = jsonx.ExtendString(b, ',', r.Header[j].Value)
 		}
-		vals := make([]string, 0, 2)
-		for _, g := range r.Header[i:] {
-			if ascii.EqualFold(g.Name, f.Name) {
-				vals = append(vals, g.Value)
-			}
-		}
-		b = jsonx.AppendString(b, strings.Join(vals, ","))
 	}
 	return append(b, '}')
 }
@@ -386,17 +381,6 @@ func cookieSpelling(n int) []byte {
 	}
 	return name
 }
-
-func seenBefore(h event.Header, name string) bool {
-	for _, f := range h {
-		if ascii.EqualFold(f.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasLater(h event.Header, name string) bool { return seenBefore(h, name) }
 
 // AppendPrelude appends the JSON prelude of a streamed response: status
 // and headers without the body, in the shape of req's source (headers and

@@ -181,3 +181,18 @@ func FuzzOneString(f *testing.F) {
 		}
 	})
 }
+
+// TestExtendString checks that extending a string gives the string of
+// the joined values, escaped as AppendString escapes them.
+func TestExtendString(t *testing.T) {
+	for _, vs := range [][]string{{"a"}, {"a", "b"}, {"", ""}, {"q\"", "\\", "<&>", "\xff", "\u2028", "é"}} {
+		b := AppendString([]byte(`{"k":`), vs[0])
+		for _, v := range vs[1:] {
+			b = ExtendString(b, ',', v)
+		}
+		want := AppendString([]byte(`{"k":`), strings.Join(vs, ","))
+		if string(b) != string(want) {
+			t.Errorf("ExtendString over %q = %s, want %s", vs, b, want)
+		}
+	}
+}

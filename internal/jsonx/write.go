@@ -22,6 +22,22 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 // U+2028, U+2029 are escaped, as encoding/json does.
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// ExtendString appends sep and s to the JSON string b ends with: b's
+// closing quote moves to the end, so a list of values joins into one
+// string without building it first. sep must be a character that needs
+// no escaping, such as ','.
+func ExtendString(b []byte, sep byte, s string) []byte {
+	b = append(b[:len(b)-1], sep)
+	b = appendEscaped(b, s)
+	return append(b, '"')
+}
+
+// appendEscaped appends s escaped for the inside of a JSON string.
+func appendEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -68,8 +84,7 @@ func AppendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // AppendBytesString appends p as a JSON string, like AppendString.
