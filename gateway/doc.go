@@ -112,6 +112,12 @@
 // The evidence for each rule, and the decisions where AWS's behaviour is
 // unrecorded, are in the repository's docs/evidence.
 //
+// Reading an output takes time and memory linear in its size, however
+// many headers it has and however alike their names (repeated members, one
+// name in every spelling of its case): headers are grouped by name by
+// scanning when there are few (up to 32) and with a hash table built once
+// when there are more.
+//
 // # Functions
 //
 // Functions may live in the process (a handler.Adapter around a Handler,

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/internal/ascii"
+	"github.com/lambdagate/lambdagate/internal/fieldset"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
 	"github.com/lambdagate/lambdagate/response"
 )
@@ -318,6 +318,8 @@ func readStatus(raw []byte, optional bool) (int, bool) {
 
 // readHeaders reads a headers object whose values are strings or
 // booleans [REC] (docs/evidence/responses.md#header-values); null is no headers. Names keep the output's order.
+// A repeated member replaces the value of the earlier one, in its place,
+// as JSON readers usually do.
 func readHeaders(raw []byte) (event.Header, bool) {
 	if isNull(raw) {
 		return nil, true
@@ -327,31 +329,26 @@ func readHeaders(raw []byte) (event.Header, bool) {
 		return nil, false
 	}
 	var h event.Header
+	var names fieldset.Set[event.Field]
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		v, ok := headerValue(s)
 		if !ok {
 			return nil, false
 		}
-		h = setLast(h, k, v)
+		if i := names.Find(h, k, ""); i >= 0 {
+			h[i].Value = v
+			continue
+		}
+		h = append(h, event.Field{Name: k, Value: v})
 	}
 	return h, s.End() == nil
 }
 
-// setLast sets name to value, replacing an earlier value of the very same
-// name, as a repeated JSON member replaces the earlier one.
-func setLast(h event.Header, name, value string) event.Header {
-	for i := range h {
-		if h[i].Name == name {
-			h[i].Value = value
-			return h
-		}
-	}
-	return append(h, event.Field{Name: name, Value: value})
-}
-
 // readMultiHeaders reads a multiValueHeaders object of lists [REC]
-// (docs/evidence/responses.md#rest-proxy-output).
+// (docs/evidence/responses.md#rest-proxy-output). A repeated member
+// replaces the values of the earlier one, and comes where it is; a null
+// member is no member.
 func readMultiHeaders(raw []byte) (event.Header, bool) {
 	if isNull(raw) {
 		return nil, true
@@ -361,6 +358,10 @@ func readMultiHeaders(raw []byte) (event.Header, bool) {
 		return nil, false
 	}
 	var h event.Header
+	// The members, by name, and where each one's values start in h.
+	var keyBuf [16]event.Field
+	var startBuf [16]int
+	keys, starts := keyBuf[:0], startBuf[:0]
 	for first := true; s.More(first, '}'); first = false {
 		k := s.Key()
 		if s.Null() {
@@ -370,7 +371,7 @@ func readMultiHeaders(raw []byte) (event.Header, bool) {
 			return nil, false
 		}
 		s.Array()
-		h = delExact(h, k)
+		keys, starts = append(keys, event.Field{Name: k}), append(starts, len(h))
 		for f := true; s.More(f, ']'); f = false {
 			v, ok := headerValue(s)
 			if !ok {
@@ -379,17 +380,23 @@ func readMultiHeaders(raw []byte) (event.Header, bool) {
 			h = append(h, event.Field{Name: k, Value: v})
 		}
 	}
-	return h, s.End() == nil
-}
-
-func delExact(h event.Header, name string) event.Header {
-	out := h[:0]
-	for _, f := range h {
-		if f.Name != name {
-			out = append(out, f)
-		}
+	if s.End() != nil {
+		return nil, false
 	}
-	return out
+	var byName fieldset.Groups
+	fieldset.Group(&byName, keys, false)
+	out := h[:0]
+	for m := range keys {
+		if byName.Next(m) >= 0 {
+			continue // a later member replaces this one
+		}
+		end := len(h)
+		if m+1 < len(starts) {
+			end = starts[m+1]
+		}
+		out = append(out, h[starts[m]:end]...)
+	}
+	return out, true
 }
 
 // headerValue reads a header value: a string, or a boolean as its text.
@@ -453,21 +460,14 @@ func readBool(raw []byte) (bool, bool) {
 // kept) [REC] (docs/evidence/responses.md#merging-headers-and-multivalueheaders).
 func mergeOutputHeaders(multi, single event.Header) event.Header {
 	out := multi
+	pairs := fieldset.Set[event.Field]{Fold: true, Pairs: true}
 	for _, f := range single {
-		name, dup := f.Name, false
-		for _, g := range multi {
-			if ascii.EqualFold(g.Name, f.Name) {
-				name = g.Name
-				if g.Value == f.Value {
-					dup = true
-				}
-			}
-		}
-		if !dup {
-			out = append(out, event.Field{Name: name, Value: f.Value})
+		if pairs.Find(multi, f.Name, f.Value) < 0 {
+			out = append(out, f)
 		}
 	}
-	// Keep each name's values together, in first-seen order of names.
+	// Keep each name's values together, in first-seen order of names,
+	// spelled as first seen.
 	return groupByName(out)
 }
 
@@ -475,15 +475,16 @@ func groupByName(h event.Header) event.Header {
 	if len(h) < 2 {
 		return h
 	}
+	var byName fieldset.Groups
+	fieldset.Group(&byName, h, true)
 	out := make(event.Header, 0, len(h))
 	for i, f := range h {
-		if h[:i].Has(f.Name) {
+		if byName.First(i) != i {
 			continue
 		}
-		for _, g := range h[i:] {
-			if ascii.EqualFold(g.Name, f.Name) {
-				out = append(out, event.Field{Name: f.Name, Value: g.Value})
-			}
+		out = append(out, f)
+		for j := byName.Next(i); j >= 0; j = byName.Next(j) {
+			out = append(out, event.Field{Name: f.Name, Value: h[j].Value})
 		}
 	}
 	return out

@@ -22,8 +22,9 @@ const scanMax = 32
 
 // A Set finds fields by name in a list that only grows: each call may
 // pass the list of the previous call with fields appended, never one with
-// fields changed, removed or reordered. The zero Set compares names
-// exactly. A Set is not safe for concurrent use.
+// fields removed or reordered, or with names changed (or, with Pairs,
+// values). The zero Set compares names exactly. A Set is not safe for
+// concurrent use.
 type Set[F field] struct {
 	// Fold makes names compare ignoring ASCII case.
 	Fold bool
