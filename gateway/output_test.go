@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,11 +136,53 @@ func TestOutputReader(t *testing.T) {
 	}
 }
 
+// repeatedMemberTests are outputs whose header maps repeat a member: the
+// later one wins, as a JSON reader's map would have it. In headers the
+// value is replaced where the name first came; in multiValueHeaders the
+// later member's values come where it is, a null member is no member, and
+// an empty list removes the name. Names compare exactly; the merge of the
+// two maps then groups names ignoring case.
+var repeatedMemberTests = []struct {
+	name   string
+	gw     gateway.OutputReader
+	output string
+	want   event.Header
+}{
+	{"headers", v2, `{"statusCode":200,"headers":{"x":"1","y":"2","x":"3"}}`,
+		event.Header{{Name: "x", Value: "3"}, {Name: "y", Value: "2"}, {Name: "Content-Type", Value: "application/json"}}},
+	{"headers, names in two cases", v2, `{"statusCode":200,"headers":{"x":"1","X":"2","x":"3"}}`,
+		event.Header{{Name: "x", Value: "3"}, {Name: "X", Value: "2"}, {Name: "Content-Type", Value: "application/json"}}},
+	{"multi-value", albMulti, `{"statusCode":200,"multiValueHeaders":{"x":["1","2"],"y":["3"],"x":["4"]}}`,
+		event.Header{{Name: "y", Value: "3"}, {Name: "x", Value: "4"}}},
+	{"multi-value null keeps", albMulti, `{"statusCode":200,"multiValueHeaders":{"x":["1"],"x":null}}`,
+		event.Header{{Name: "x", Value: "1"}}},
+	{"multi-value empty list removes", albMulti, `{"statusCode":200,"multiValueHeaders":{"x":["1"],"y":["2"],"x":[]}}`,
+		event.Header{{Name: "y", Value: "2"}}},
+	{"rest merged", rest, `{"statusCode":200,"multiValueHeaders":{"x":["1"],"Y":["2"],"x":["3"]},"headers":{"X":"3","y":"4","X":"5"}}`,
+		event.Header{{Name: "Y", Value: "2"}, {Name: "Y", Value: "4"}, {Name: "x", Value: "3"}, {Name: "x", Value: "5"}, {Name: "Content-Type", Value: "application/json"}}},
+}
+
+func TestOutputReaderRepeatedMembers(t *testing.T) {
+	for _, tt := range repeatedMemberTests {
+		r, err := tt.gw.Read([]byte(tt.output), false)
+		if err != nil {
+			t.Errorf("%s: Read(%s): %v", tt.name, tt.output, err)
+			continue
+		}
+		if fmt.Sprint(r.Header) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: Read(%s) headers = %v, want %v", tt.name, tt.output, r.Header, tt.want)
+		}
+	}
+}
+
 // FuzzOutputReader checks that no output makes the gateway side panic, that
 // every answer has a valid status, and that an output the encoder wrote
 // always reads back.
 func FuzzOutputReader(f *testing.F) {
 	for _, tt := range gatewayTests {
+		f.Add([]byte(tt.output), uint8(tt.gw.Kind), tt.gw.Payload == event.PayloadV1)
+	}
+	for _, tt := range repeatedMemberTests {
 		f.Add([]byte(tt.output), uint8(tt.gw.Kind), tt.gw.Payload == event.PayloadV1)
 	}
 	f.Fuzz(func(t *testing.T, output []byte, src uint8, v1 bool) {
