@@ -11,26 +11,6 @@ import (
 	"github.com/lambdagate/lambdagate/internal/costtest"
 )
 
-// names returns n header names: distinct, all one name, or every case
-// spelling of one name (distinct exactly, equal ignoring case), the worst
-// inputs for code that compares names.
-var names = []struct {
-	kind string
-	gen  func(i int) string
-}{
-	{"distinct", func(i int) string { return fmt.Sprintf("X-Name-%d", i) }},
-	{"equal", func(int) string { return "X-Name" }},
-	{"case spellings", func(i int) string {
-		b := []byte("x-abcdefghijklmn")
-		for j := range 14 {
-			if i>>j&1 != 0 {
-				b[2+j] -= 'a' - 'A'
-			}
-		}
-		return string(b)
-	}},
-}
-
 // object returns a JSON object of n members named by name(i), with the
 // value value(i) as written (a JSON string or list).
 func object(n int, name func(int) string, value func(int) string) string {
@@ -58,7 +38,7 @@ func TestDecodeLinear(t *testing.T) {
 	upper := func(gen func(int) string) func(int) string {
 		return func(i int) string { return strings.ToUpper(gen(i)) }
 	}
-	distinct := names[0].gen
+	distinct := costtest.Names[0].Name
 	for _, tt := range []struct {
 		name    string
 		payload func(n int) string
@@ -90,7 +70,7 @@ func TestDecodeLinear(t *testing.T) {
 			return `{"httpMethod":"GET","headers":` + object(n, upper(distinct), str) + `,"multiValueHeaders":` + object(n, lower(distinct), list) + `}`
 		}},
 		{"REST every case spelling of one header", func(n int) string {
-			return `{"httpMethod":"GET","headers":` + object(n, names[2].gen, str) + `,"multiValueHeaders":` + object(n, names[2].gen, list) + `}`
+			return `{"httpMethod":"GET","headers":` + object(n, costtest.Names[2].Name, str) + `,"multiValueHeaders":` + object(n, costtest.Names[2].Name, list) + `}`
 		}},
 		{"REST one header with many values", func(n int) string {
 			vs := make([]string, n)
@@ -123,20 +103,20 @@ func TestDecodeLinear(t *testing.T) {
 // spelling) and query parameters, and of encoding it, for every source.
 func TestBuildLinear(t *testing.T) {
 	for _, src := range []event.Source{event.REST, event.HTTPAPI, event.FunctionURL, event.ALB, event.ALBMultiValue, event.WebSocket} {
-		for _, nm := range names {
+		for _, nm := range costtest.Names {
 			request := func(n int) *http.Request {
 				q := make([]string, n)
 				for i := range q {
-					q[i] = fmt.Sprintf("%s=%d", strings.ToLower(nm.gen(i)), i)
+					q[i] = fmt.Sprintf("%s=%d", strings.ToLower(nm.Name(i)), i)
 				}
 				hr := httptest.NewRequest("GET", "/p?"+strings.Join(q, "&"), nil)
 				for i := range n {
-					hr.Header[nm.gen(i)] = append(hr.Header[nm.gen(i)], fmt.Sprint(i))
+					hr.Header[nm.Name(i)] = append(hr.Header[nm.Name(i)], fmt.Sprint(i))
 				}
 				return hr
 			}
 			b := event.Builder{Source: src, RequestID: "fixed", EventType: "CONNECT"}
-			costtest.Linear(t, fmt.Sprintf("FromHTTP %v, %s names", src, nm.kind), 512, func(n int) func() {
+			costtest.Linear(t, fmt.Sprintf("FromHTTP %v, %s names", src, nm.Kind), 512, func(n int) func() {
 				hr := request(n)
 				return func() {
 					if _, err := b.FromHTTP(hr); err != nil {
@@ -144,7 +124,7 @@ func TestBuildLinear(t *testing.T) {
 					}
 				}
 			})
-			costtest.Linear(t, fmt.Sprintf("AppendJSON %v, %s names", src, nm.kind), 512, func(n int) func() {
+			costtest.Linear(t, fmt.Sprintf("AppendJSON %v, %s names", src, nm.Kind), 512, func(n int) func() {
 				r, err := b.FromHTTP(request(n))
 				if err != nil {
 					t.Fatal(err)

@@ -23,17 +23,7 @@ func members(n int, name func(int) string, value func(int) string) string {
 // one name, every case spelling of one name, members repeated, and
 // single-value headers that the multi-value ones already hold.
 func TestOutputReaderLinear(t *testing.T) {
-	distinct := func(i int) string { return fmt.Sprintf("X-Name-%d", i) }
-	same := func(int) string { return "X-Name" }
-	spelled := func(i int) string {
-		b := []byte("x-abcdefghijklmn")
-		for j := range 14 {
-			if i>>j&1 != 0 {
-				b[2+j] -= 'a' - 'A'
-			}
-		}
-		return string(b)
-	}
+	distinct, same, spelled := costtest.Names[0].Name, costtest.Names[1].Name, costtest.Names[2].Name
 	str := func(i int) string { return fmt.Sprintf(`"v%d"`, i) }
 	one := func(int) string { return `"v"` }
 	list := func(i int) string { return fmt.Sprintf(`["v%d","w%d"]`, i, i) }

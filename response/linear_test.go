@@ -10,25 +10,6 @@ import (
 	"github.com/lambdagate/lambdagate/response"
 )
 
-// headerNames are the worst inputs for code that groups header names:
-// all distinct, all one name, and one name in every spelling of its case.
-var headerNames = []struct {
-	kind string
-	gen  func(i int) string
-}{
-	{"distinct", func(i int) string { return fmt.Sprintf("X-Name-%d", i) }},
-	{"equal", func(int) string { return "X-Name" }},
-	{"case spellings", func(i int) string {
-		b := []byte("x-abcdefghijklmn")
-		for j := range 14 {
-			if i>>j&1 != 0 {
-				b[2+j] -= 'a' - 'A'
-			}
-		}
-		return string(b)
-	}},
-}
-
 // TestAppendOutputLinear bounds the cost of encoding a response with many
 // headers, Set-Cookie headers and cookies, for every source and for the
 // streaming prelude, at two sizes.
@@ -52,11 +33,11 @@ func TestAppendOutputLinear(t *testing.T) {
 	}
 	for name, req := range requests {
 		for enc, encode := range encodings {
-			for _, nm := range headerNames {
-				costtest.Linear(t, fmt.Sprintf("%s %s, %s header names", enc, name, nm.kind), 512, func(n int) func() {
+			for _, nm := range costtest.Names {
+				costtest.Linear(t, fmt.Sprintf("%s %s, %s header names", enc, name, nm.Kind), 512, func(n int) func() {
 					r := response.Text(200, "body")
 					for i := range n {
-						r.Header.Add(nm.gen(i), fmt.Sprint(i))
+						r.Header.Add(nm.Name(i), fmt.Sprint(i))
 					}
 					return func() {
 						if _, err := encode(req, r); err != nil {

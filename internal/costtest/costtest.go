@@ -5,6 +5,7 @@
 package costtest
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -64,4 +65,25 @@ func ratio(a, b int64) float64 {
 		return float64(b)
 	}
 	return float64(b) / float64(a)
+}
+
+// Names are the header names that make grouping by name work hardest, a
+// generator for each kind: all distinct, all one name, and one name in
+// every spelling of its case (distinct exactly, equal ignoring case; 16,384
+// spellings before they repeat).
+var Names = []struct {
+	Kind string
+	Name func(i int) string
+}{
+	{"distinct", func(i int) string { return fmt.Sprintf("X-Name-%d", i) }},
+	{"equal", func(int) string { return "X-Name" }},
+	{"case spellings", func(i int) string {
+		b := []byte("x-abcdefghijklmn")
+		for j := range 14 {
+			if i>>j&1 != 0 {
+				b[2+j] -= 'a' - 'A'
+			}
+		}
+		return string(b)
+	}},
 }
