@@ -44,14 +44,42 @@ type Set[F field] struct {
 // with Pairs, this value), or -1 if there is none.
 func (s *Set[F]) Find(fs []F, name, value string) int {
 	if s.slots == nil && len(fs) <= scanMax {
-		count(len(fs))
+		return s.scan(fs, name, value)
+	}
+	return s.lookup(fs, name, value)
+}
+
+// scan is Find for a short list. A loop of its own for each kind of
+// comparison keeps the decoder's duplicate-key check as fast as the loop
+// it replaced (event.Decode of a REST sample: a loop calling match cost
+// 20% more).
+func (s *Set[F]) scan(fs []F, name, value string) int {
+	count(len(fs))
+	switch {
+	case s.Pairs:
 		for i := range fs {
 			if s.match(pair(fs[i]), name, value) {
 				return i
 			}
 		}
-		return -1
+	case s.Fold:
+		for i := range fs {
+			if ascii.EqualFold(pair(fs[i]).Name, name) {
+				return i
+			}
+		}
+	default:
+		for i := range fs {
+			if pair(fs[i]).Name == name {
+				return i
+			}
+		}
 	}
+	return -1
+}
+
+// lookup is Find for a long list: through the table.
+func (s *Set[F]) lookup(fs []F, name, value string) int {
 	s.sync(fs)
 	mask := len(s.slots) - 1
 	for i := int(s.hash(name, value)) & mask; ; i = (i + 1) & mask {
