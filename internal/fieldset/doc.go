@@ -7,10 +7,12 @@
 // A [Set] finds the first field with a name in a list that grows; a
 // [Groups] links the fields of a list that share a name (is a field the
 // first of its name, which field of that name comes next). Lists of up to
-// 32 fields, the sizes requests carry, are scanned: that allocates nothing
-// and is faster than hashing. A longer list is hashed, once, as it grows,
-// so each field costs amortized constant time and memory beyond its own
-// bytes, however many fields there are and however alike their names.
+// 32 fields, the sizes requests carry, are scanned: that allocates nothing,
+// so the invoke path's allocation counts stay as they are, and up to about
+// 16 fields it is faster than hashing too. A longer list is hashed, once,
+// as it grows, so each field costs amortized constant time and memory
+// beyond its own bytes, however many fields there are and however alike
+// their names.
 //
 // The functions take a list of any struct type with the shape of
 // event.Field (Name and Value strings), so the package imports nothing of

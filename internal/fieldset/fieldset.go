@@ -15,9 +15,10 @@ type field interface {
 type pair = struct{ Name, Value string }
 
 // scanMax is the longest list scanned rather than hashed: up to it, the
-// sizes requests carry, scanning allocates nothing. BenchmarkGroup, for
-// distinct names: scanning takes 0.9x hashing's time at 8 names, 1.0x at
-// 16, 2.2x at 32 and 5.4x at 64, where hashing allocates once.
+// sizes requests carry (aws-lambda-go's REST sample has 19 headers in each
+// map), scanning allocates nothing, where hashing allocates its table.
+// BenchmarkGroup, distinct names: scanning takes 0.9x hashing's time at 8
+// names, 1.0x at 16, 2.2x at 32 (2.3 µs against 1.0 µs) and 5.4x at 64.
 const scanMax = 32
 
 // A Set finds fields by name in a list that only grows: each call may
