@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lambdagate/lambdagate/internal/ascii"
 	"github.com/lambdagate/lambdagate/internal/fieldset"
 )
 
@@ -207,7 +208,10 @@ func (b Builder) FromHTTP(hr *http.Request) (*Request, error) {
 			r.Header = lastValues(r.Header)
 		}
 		r.AccountID, r.APIID, r.RequestID, r.DomainName, r.Time = "", "", "", "", time.Time{}
-		r.IsBase64Encoded = len(body) > 0 && !textType(ct)
+		// A text body that is not UTF-8 travels base64-encoded too, as
+		// for REST: JSON cannot carry it unaltered
+		// (docs/evidence/gateway.md#invalid-utf-8).
+		r.IsBase64Encoded = len(body) > 0 && (!textType(ct) || !utf8.Valid(body))
 	default:
 		return nil, fmt.Errorf("event: unknown source %v", src)
 	}
@@ -496,7 +500,7 @@ func (b Builder) v2(r *Request, hr *http.Request, path, ct string, ids *idSource
 	if r.Source == HTTPAPI {
 		r.Header.Del("cookie")
 	}
-	r.IsBase64Encoded = len(r.Body) > 0 && !textType(ct)
+	r.IsBase64Encoded = len(r.Body) > 0 && (!textType(ct) || !utf8.Valid(r.Body))
 }
 
 // restHeader returns the headers a REST API forwards: as sent, without

@@ -302,3 +302,24 @@ func TestDomainName(t *testing.T) {
 		t.Errorf("domains = %q, want %q", seen, want)
 	}
 }
+
+// TestTextBodyNotUTF8 sends a body declared as text that is not UTF-8:
+// every kind passes it to the function byte for byte, base64-encoded,
+// since a JSON string cannot carry it.
+func TestTextBodyNotUTF8(t *testing.T) {
+	var got []byte
+	var b64 bool
+	rec := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		got, b64 = append([]byte(nil), req.Body...), req.IsBase64Encoded
+		return response.Text(200, "ok"), nil
+	})
+	body := "caf\xe9 \xff"
+	for _, kind := range []event.Source{event.HTTPAPI, event.REST, event.ALB, event.ALBMultiValue, event.FunctionURL} {
+		s := gatewaytest.New(t, gateway.API{Kind: kind, Routes: gateway.CatchAll(kind, gateway.Proxy{Function: handler.NewAdapter(rec)})})
+		r := s.Request("POST", s.Gateway.BaseURL()+"/", body, "Content-Type", "text/plain; charset=windows-1252")
+		gatewaytest.Body(t, r)
+		if string(got) != body || !b64 {
+			t.Errorf("%v: the function got %q (base64 %v), want %q base64-encoded", kind, got, b64, body)
+		}
+	}
+}

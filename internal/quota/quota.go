@@ -1,14 +1,5 @@
 package quota
 
-// LambdaRequest is the largest invoke payload (the event) Lambda delivers
-// to a function in a synchronous (RequestResponse) invoke, in bytes: the
-// documented 6 MB, counted as the Lambda runtime counts it, 6 MiB plus
-// 100 bytes. The Runtime Interface Emulator reads an invoke payload up to
-// this size (its interop.MaxPayloadSize); the Invoke API itself refuses
-// requests of 6 MiB (6291456 bytes) and more, so no event a function gets
-// is larger.
-const LambdaRequest = 6<<20 + 100
-
 // LambdaResponse is the largest response Lambda accepts from a buffered
 // (RequestResponse) invoke, in bytes: the documented 6 MB, which Lambda
 // counts as 6 MiB plus 100 bytes. Lambda reports a larger one as the
@@ -24,9 +15,11 @@ const ResponseTooLargeType = "Function.ResponseSizeTooLarge"
 const ResponseTooLargeMessage = "Response payload size exceeded maximum allowed payload size (6291556 bytes)."
 
 // LambdaRequest is the largest event Lambda accepts for a synchronous
-// invoke, in bytes: the documented 6 MB, 6 MiB exactly, as Lambda's
-// refusal says ("Request must be smaller than 6291456 bytes for the
-// InvokeFunction operation").
+// (RequestResponse) invoke, in bytes: the documented 6 MB, 6 MiB, as the
+// Invoke API's refusal says ("Request must be smaller than 6291456 bytes
+// for the InvokeFunction operation"). (The Runtime Interface Emulator
+// reads payloads up to 100 bytes more; no event Lambda delivers is that
+// large.)
 const LambdaRequest = 6 << 20
 
 // GatewayPayload is the largest request body API Gateway accepts (REST
