@@ -1,4 +1,4 @@
 // Package quota holds the AWS service quotas lambdagate applies, each
 // defined once: the Lambda function, the local gateway and the test
-// Runtime API all read them from here.
+// Runtime API (package lambdaservice) all read them from here.
 package quota
