@@ -167,6 +167,9 @@ func (inst *instance) response(w http.ResponseWriter, r *http.Request, inv *invo
 	// The instance is idle before its invoker has the outcome, so that
 	// the invoker's next invoke finds it.
 	inst.answered()
+	if inv.tail != nil {
+		inst.syncLogs() // the tail goes with the outcome
+	}
 	switch {
 	case err != nil:
 		fe := serviceError(TruncatedType, "RequestId: "+inv.id+" Error: the response was not posted whole: "+err.Error())
@@ -208,6 +211,9 @@ func (inst *instance) streamResponse(w http.ResponseWriter, r *http.Request, inv
 		io.Copy(io.Discard, r.Body)
 	}
 	inst.answered()
+	if inv.tail != nil {
+		inst.syncLogs()
+	}
 	switch {
 	case errors.Is(err, io.ErrClosedPipe):
 	case err != nil:
@@ -243,6 +249,9 @@ func (inst *instance) error(w http.ResponseWriter, r *http.Request, inv *invocat
 		io.Copy(io.Discard, r.Body)
 	}
 	inst.answered()
+	if inv.tail != nil {
+		inst.syncLogs()
+	}
 	switch {
 	case err != nil:
 		inv.finish(outcome{err: serviceError(TruncatedType, "RequestId: "+inv.id+" Error: the error was not posted whole: "+err.Error())})

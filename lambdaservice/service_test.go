@@ -623,3 +623,30 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLogSyncMarker checks that the sync marker is found when a read
+// splits it, that it ends a line left without a newline, and that it is
+// not logged.
+func TestLogSyncMarker(t *testing.T) {
+	var sink syncBuffer
+	f := &Function{svc: &Service{logs: logSink{w: &sink}}, name: "fn"}
+	lw := &lineWriter{}
+	lw.init(&instance{fn: f}, []byte("\x00sync\x00"), nil)
+	lw.Write([]byte("one\npartial\x00sy"))
+	select {
+	case <-lw.synced:
+		t.Fatal("synced before the whole marker arrived")
+	default:
+	}
+	lw.Write([]byte("nc\x00two\n"))
+	select {
+	case <-lw.synced:
+	default:
+		t.Fatal("the marker split between two writes was not found")
+	}
+	lw.Write([]byte("\x00s"))
+	lw.Close() // a marker's start at the end is output after all
+	if got, want := sink.String(), "fn - one\nfn - partial\nfn - two\nfn - \x00s\n"; got != want {
+		t.Errorf("log %q, want %q", got, want)
+	}
+}
