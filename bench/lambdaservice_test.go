@@ -12,14 +12,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/proctest"
 	"github.com/lambdagate/lambdagate/lambdaservice"
 )
 
@@ -178,7 +177,7 @@ func startEmulator(b *testing.B, boot string) (string, *http.Client) {
 	}
 	b.Cleanup(func() {
 		// The emulator runs the bootstrap in a process group of its own.
-		for _, pid := range childrenOf(cmd.Process.Pid) {
+		for _, pid := range proctest.Children(cmd.Process.Pid) {
 			syscall.Kill(-pid, syscall.SIGKILL)
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
@@ -264,28 +263,4 @@ func BenchmarkColdStart(b *testing.B) {
 			b.ReportMetric(float64(cold)/float64(b.N)/float64(time.Millisecond), "ms/cold-start")
 		})
 	}
-}
-
-// childrenOf lists the processes whose parent is ppid, from /proc.
-func childrenOf(ppid int) []int {
-	ents, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		if f := strings.Fields(string(b[i+1:])); len(f) > 1 && f[1] == strconv.Itoa(ppid) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
 }

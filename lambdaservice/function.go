@@ -78,16 +78,9 @@ func (f *Function) Instances() int {
 // the gateway's invokes do, its AwsRequestID is the invocation's request
 // id.
 func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	inv, err := f.newInvocation(ctx, payload, quota.LambdaRequest, "InvokeFunction")
+	o, err := f.call(ctx, payload, "InvokeFunction", false)
 	if err != nil {
 		return nil, err
-	}
-	o, err := f.invoke(ctx, inv)
-	switch {
-	case err != nil:
-		return nil, err
-	case o.err != nil:
-		return nil, o.err
 	}
 	return o.output, nil
 }
@@ -100,19 +93,29 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // response); reading returns a *FunctionError if the invocation fails
 // midway; Close abandons the rest. Errors are as for Invoke.
 func (f *Function) InvokeStream(ctx context.Context, payload []byte) (io.Reader, error) {
-	inv, err := f.newInvocation(ctx, payload, quota.LambdaRequest, "InvokeWithResponseStream")
+	o, err := f.call(ctx, payload, "InvokeWithResponseStream", true)
 	if err != nil {
 		return nil, err
 	}
-	inv.stream = true
+	return o.body, nil
+}
+
+// call invokes the function with payload and returns the outcome, with a
+// function error as the error.
+func (f *Function) call(ctx context.Context, payload []byte, operation string, stream bool) (outcome, error) {
+	inv, err := f.newInvocation(ctx, payload, quota.LambdaRequest, operation)
+	if err != nil {
+		return outcome{}, err
+	}
+	inv.stream = stream
 	o, err := f.invoke(ctx, inv)
 	switch {
 	case err != nil:
-		return nil, err
+		return outcome{}, err
 	case o.err != nil:
-		return nil, o.err
+		return outcome{}, o.err
 	}
-	return o.body, nil
+	return o, nil
 }
 
 // Update replaces the function's configuration and code: it builds fc's

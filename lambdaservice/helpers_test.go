@@ -1,19 +1,15 @@
 package lambdaservice
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/internal/proctest"
 	"github.com/lambdagate/lambdagate/internal/testfn"
 )
 
@@ -31,33 +27,15 @@ func TestMain(m *testing.M) {
 // testTimeout bounds every invoke a test makes.
 const testTimeout = 60 * time.Second
 
-// A syncBuffer collects the service's log lines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newService returns a service whose logs go to the returned buffer. When
 // the test ends the service is closed and no process it started may be
 // left.
-func newService(t *testing.T, cfg Config) (*Service, *syncBuffer) {
+func newService(t *testing.T, cfg Config) (*Service, *proctest.Buffer) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts function processes")
 	}
-	logs := new(syncBuffer)
+	logs := new(proctest.Buffer)
 	cfg.Logs = logs
 	s, err := New(context.Background(), cfg)
 	if err != nil {
@@ -135,46 +113,14 @@ func functionError(t testing.TB, err error) *FunctionError {
 // children lists the running processes whose parent is this process.
 func children(t testing.TB) []int {
 	t.Helper()
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("no /proc to list processes from")
 	}
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if state, ppid, ok := procStat(pid); ok && ppid == os.Getpid() && state != "Z" {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	return proctest.Children(os.Getpid())
 }
 
 // running reports whether pid is a process that has not exited.
-func running(pid int) bool {
-	state, _, ok := procStat(pid)
-	return ok && state != "Z" && state != "X"
-}
-
-// procStat reads a process's state and parent from /proc/PID/stat.
-func procStat(pid int) (state string, ppid int, ok bool) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
-		return "", 0, false
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return "", 0, false
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 2 {
-		return "", 0, false
-	}
-	ppid, err = strconv.Atoi(f[1])
-	return f[0], ppid, err == nil
-}
+func running(pid int) bool { return proctest.Running(pid) }
 
 // checkNoChildren fails t if this process has a child process left.
 func checkNoChildren(t testing.TB) {

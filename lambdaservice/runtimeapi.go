@@ -177,9 +177,7 @@ func (inst *instance) response(w http.ResponseWriter, r *http.Request, inv *invo
 		writeRuntimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
 		return
 	case len(out) > quota.LambdaResponse:
-		inv.finish(outcome{err: oversizedError()})
-		writeRuntimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", quota.LambdaResponse))
+		refuseOversized(w, inv)
 		return
 	}
 	if fe := trailerError(r); fe != nil {
@@ -228,6 +226,14 @@ func (inst *instance) streamResponse(w http.ResponseWriter, r *http.Request, inv
 	accepted(w)
 }
 
+// refuseOversized ends inv with the error Lambda reports for a response
+// over its quota, and answers the runtime with Lambda's 413.
+func refuseOversized(w http.ResponseWriter, inv *invocation) {
+	inv.finish(outcome{err: oversizedError()})
+	writeRuntimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
+		fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", quota.LambdaResponse))
+}
+
 // trailerError returns the error a streaming runtime reported in the
 // trailers after its response, or nil.
 func trailerError(r *http.Request) *FunctionError {
@@ -258,9 +264,7 @@ func (inst *instance) error(w http.ResponseWriter, r *http.Request, inv *invocat
 		writeRuntimeError(w, http.StatusBadRequest, "TruncatedHTTPRequest", "HTTP request detected as truncated")
 		return
 	case len(doc) > quota.LambdaResponse:
-		inv.finish(outcome{err: oversizedError()})
-		writeRuntimeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge",
-			fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", quota.LambdaResponse))
+		refuseOversized(w, inv)
 		return
 	}
 	inv.finish(outcome{err: runtimeError(doc, errorTypeOr(r.Header.Get(hdrErrorType)))})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/lambdagate/lambdagate/internal/proctest"
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/testfn"
 )
@@ -393,7 +394,7 @@ func TestLogs(t *testing.T) {
 // TestLongLogLine checks that a line longer than maxLogLine is cut, so
 // output without newlines costs bounded memory.
 func TestLongLogLine(t *testing.T) {
-	var sink syncBuffer
+	var sink proctest.Buffer
 	s := &Service{logs: logSink{w: &sink}}
 	f := &Function{svc: s, name: "fn"}
 	lw := &lineWriter{}
@@ -628,7 +629,7 @@ func TestConfigErrors(t *testing.T) {
 // splits it, that it ends a line left without a newline, and that it is
 // not logged.
 func TestLogSyncMarker(t *testing.T) {
-	var sink syncBuffer
+	var sink proctest.Buffer
 	f := &Function{svc: &Service{logs: logSink{w: &sink}}, name: "fn"}
 	lw := &lineWriter{}
 	lw.init(&instance{fn: f}, []byte("\x00sync\x00"), nil)

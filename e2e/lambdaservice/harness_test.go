@@ -5,7 +5,6 @@ package lambdaservice
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/internal/proctest"
 	local "github.com/lambdagate/lambdagate/lambdaservice"
 )
 
@@ -175,7 +175,7 @@ func startEmulator(t *testing.T, sc scenario) *target {
 		if err != nil {
 			t.Fatal(err)
 		}
-		log := new(syncBuffer)
+		log := new(proctest.Buffer)
 		cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", rapi, "./bootstrap")
 		cmd.Dir = filepath.Dir(boot)
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "AWS_LAMBDA_FUNCTION_NAME=difftest",
@@ -224,7 +224,7 @@ func startEmulator(t *testing.T, sc scenario) *target {
 func startService(t *testing.T, sc scenario) (*target, *local.Service) {
 	t.Helper()
 	boot := bootstrap(t)
-	log := new(syncBuffer)
+	log := new(proctest.Buffer)
 	svc, err := local.New(context.Background(), local.Config{AccountID: accountID, Logs: log, InitTimeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -270,77 +270,18 @@ func waitListening(addr string, exited <-chan struct{}) error {
 	return fmt.Errorf("nothing listens on %s", addr)
 }
 
-// descendants lists the processes under pid, from /proc.
+// descendants lists the processes under pid.
 func descendants(pid int) []int {
-	ents, _ := os.ReadDir("/proc")
-	parent := map[int]int{}
-	for _, e := range ents {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if _, pp, ok := procStat(p); ok {
-			parent[p] = pp
-		}
-	}
 	var out []int
-	var walk func(int)
-	walk = func(root int) {
-		for p, pp := range parent {
-			if pp == root {
-				out = append(out, p)
-				walk(p)
-			}
-		}
+	for _, c := range proctest.Children(pid) {
+		out = append(out, c)
+		out = append(out, descendants(c)...)
 	}
-	walk(pid)
 	return out
 }
 
-func procStat(pid int) (state string, ppid int, ok bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return "", 0, false
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return "", 0, false
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 2 {
-		return "", 0, false
-	}
-	ppid, err = strconv.Atoi(f[1])
-	return f[0], ppid, err == nil
-}
-
 // children lists this process's running children.
-func children() []int {
-	var kids []int
-	for _, p := range descendants(os.Getpid()) {
-		if state, ppid, ok := procStat(p); ok && ppid == os.Getpid() && state != "Z" {
-			kids = append(kids, p)
-		}
-	}
-	return kids
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+func children() []int { return proctest.Children(os.Getpid()) }
 
 func tail(s string, n int) string {
 	lines := strings.SplitAfter(s, "\n")
@@ -356,12 +297,4 @@ func abbrev(b []byte) string {
 		return strconv.Quote(string(b))
 	}
 	return fmt.Sprintf("%q…(%d bytes)…%q", b[:200], len(b), b[len(b)-100:])
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }
