@@ -33,6 +33,9 @@
 //   - gateway, gateway/gatewaytest: the local API Gateway, the one engine
 //     that turns HTTP requests into events and function output into
 //     responses, and its test helper.
+//   - lambdaservice: local Lambda, which runs a function's executable as
+//     processes speaking the Lambda Runtime API, each function an Invoker
+//     a gateway.Proxy calls, and serves the Lambda Invoke API.
 //
 // # Glossary
 //

@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,15 +21,16 @@ import (
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/internal/quota"
-	"github.com/lambdagate/lambdagate/internal/runtimeapi"
+	"github.com/lambdagate/lambdagate/lambdaservice"
 	"github.com/lambdagate/lambdagate/response"
 )
 
 // The tests in this file run Start the way Lambda runs a function: the
-// test binary starts itself again as the function process, with
-// AWS_LAMBDA_RUNTIME_API pointing at a local Runtime API, so aws-lambda-go's
-// own runtime loop polls for invocations, calls lambdagate and posts the
-// output. What the Runtime API receives is what Lambda would receive.
+// local Lambda service (package lambdaservice) starts the test binary
+// again as the function process, with Lambda's environment and a Runtime
+// API of its own, so aws-lambda-go's own runtime loop polls for
+// invocations, calls lambdagate and posts the output. What the service
+// receives is what Lambda would receive.
 
 // TestMain turns the test binary into a function process when
 // LAMBDAGATE_TEST_FUNCTION names one of testFunctions.
@@ -43,8 +46,8 @@ func TestMain(m *testing.M) {
 const bigBody = 7 << 20
 
 // testHandler answers /big with a 7 MB body, /cookies with two cookies,
-// /countdown with a stream that waits for the test between its lines, and
-// anything else with a short text.
+// /countdown with a stream that waits for the test between its lines,
+// /pid with the process id, and anything else with a short text.
 var testHandler = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
 	switch req.Path {
 	case "/big":
@@ -53,6 +56,8 @@ var testHandler = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Re
 		r := response.Text(200, "two cookies")
 		r.Cookies = []string{"a=1; Path=/", "b=2; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT"}
 		return r, nil
+	case "/pid":
+		return response.Text(200, strconv.Itoa(os.Getpid())), nil
 	case "/countdown":
 		pr, pw := io.Pipe()
 		go func() {
@@ -79,91 +84,86 @@ var testFunctions = map[string]func(){
 	"streaming": func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
 }
 
-// functionProcess is a function running under a local Runtime API.
+// functionProcess is a test function under the local Lambda service.
 type functionProcess struct {
-	api    *runtimeapi.Server
-	cmd    *exec.Cmd
-	exited chan struct{}
-	gate   string
+	fn   *lambdaservice.Function
+	gate string
 }
 
-// startFunction starts the test binary as the named function process.
+// startFunction adds the test binary as the named function to a local
+// Lambda service, which stops it when the test ends.
 func startFunction(t *testing.T, name string) *functionProcess {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a function process")
 	}
-	api := runtimeapi.NewServer()
-	api.FunctionARN = "arn:aws:lambda:us-east-1:123456789012:function:" + name
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	p := &functionProcess{api: api, exited: make(chan struct{}), gate: filepath.Join(t.TempDir(), "gate")}
-	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	p.cmd.Env = append(os.Environ(),
-		"LAMBDAGATE_TEST_FUNCTION="+name,
-		"LAMBDAGATE_TEST_GATE="+p.gate,
-		"AWS_LAMBDA_RUNTIME_API="+strings.TrimPrefix(srv.URL, "http://"),
-		"AWS_LAMBDA_FUNCTION_NAME="+name,
-	)
-	var stderr bytes.Buffer
-	p.cmd.Stdout, p.cmd.Stderr = &stderr, &stderr
-	if err := p.cmd.Start(); err != nil {
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	svc, err := lambdaservice.New(context.Background(), lambdaservice.Config{Logs: lockedWriter{&mu, &logs}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.cmd.Wait(); close(p.exited) }()
 	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		<-p.exited
+		svc.Close()
 		if t.Failed() {
-			t.Logf("function process output:\n%s", stderr.Bytes())
+			mu.Lock()
+			t.Logf("function log:\n%s", logs.Bytes())
+			mu.Unlock()
 		}
 	})
+	p := &functionProcess{gate: filepath.Join(t.TempDir(), "gate")}
+	p.fn, err = svc.Add(context.Background(), lambdaservice.FunctionConfig{
+		Name:       name,
+		Executable: os.Args[0],
+		Timeout:    30 * time.Second,
+		Environment: map[string]string{
+			"LAMBDAGATE_TEST_FUNCTION": name,
+			"LAMBDAGATE_TEST_GATE":     p.gate,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
 
-// invoke sends the event for method and target from src and returns how
-// the invocation ended.
-func (p *functionProcess) invoke(t *testing.T, src event.Source, target string) runtimeapi.Result {
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// invoke sends the event for a GET of target from src and returns the
+// output, or the function error.
+func (p *functionProcess) invoke(t *testing.T, src event.Source, target string) ([]byte, *lambdaservice.FunctionError) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	go func() {
-		select {
-		case <-p.exited:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	res, err := p.api.Invoke(ctx, payload(t, src, "GET", target, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := p.fn.Invoke(ctx, payload(t, src, "GET", target, nil))
+	var fe *lambdaservice.FunctionError
+	if errors.As(err, &fe) {
+		return nil, fe
+	}
 	if err != nil {
-		select {
-		case <-p.exited:
-			t.Fatalf("invoke %v %s: the function process exited: %v", src, target, p.cmd.ProcessState)
-		default:
-		}
 		t.Fatalf("invoke %v %s: %v", src, target, err)
 	}
-	return res
+	return out, nil
 }
 
-// alive fails the test if the function process has exited.
-func (p *functionProcess) alive(t *testing.T) {
+// pid returns the process id of the function process that answers now.
+func (p *functionProcess) pid(t *testing.T) string {
 	t.Helper()
-	select {
-	case <-p.exited:
-		t.Fatalf("the function process exited: %v", p.cmd.ProcessState)
-	default:
+	out, fe := p.invoke(t, event.HTTPAPI, "/pid")
+	if fe != nil {
+		t.Fatalf("/pid: %v", fe)
 	}
-}
-
-func readAll(t *testing.T, r io.ReadCloser) []byte {
-	t.Helper()
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	r, _ := (gateway.OutputReader{Kind: event.HTTPAPI}).Read(out, false)
+	return string(r.Body)
 }
 
 // TestRuntimeOversizedResponse sends a buffered response over Lambda's
@@ -172,23 +172,22 @@ func readAll(t *testing.T, r io.ReadCloser) []byte {
 // and the process must go on serving.
 func TestRuntimeOversizedResponse(t *testing.T) {
 	p := startFunction(t, "buffered")
+	pid := p.pid(t)
 	for _, src := range []event.Source{event.REST, event.HTTPAPI, event.ALB, event.FunctionURL} {
-		res := p.invoke(t, src, "/big")
-		if res.Error == nil || res.Error.Type != quota.ResponseTooLargeType || res.Error.Message != quota.ResponseTooLargeMessage {
-			t.Errorf("%v: a 7 MB response ends in %+v, want the function error %s", src, res.Error, quota.ResponseTooLargeType)
+		_, fe := p.invoke(t, src, "/big")
+		if fe == nil || fe.Type != quota.ResponseTooLargeType || fe.Message != quota.ResponseTooLargeMessage {
+			t.Errorf("%v: a 7 MB response ends in %v, want the function error %s", src, fe, quota.ResponseTooLargeType)
 		}
-		if res.Body != nil {
-			res.Body.Close()
+		out, fe := p.invoke(t, src, "/next")
+		if fe != nil {
+			t.Fatalf("%v: the invocation after the oversized one failed: %v", src, fe)
 		}
-		res = p.invoke(t, src, "/next")
-		if res.Error != nil {
-			t.Fatalf("%v: the invocation after the oversized one failed: %v", src, res.Error)
-		}
-		out := readAll(t, res.Body)
 		if got, _ := (gateway.OutputReader{Kind: src}).Read(out, false); string(got.Body) != "hello /next" {
 			t.Errorf("%v: the invocation after the oversized one answered %s", src, out)
 		}
-		p.alive(t)
+		if now := p.pid(t); now != pid {
+			t.Fatalf("%v: the function process %s exited; %s answers now", src, pid, now)
+		}
 	}
 }
 
@@ -197,11 +196,10 @@ func TestRuntimeOversizedResponse(t *testing.T) {
 // balancer, each under its own spelling of Set-Cookie.
 func TestRuntimeALBCookies(t *testing.T) {
 	p := startFunction(t, "buffered")
-	res := p.invoke(t, event.ALB, "/cookies")
-	if res.Error != nil {
-		t.Fatalf("ALB /cookies: function error %v", res.Error)
+	out, fe := p.invoke(t, event.ALB, "/cookies")
+	if fe != nil {
+		t.Fatalf("ALB /cookies: function error %v", fe)
 	}
-	out := readAll(t, res.Body)
 	var doc struct {
 		StatusCode int               `json:"statusCode"`
 		Headers    map[string]string `json:"headers"`
@@ -226,16 +224,19 @@ func TestRuntimeALBCookies(t *testing.T) {
 // before the handler writes the second.
 func TestRuntimeStreaming(t *testing.T) {
 	p := startFunction(t, "streaming")
+	pid := p.pid(t)
 	for _, src := range []event.Source{event.FunctionURL, event.REST} {
 		os.Remove(p.gate)
-		res := p.invoke(t, src, "/countdown")
-		if res.Error != nil {
-			t.Fatalf("%v: function error %v", src, res.Error)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		r, err := p.fn.InvokeStream(ctx, payload(t, src, "GET", "/countdown", nil))
+		if err != nil {
+			t.Fatalf("%v: %v", src, err)
 		}
-		if res.ContentType != handler.StreamContentType {
-			t.Errorf("%v: content type %q, want %q", src, res.ContentType, handler.StreamContentType)
+		if ct := r.(interface{ ContentType() string }).ContentType(); ct != handler.StreamContentType {
+			t.Errorf("%v: content type %q, want %q", src, ct, handler.StreamContentType)
 		}
-		br := bufio.NewReader(res.Body)
+		br := bufio.NewReader(r)
 		prelude, err := br.ReadBytes(0)
 		if err != nil {
 			t.Fatalf("%v: output without a prelude: %q, %v", src, prelude, err)
@@ -257,18 +258,59 @@ func TestRuntimeStreaming(t *testing.T) {
 		if err := os.WriteFile(p.gate, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		rest, _ := io.ReadAll(br)
-		res.Body.Close()
-		if string(rest) != "second\n" {
-			t.Errorf("%v: rest of the stream %q, want %q", src, rest, "second\n")
+		rest, err := io.ReadAll(br)
+		if string(rest) != "second\n" || err != nil {
+			t.Errorf("%v: rest of the stream %q, %v; want %q", src, rest, err, "second\n")
 		}
-		p.alive(t)
 	}
 	// A plain request through the same streaming function.
-	res := p.invoke(t, event.FunctionURL, "/plain")
-	out := readAll(t, res.Body)
-	if _, body, _ := bytes.Cut(out, make([]byte, 8)); string(body) != "hello /plain" {
-		t.Errorf("streaming /plain output %q", out)
+	out, fe := p.invoke(t, event.FunctionURL, "/plain")
+	if _, body, _ := bytes.Cut(out, make([]byte, 8)); fe != nil || string(body) != "hello /plain" {
+		t.Errorf("streaming /plain output %q, %v", out, fe)
+	}
+	if now := p.pid(t); now != pid {
+		t.Errorf("the function process %s exited; %s answers now", pid, now)
+	}
+}
+
+// TestRuntimeThroughGateway serves HTTP requests through the local API
+// Gateway to functions running as processes under the local Lambda
+// service, buffered and streamed: the path lambdagate serve takes.
+func TestRuntimeThroughGateway(t *testing.T) {
+	for _, c := range []struct {
+		function string
+		kind     event.Source
+		mode     handler.InvokeMode
+		target   string
+		want     string
+	}{
+		{"buffered", event.HTTPAPI, handler.Buffered, "/hello", "hello /hello"},
+		{"buffered", event.REST, handler.Buffered, "/prod/hello", "hello /hello"},
+		{"streaming", event.FunctionURL, handler.ResponseStream, "/countdown", "first\nsecond\n"},
+	} {
+		t.Run(c.function+"/"+c.kind.String(), func(t *testing.T) {
+			p := startFunction(t, c.function)
+			os.WriteFile(p.gate, nil, 0o600)
+			api := gateway.API{Kind: c.kind, Routes: gateway.CatchAll(c.kind, gateway.Proxy{Function: p.fn, InvokeMode: c.mode})}
+			if c.kind == event.REST {
+				api.Stages = []gateway.Stage{{Name: "prod"}}
+			}
+			gw, err := gateway.New(api)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(gw)
+			defer srv.Close()
+			resp, err := srv.Client().Get(srv.URL + c.target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || string(body) != c.want {
+				t.Errorf("GET %s: %d %q, want 200 %q", c.target, resp.StatusCode, body, c.want)
+			}
+		})
 	}
 }
 

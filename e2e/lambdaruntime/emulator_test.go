@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/internal/proctest"
 )
 
 const (
@@ -337,66 +339,11 @@ func freePort() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// children lists the running processes whose parent is ppid, from /proc.
-func children(ppid int) []int {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	var pids []int
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		state, parent, ok := procStat(pid)
-		if ok && parent == ppid && state != "Z" {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+// children lists the running processes whose parent is ppid.
+func children(ppid int) []int { return proctest.Children(ppid) }
 
 // running reports whether pid is a process that has not exited.
-func running(pid int) bool {
-	state, _, ok := procStat(pid)
-	return ok && state != "Z" && state != "X"
-}
+func running(pid int) bool { return proctest.Running(pid) }
 
-// procStat reads a process's state and parent from /proc/PID/stat.
-func procStat(pid int) (state string, ppid int, ok bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return "", 0, false
-	}
-	// pid (comm) state ppid ...; comm may hold spaces and parentheses.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return "", 0, false
-	}
-	fields := strings.Fields(string(b[i+1:]))
-	if len(fields) < 2 {
-		return "", 0, false
-	}
-	ppid, err = strconv.Atoi(fields[1])
-	return fields[0], ppid, err == nil
-}
-
-// A syncBuffer is a bytes.Buffer safe for concurrent writes, for a
-// process's output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// A syncBuffer is a process's output, safe for concurrent writes.
+type syncBuffer = proctest.Buffer

@@ -1,4 +1,4 @@
 // Package quota holds the AWS service quotas lambdagate applies, each
-// defined once: the Lambda function, the local gateway and the test
-// Runtime API all read them from here.
+// defined once: the Lambda function, the local gateway and the local
+// Lambda service (package lambdaservice) all read them from here.
 package quota
