@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambdagate/lambdagate/internal/quota"
+	"github.com/lambdagate/lambdagate/internal/trace"
 )
 
 // A Function is one function of a [Service]: a handler.Invoker and
@@ -222,7 +223,11 @@ func (f *Function) newInvocation(ctx context.Context, payload []byte, limit int,
 		var v any
 		return nil, invalidContent(json.Unmarshal(payload, &v))
 	}
-	inv := &invocation{payload: payload, done: make(chan struct{}), trace: newTraceID()}
+	// The trace the caller passes on (the local gateway puts it in ctx as
+	// aws-lambda-go's runtime does), or a new one, as Lambda gives every
+	// invocation one.
+	t, _ := trace.FromContext(ctx)
+	inv := &invocation{payload: payload, done: make(chan struct{}), trace: trace.ForFunction(t, time.Now()).String()}
 	if lc, ok := lambdacontext.FromContext(ctx); ok && validRequestID(lc.AwsRequestID) {
 		inv.id = lc.AwsRequestID
 	} else {
@@ -427,12 +432,4 @@ func newRequestID() string {
 	s[23] = '-'
 	hex.Encode(s[24:], b[10:])
 	return string(s[:])
-}
-
-// newTraceID returns an X-Ray trace header for an invocation that was not
-// sampled, as Lambda passes one to every invocation.
-func newTraceID() string {
-	var b [20]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("Root=1-%08x-%s;Parent=%s;Sampled=0", time.Now().Unix(), hex.EncodeToString(b[:12]), hex.EncodeToString(b[12:]))
 }

@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/lambdagate/lambdagate/internal/quota"
+	"github.com/lambdagate/lambdagate/internal/trace"
 )
 
 // The Invoke API's paths (docs/evidence/runtime.md#local-invoke-api).
@@ -192,8 +194,8 @@ func (inv *invocation) fromRequest(r *http.Request) error {
 	if id := r.Header.Get("X-Amz-Cognito-Identity"); id != "" && json.Valid([]byte(id)) {
 		inv.identity = id
 	}
-	if t := r.Header.Get("X-Amzn-Trace-Id"); t != "" && validRequestID(strings.ReplaceAll(t, " ", "")) {
-		inv.trace = t
+	if t, err := trace.Parse(r.Header.Get(trace.HeaderName)); err == nil && !t.IsZero() {
+		inv.trace = trace.ForFunction(t, time.Now()).String()
 	}
 	switch r.Header.Get("X-Amz-Log-Type") {
 	case "", "None":

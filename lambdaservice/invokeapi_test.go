@@ -151,7 +151,10 @@ func TestInvokeAPI(t *testing.T) {
 		if c.Identity["id"] != "id-1" || c.Identity["pool"] != "pool-1" {
 			t.Errorf("identity %v", c.Identity)
 		}
-		if c.TraceID != "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1" || c.RequestID != resp.Header.Get("X-Amzn-RequestId") {
+		// Lambda keeps the caller's Root and decision and adds the
+		// function's segment as Parent.
+		if !strings.HasPrefix(c.TraceID, "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=") || !strings.HasSuffix(c.TraceID, ";Sampled=1") ||
+			c.RequestID != resp.Header.Get("X-Amzn-RequestId") {
 			t.Errorf("trace id %q, request id %q (header %q)", c.TraceID, c.RequestID, resp.Header.Get("X-Amzn-RequestId"))
 		}
 	})
