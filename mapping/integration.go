@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping/vtl"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -94,6 +95,10 @@ type Method struct {
 
 	// Integration is the integration request and responses.
 	Integration Integration
+
+	// Limits bound what the method's mapping templates may cost; the
+	// zero value is API Gateway's quotas.
+	Limits vtl.Limits
 }
 
 // Integration is a method's custom integration.

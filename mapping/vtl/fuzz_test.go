@@ -1,4 +1,4 @@
-package mapping
+package vtl
 
 import (
 	"strings"
@@ -33,11 +33,9 @@ func FuzzParse(f *testing.F) {
 // hold: bounded output and bounded time, whatever the template.
 func FuzzExecute(f *testing.F) {
 	seedTemplates(f)
-	savedSteps, savedOut := MaxSteps, MaxOutputSize
-	MaxSteps, MaxOutputSize = 200_000, 1<<20
-	defer func() { MaxSteps, MaxOutputSize = savedSteps, savedOut }()
+	lim := fuzzLimits
 	f.Fuzz(func(t *testing.T, src string) {
-		tmpl, err := Parse("fuzz", src)
+		tmpl, err := lim.Parse("fuzz", src)
 		if err != nil {
 			return
 		}
@@ -50,7 +48,7 @@ func FuzzExecute(f *testing.F) {
 		if d := time.Since(start); d > 2*time.Second {
 			t.Fatalf("Execute(%q) took %v", src, d)
 		}
-		if err == nil && len(res.Output) > MaxOutputSize {
+		if err == nil && len(res.Output) > lim.OutputSize {
 			t.Fatalf("output of %d bytes exceeds the limit", len(res.Output))
 		}
 		if err != nil && !strings.HasPrefix(err.Error(), "mapping: fuzz:") {
@@ -58,3 +56,7 @@ func FuzzExecute(f *testing.F) {
 		}
 	})
 }
+
+// fuzzLimits are small limits, so that a runaway template reaches them
+// quickly and a missing check shows up as a failure.
+var fuzzLimits = Limits{Steps: 20_000, OutputSize: 64 << 10, Range: 1000, ExecDepth: 20, ParseDepth: 30, JSONDepth: 20}

@@ -1,4 +1,4 @@
-package mapping
+package vtl
 
 import (
 	"fmt"
@@ -6,44 +6,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// Limits. They are variables so tests and benchmarks can change them.
-var (
-	// MaxTemplateSize is the largest template Parse accepts, in bytes
-	// (API Gateway's quota is 300 KB).
-	MaxTemplateSize = 300 * 1024
-	// MaxParseDepth caps the nesting of directives, parentheses, literals
-	// and interpolated strings.
-	MaxParseDepth = 100
-)
-
-// A ParseError is a syntax error, with the template name and the line and
-// column (1-based, in bytes) where it was found.
-type ParseError struct {
-	Name      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("mapping: %s:%d:%d: %s", e.Name, e.Line, e.Col, e.Msg)
-}
-
-// lineCol returns the 1-based line and column of offset off in src.
-func lineCol(src string, off int) (int, int) {
-	if off > len(src) {
-		off = len(src)
-	}
-	if off < 0 {
-		off = 0
-	}
-	line := 1 + strings.Count(src[:off], "\n")
-	col := off + 1
-	if i := strings.LastIndexByte(src[:off], '\n'); i >= 0 {
-		col = off - i
-	}
-	return line, col
-}
 
 // A parser is a recursive-descent parser that scans the source directly:
 // in text mode it looks for $, # and \; inside directives, method
@@ -55,6 +17,7 @@ type parser struct {
 	base  int    // offset of s in src
 	pos   int    // current offset in s
 	depth int
+	lim   *Limits
 	syms  *symtab
 }
 
@@ -86,13 +49,22 @@ func (t *symtab) slot(name string) int {
 	return len(t.names) - 1
 }
 
-// Parse parses text as a mapping template called name. The name appears
-// in error messages, which read "mapping: NAME:LINE:COL: message".
+// Parse parses text as a mapping template called name, with API
+// Gateway's limits. The name appears in error messages, which read
+// "mapping: NAME:LINE:COL: message".
 func Parse(name, text string) (*Template, error) {
-	if len(text) > MaxTemplateSize {
-		return nil, fmt.Errorf("mapping: %s: template is %d bytes, larger than the %d-byte limit", name, len(text), MaxTemplateSize)
+	return Limits{}.Parse(name, text)
+}
+
+// Parse parses text as a mapping template called name, with the limits
+// l; the template keeps them for all its executions.
+func (l Limits) Parse(name, text string) (*Template, error) {
+	lim := l.resolve()
+	if len(text) > lim.TemplateSize {
+		return nil, fmt.Errorf("mapping: %s: template is %d bytes, larger than the %d-byte limit: %w", name, len(text), lim.TemplateSize,
+			limitErr("TemplateSize", lim.TemplateSize, "template is %d bytes", len(text)))
 	}
-	p := &parser{name: name, src: text, s: text, syms: newSymtab()}
+	p := &parser{name: name, src: text, s: text, lim: &lim, syms: newSymtab()}
 	root, term, err := p.parseList(true)
 	if err != nil {
 		return nil, err
@@ -100,7 +72,7 @@ func Parse(name, text string) (*Template, error) {
 	if term.kind != termEOF {
 		return nil, p.errAt(term.pos, "unexpected #%s", term.kind)
 	}
-	return &Template{name: name, src: text, root: root, names: p.syms.names}, nil
+	return newTemplate(name, text, root, p.syms.names, lim), nil
 }
 
 func (p *parser) errAt(off int, format string, args ...any) error {
@@ -122,7 +94,7 @@ type term struct {
 	kind  termKind
 	pos   int
 	trail string // gobbled whitespace after #end / #else
-	cond  Expr   // #elseif condition
+	cond  expr   // #elseif condition
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -157,13 +129,13 @@ func (p *parser) gobble() string {
 // eating, a new token starts there).
 //
 //	list := ( text | comment | reference | directive )*
-func (p *parser) parseList(top bool) (*ListNode, term, error) {
+func (p *parser) parseList(top bool) (*listNode, term, error) {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > MaxParseDepth {
-		return nil, term{}, p.errAt(p.pos, "nesting deeper than %d", MaxParseDepth)
+	if p.depth > p.lim.ParseDepth {
+		return nil, term{}, p.errAt(p.pos, "nesting deeper than %d", p.lim.ParseDepth)
 	}
-	list := &ListNode{Pos: Pos(p.base + p.pos)}
+	list := &listNode{srcPos: srcPos(p.base + p.pos)}
 	var text, src strings.Builder
 	textStart := p.pos
 	// textFresh reports whether the pending text started a new token
@@ -174,12 +146,12 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 	flush := func() {
 		if src.Len() > 0 {
 			rs = refState{}
-			list.Nodes = append(list.Nodes, &TextNode{Pos: Pos(p.base + textStart), Text: text.String(), Src: src.String()})
+			list.Nodes = append(list.Nodes, &textNode{srcPos: srcPos(p.base + textStart), Text: text.String(), Src: src.String()})
 			text.Reset()
 			src.Reset()
 		}
 	}
-	add := func(n Node) {
+	add := func(n node) {
 		flush()
 		rs = refState{}
 		list.Nodes = append(list.Nodes, n)
@@ -242,7 +214,7 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 					return nil, term{}, err
 				}
 				if ref != nil {
-					ref.Pos = Pos(p.base + start)
+					ref.srcPos = srcPos(p.base + start)
 					add(ref)
 					rs = refStateOf(ref)
 					if _, err := p.afterRef(rs, lit); err != nil {
@@ -281,7 +253,7 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 					end++
 				}
 				p.pos += end
-				add(&CommentNode{Pos: Pos(p.base + p.pos - end), Text: rest[:end]})
+				add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
 				continue
 			case strings.HasPrefix(rest, "#*"):
 				end := strings.Index(rest[2:], "*#")
@@ -294,7 +266,7 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 				if src.Len() > 0 {
 					saved = refState{}
 				}
-				add(&CommentNode{Pos: Pos(p.base + p.pos - end), Text: rest[:end]})
+				add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
 				rs = saved
 				if _, err := p.afterRef(rs, lit); err != nil {
 					return nil, term{}, err
@@ -343,7 +315,7 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 				}
 				node.Lead = lead
 				if lead != "" {
-					node.Pos = Pos(p.base + start - len(lead))
+					node.srcPos = srcPos(p.base + start - len(lead))
 				}
 				saved := rs
 				if src.Len() > 0 {
@@ -384,11 +356,11 @@ func (p *parser) parseList(top bool) (*ListNode, term, error) {
 				continue
 			case "break":
 				p.pos += n
-				add(BreakNode{Pos(p.base + start)})
+				add(breakNode{srcPos(p.base + start)})
 				continue
 			case "stop":
 				p.pos += n
-				add(StopNode{Pos(p.base + start)})
+				add(stopNode{srcPos(p.base + start)})
 				continue
 			default: // macro, include, parse, evaluate
 				return nil, term{}, p.errAt(start, "#%s is not supported", name)
@@ -422,7 +394,7 @@ type refState struct {
 	call   bool // whose last step is .name(...), or after a #set
 }
 
-func refStateOf(r *RefNode) refState {
+func refStateOf(r *refNode) refState {
 	if r.Formal {
 		return refState{}
 	}
@@ -561,7 +533,7 @@ func (p *parser) closeParen(name string, start int) (string, error) {
 }
 
 // parseParenExpr parses "(expr)" and the gobbled whitespace; used by #elseif.
-func (p *parser) parseParenExpr(name string, start int) (Expr, error) {
+func (p *parser) parseParenExpr(name string, start int) (expr, error) {
 	if err := p.openParen(name, start); err != nil {
 		return nil, err
 	}
@@ -577,7 +549,7 @@ func (p *parser) parseParenExpr(name string, start int) (Expr, error) {
 // parseSet parses the rest of #set($ref = expr).
 //
 //	set := "#set" blanks "(" reference "=" expr ")"
-func (p *parser) parseSet(start int) (*SetNode, error) {
+func (p *parser) parseSet(start int) (*setNode, error) {
 	if err := p.openParen("set", start); err != nil {
 		return nil, err
 	}
@@ -593,7 +565,7 @@ func (p *parser) parseSet(start int) (*SetNode, error) {
 		return nil, p.errAt(p.pos, "#set needs a reference to assign to")
 	}
 	if len(ref.Chain) > 0 && ref.Chain[len(ref.Chain)-1].Call {
-		return nil, p.errAt(int(ref.Pos)-p.base, "cannot assign to method call %s", ref)
+		return nil, p.errAt(int(ref.srcPos)-p.base, "cannot assign to method call %s", ref)
 	}
 	p.skipSpace()
 	if p.pos >= len(p.s) || p.s[p.pos] != '=' {
@@ -608,13 +580,13 @@ func (p *parser) parseSet(start int) (*SetNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &SetNode{Pos: Pos(p.base + start), Target: ref, Value: x, Trail: trail}, nil
+	return &setNode{srcPos: srcPos(p.base + start), Target: ref, Value: x, Trail: trail}, nil
 }
 
 // parseIf parses the rest of an #if directive.
 //
 //	if := "#if(" expr ")" list ( "#elseif(" expr ")" list )* [ "#else" list ] "#end"
-func (p *parser) parseIf(start int) (*IfNode, error) {
+func (p *parser) parseIf(start int) (*ifNode, error) {
 	if err := p.openParen("if", start); err != nil {
 		return nil, err
 	}
@@ -626,13 +598,13 @@ func (p *parser) parseIf(start int) (*IfNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &IfNode{Pos: Pos(p.base + start)}
+	n := &ifNode{srcPos: srcPos(p.base + start)}
 	for {
 		body, t, err := p.parseList(false)
 		if err != nil {
 			return nil, err
 		}
-		n.Branches = append(n.Branches, IfBranch{Cond: cond, Trail: trail, Body: body})
+		n.Branches = append(n.Branches, ifBranch{Cond: cond, Trail: trail, Body: body})
 		switch t.kind {
 		case termEOF:
 			return nil, p.errAt(start, "unclosed #if: missing #end")
@@ -667,7 +639,7 @@ func (p *parser) parseIf(start int) (*IfNode, error) {
 }
 
 // parseBlockBody parses a body that must end with #end.
-func (p *parser) parseBlockBody(name string, start int) (*ListNode, string, error) {
+func (p *parser) parseBlockBody(name string, start int) (*listNode, string, error) {
 	body, t, err := p.parseList(false)
 	if err != nil {
 		return nil, "", err
@@ -685,7 +657,7 @@ func (p *parser) parseBlockBody(name string, start int) (*ListNode, string, erro
 // parseForeach parses the rest of a #foreach directive.
 //
 //	foreach := "#foreach(" reference "in" expr ")" list "#end"
-func (p *parser) parseForeach(start int) (*ForeachNode, error) {
+func (p *parser) parseForeach(start int) (*foreachNode, error) {
 	if err := p.openParen("foreach", start); err != nil {
 		return nil, err
 	}
@@ -714,13 +686,13 @@ func (p *parser) parseForeach(start int) (*ForeachNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ForeachNode{Pos: Pos(p.base + start), Var: ref.Name, slot: ref.slot, Iter: x, Trail: trail, Body: body, EndTrail: endTrail}, nil
+	return &foreachNode{srcPos: srcPos(p.base + start), Var: ref.Name, slot: ref.slot, Iter: x, Trail: trail, Body: body, EndTrail: endTrail}, nil
 }
 
 // parseDefine parses the rest of a #define directive.
 //
 //	define := "#define(" reference ")" list "#end"
-func (p *parser) parseDefine(start int) (*DefineNode, error) {
+func (p *parser) parseDefine(start int) (*defineNode, error) {
 	if err := p.openParen("define", start); err != nil {
 		return nil, err
 	}
@@ -740,7 +712,7 @@ func (p *parser) parseDefine(start int) (*DefineNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DefineNode{Pos: Pos(p.base + start), Name: ref.Name, slot: ref.slot, Trail: trail, Body: body, EndTrail: endTrail}, nil
+	return &defineNode{srcPos: srcPos(p.base + start), Name: ref.Name, slot: ref.slot, Trail: trail, Body: body, EndTrail: endTrail}, nil
 }
 
 // parseRef parses a reference at p.s[p.pos] == '$'. It returns nil (and
@@ -749,10 +721,10 @@ func (p *parser) parseDefine(start int) (*DefineNode, error) {
 //
 //	ref   := "$" ["!"] ( "{" ident steps "}" | ident steps )
 //	steps := ( "." ident [ "(" [ expr ("," expr)* ] ")" ] | "[" expr "]" )*
-func (p *parser) parseRef(escape int) (*RefNode, error) {
+func (p *parser) parseRef(escape int) (*refNode, error) {
 	start := p.pos
 	i := p.pos + 1
-	r := &RefNode{Pos: Pos(p.base + start), Escape: escape}
+	r := &refNode{srcPos: srcPos(p.base + start), Escape: escape}
 	if i < len(p.s) && p.s[i] == '!' {
 		r.Quiet = true
 		i++
@@ -773,8 +745,8 @@ func (p *parser) parseRef(escape int) (*RefNode, error) {
 	p.pos = j
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > MaxParseDepth {
-		return nil, p.errAt(start, "nesting deeper than %d", MaxParseDepth)
+	if p.depth > p.lim.ParseDepth {
+		return nil, p.errAt(start, "nesting deeper than %d", p.lim.ParseDepth)
 	}
 	for p.pos < len(p.s) {
 		c := p.s[p.pos]
@@ -784,7 +756,7 @@ func (p *parser) parseRef(escape int) (*RefNode, error) {
 			for j < len(p.s) && isIdentChar(p.s[j]) {
 				j++
 			}
-			a := Accessor{Name: p.s[p.pos+1 : j], Offset: Pos(p.base + at)}
+			a := accessor{Name: p.s[p.pos+1 : j], Offset: srcPos(p.base + at)}
 			p.pos = j
 			if p.pos < len(p.s) && p.s[p.pos] == '(' {
 				p.pos++
@@ -810,7 +782,7 @@ func (p *parser) parseRef(escape int) (*RefNode, error) {
 				return nil, p.errAt(at, "unclosed [ in reference $%s", r.Name)
 			}
 			p.pos++
-			r.Chain = append(r.Chain, Accessor{Index: x, Offset: Pos(p.base + at)})
+			r.Chain = append(r.Chain, accessor{Index: x, Offset: srcPos(p.base + at)})
 			continue
 		}
 		break
@@ -825,8 +797,8 @@ func (p *parser) parseRef(escape int) (*RefNode, error) {
 }
 
 // parseExprList parses expressions separated by commas up to close.
-func (p *parser) parseExprList(close byte, what string, start int) ([]Expr, error) {
-	var xs []Expr
+func (p *parser) parseExprList(close byte, what string, start int) ([]expr, error) {
+	var xs []expr
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == close {
 		p.pos++
@@ -886,11 +858,11 @@ func (p *parser) peekWord() string {
 //	add   := mul ( ("+" | "-") mul )*
 //	mul   := unary ( ("*" | "/" | "%") unary )*
 //	unary := ("!" | "not") unary | primary
-func (p *parser) parseExpr() (Expr, error) {
+func (p *parser) parseExpr() (expr, error) {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > MaxParseDepth {
-		return nil, p.errAt(p.pos, "nesting deeper than %d", MaxParseDepth)
+	if p.depth > p.lim.ParseDepth {
+		return nil, p.errAt(p.pos, "nesting deeper than %d", p.lim.ParseDepth)
 	}
 	return p.parseBinary(0)
 }
@@ -937,7 +909,7 @@ func (p *parser) peekOp(ops []string) (string, int) {
 	return "", 0
 }
 
-func (p *parser) parseBinary(level int) (Expr, error) {
+func (p *parser) parseBinary(level int) (expr, error) {
 	if level == len(precLevels) {
 		return p.parseUnary()
 	}
@@ -958,11 +930,11 @@ func (p *parser) parseBinary(level int) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		l = &BinaryNode{Pos: Pos(p.base + opPos), Op: op, L: l, R: r}
+		l = &binaryNode{srcPos: srcPos(p.base + opPos), Op: op, L: l, R: r}
 	}
 }
 
-func (p *parser) parseUnary() (Expr, error) {
+func (p *parser) parseUnary() (expr, error) {
 	p.skipSpace()
 	s := p.s[p.pos:]
 	if strings.HasPrefix(s, "!") && !strings.HasPrefix(s, "!=") {
@@ -978,24 +950,24 @@ func (p *parser) parseUnary() (Expr, error) {
 	return p.parsePrimary()
 }
 
-func (p *parser) notOf(at int) (Expr, error) {
+func (p *parser) notOf(at int) (expr, error) {
 	p.depth++
 	defer func() { p.depth-- }()
-	if p.depth > MaxParseDepth {
-		return nil, p.errAt(at, "nesting deeper than %d", MaxParseDepth)
+	if p.depth > p.lim.ParseDepth {
+		return nil, p.errAt(at, "nesting deeper than %d", p.lim.ParseDepth)
 	}
 	x, err := p.parseUnary()
 	if err != nil {
 		return nil, err
 	}
-	return &NotNode{Pos: Pos(p.base + at), X: x}, nil
+	return &notNode{srcPos: srcPos(p.base + at), X: x}, nil
 }
 
 // primary := number | string | "true" | "false" | reference
 //
 //	| "(" expr ")" | "[" [ expr ( "," expr )* ] "]" | "[" expr ".." expr "]"
 //	| "{" [ expr ":" expr ( "," expr ":" expr )* ] "}"
-func (p *parser) parsePrimary() (Expr, error) {
+func (p *parser) parsePrimary() (expr, error) {
 	p.skipSpace()
 	if p.pos >= len(p.s) {
 		return nil, p.errAt(p.pos, "unexpected end of template in expression")
@@ -1027,13 +999,13 @@ func (p *parser) parsePrimary() (Expr, error) {
 			return nil, p.errAt(start, "unclosed (")
 		}
 		p.pos++
-		return &ParenNode{Pos: Pos(p.base + start), X: x}, nil
+		return &parenNode{srcPos: srcPos(p.base + start), X: x}, nil
 	case c == '[':
 		p.pos++
 		p.skipSpace()
 		if p.pos < len(p.s) && p.s[p.pos] == ']' {
 			p.pos++
-			return &ListLitNode{Pos: Pos(p.base + start)}, nil
+			return &listLitNode{srcPos: srcPos(p.base + start)}, nil
 		}
 		first, err := p.parseExpr()
 		if err != nil {
@@ -1051,9 +1023,9 @@ func (p *parser) parsePrimary() (Expr, error) {
 				return nil, p.errAt(start, "unclosed range [")
 			}
 			p.pos++
-			return &RangeNode{Pos: Pos(p.base + start), From: first, To: to}, nil
+			return &rangeNode{srcPos: srcPos(p.base + start), From: first, To: to}, nil
 		}
-		items := []Expr{first}
+		items := []expr{first}
 		if p.pos < len(p.s) && p.s[p.pos] == ',' {
 			p.pos++
 			rest, err := p.parseExprList(']', "list", start)
@@ -1069,10 +1041,10 @@ func (p *parser) parsePrimary() (Expr, error) {
 		} else {
 			return nil, p.errAt(start, "unclosed list [")
 		}
-		return &ListLitNode{Pos: Pos(p.base + start), Items: items}, nil
+		return &listLitNode{srcPos: srcPos(p.base + start), Items: items}, nil
 	case c == '{':
 		p.pos++
-		m := &MapLitNode{Pos: Pos(p.base + start)}
+		m := &mapLitNode{srcPos: srcPos(p.base + start)}
 		p.skipSpace()
 		if p.pos < len(p.s) && p.s[p.pos] == '}' {
 			p.pos++
@@ -1116,7 +1088,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 		switch p.s[p.pos:j] {
 		case "true", "false":
 			p.pos = j
-			return &BoolNode{Pos: Pos(p.base + start), Val: p.s[start:j] == "true"}, nil
+			return &boolNode{srcPos: srcPos(p.base + start), Val: p.s[start:j] == "true"}, nil
 		}
 		return nil, p.errAt(start, "unexpected %q in expression", p.s[start:j])
 	}
@@ -1124,7 +1096,7 @@ func (p *parser) parsePrimary() (Expr, error) {
 }
 
 // parseNumber parses an integer or floating-point literal.
-func (p *parser) parseNumber() (Expr, error) {
+func (p *parser) parseNumber() (expr, error) {
 	start := p.pos
 	j := p.pos
 	if p.s[j] == '-' {
@@ -1159,7 +1131,7 @@ func (p *parser) parseNumber() (Expr, error) {
 		return nil, p.errAt(start, "bad number %q", p.peekWord())
 	}
 	p.pos = j
-	n := &NumberNode{Pos: Pos(p.base + start), Text: text, IsFloat: isFloat}
+	n := &numberNode{srcPos: srcPos(p.base + start), Text: text, IsFloat: isFloat}
 	if isFloat {
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil && !math.IsInf(f, 0) {
@@ -1183,7 +1155,7 @@ func (p *parser) parseNumber() (Expr, error) {
 // parseString parses a quoted string literal. A doubled quote stands for
 // one quote character; backslashes are not escapes. Double-quoted strings
 // containing $ or # are parsed as templates and interpolated when used.
-func (p *parser) parseString() (Expr, error) {
+func (p *parser) parseString() (expr, error) {
 	start := p.pos
 	q := p.s[p.pos]
 	p.pos++
@@ -1203,9 +1175,9 @@ func (p *parser) parseString() (Expr, error) {
 		}
 		break
 	}
-	n := &StringNode{Pos: Pos(p.base + start), Quote: q, Text: b.String()}
+	n := &stringNode{srcPos: srcPos(p.base + start), Quote: q, Text: b.String()}
 	if q == '"' && strings.ContainsAny(n.Text, "$#") {
-		sub := &parser{name: p.name, src: p.src, s: n.Text, base: p.base + contentStart, depth: p.depth + 1, syms: p.syms}
+		sub := &parser{name: p.name, src: p.src, s: n.Text, base: p.base + contentStart, depth: p.depth + 1, lim: p.lim, syms: p.syms}
 		parts, t, err := sub.parseList(false)
 		if err != nil {
 			return nil, err

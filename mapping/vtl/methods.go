@@ -1,10 +1,13 @@
-package mapping
+package vtl
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/lambdagate/lambdagate/internal/jregex"
 )
 
 // callMethod calls a Java method on v, as Velocity's introspection would.
@@ -33,8 +36,12 @@ func (st *state) commonMethod(v value, name string, args []value) (value, bool, 
 		s, err := st.toString(v)
 		return str(s), true, err
 	case name == "equals" && len(args) == 1:
-		return boolv(javaEquals(v, args[0])), true, nil
+		eq := st.equals(v, args[0])
+		return boolv(eq), true, st.spent()
 	case name == "hashCode" && len(args) == 0 && v.k == kString:
+		if err := st.chargeBytes(len(v.s)); err != nil {
+			return null, true, err
+		}
 		var h int32
 		for _, u := range utf16.Encode([]rune(v.s)) {
 			h = 31*h + int32(u)
@@ -135,6 +142,14 @@ func (st *state) stringMethod(s, name string, args []value) (value, error) {
 	if r, ok, err := st.commonMethod(str(s), name, args); ok {
 		return r, err
 	}
+	// Java's string methods scan their strings.
+	n := len(s)
+	for _, a := range args {
+		n += len(a.s)
+	}
+	if err := st.chargeBytes(n); err != nil {
+		return null, err
+	}
 	// null arguments: Java throws for most String methods.
 	for _, a := range args {
 		if a.isNull() {
@@ -194,10 +209,7 @@ func (st *state) stringMethod(s, name string, args []value) (value, error) {
 			}
 		case "concat":
 			if isStr {
-				if err := st.checkSize(len(s) + len(as)); err != nil {
-					return null, err
-				}
-				return str(s + as), nil
+				return st.concat(s, as)
 			}
 		case "substring":
 			if i, ok := intArg(a); ok {
@@ -217,11 +229,11 @@ func (st *state) stringMethod(s, name string, args []value) (value, error) {
 			}
 		case "matches":
 			if isStr {
-				re, err := compileJava(as)
+				re, err := st.regexp(as, len(s))
 				if err != nil {
 					return null, err
 				}
-				ok, err := re.matches(s)
+				ok, err := re.Matches(s)
 				return boolv(ok), err
 			}
 		case "split":
@@ -254,22 +266,11 @@ func (st *state) stringMethod(s, name string, args []value) (value, error) {
 			}
 		case "replaceAll", "replaceFirst":
 			if aStr && bStr {
-				re, err := compileJava(as)
-				if err != nil {
-					return null, err
-				}
 				n := -1
 				if name == "replaceFirst" {
 					n = 1
 				}
-				r, err := re.replace(s, bs, n)
-				if err != nil {
-					return null, err
-				}
-				if err := st.checkSize(len(r)); err != nil {
-					return null, err
-				}
-				return str(r), nil
+				return st.replaceRegexp(s, as, bs, n)
 			}
 		case "split":
 			if limit, ok := intArg(b); ok && aStr {
@@ -339,7 +340,7 @@ func (st *state) replaceLiteral(s, old, new string) (value, error) {
 	} else {
 		n = strings.Count(s, old)
 	}
-	if err := st.checkSize(len(s) + n*(len(new)-len(old))); err != nil {
+	if err := st.grow(0, len(s)+n*(len(new)-len(old))); err != nil {
 		return null, err
 	}
 	if old == "" {
@@ -356,18 +357,80 @@ func (st *state) replaceLiteral(s, old, new string) (value, error) {
 	return str(strings.ReplaceAll(s, old, new)), nil
 }
 
+// concat is String.concat and the + of two strings.
+func (st *state) concat(a, b string) (value, error) {
+	if err := st.grow(len(a), len(b)); err != nil {
+		return null, err
+	}
+	buf := append(append(st.scratch(), a...), b...)
+	return str(st.keep(buf)), nil
+}
+
+// regexp returns the compiled Java regex pat, from the template's cache
+// when it is there, paying for compiling it and for matching it against
+// n bytes.
+func (st *state) regexp(pat string, n int) (*jregex.Regexp, error) {
+	re, err := st.t.regex.get(pat, &st.budget)
+	if err != nil {
+		return nil, err
+	}
+	// Go's regexp does work proportional to the input length times the
+	// program size.
+	return re, st.chargeBytes((n + 1) * re.Cost() / regexCostPerByte)
+}
+
+// regexCostPerByte is how many program instructions one byte of regex
+// input costs, over an input byte of copying: a step pays for
+// bytesPerStep × regexCostPerByte instruction-bytes.
+const regexCostPerByte = 4
+
+// replaceRegexp is String.replaceAll (n < 0) and replaceFirst (n == 1).
+func (st *state) replaceRegexp(s, pat, repl string, n int) (value, error) {
+	re, err := st.regexp(pat, len(s))
+	if err != nil {
+		return null, err
+	}
+	r, err := re.Replace(s, repl, n, st.left(), st.lim.OutputSize)
+	if err != nil {
+		return null, st.overLimit(err)
+	}
+	if err := st.grow(0, len(r)); err != nil {
+		return null, err
+	}
+	return str(r), nil
+}
+
+// overLimit turns a jregex error that a maximum was passed into the
+// LimitError of the limit the maximum came from: the steps left bound
+// the matches, OutputSize the bytes.
+func (st *state) overLimit(err error) error {
+	var le *jregex.LimitError
+	switch {
+	case !errors.As(err, &le):
+		return err
+	case le.Matches:
+		return st.charge(st.left() + 1)
+	}
+	return limitErr("OutputSize", st.lim.OutputSize, "string or output of more than %d bytes", st.lim.OutputSize)
+}
+
 // split is String.split(regex, limit), returning a String[].
 func (st *state) split(s, regex string, limit int) (value, error) {
-	re, err := compileJava(regex)
+	re, err := st.regexp(regex, len(s))
 	if err != nil {
 		return null, err
 	}
-	parts, err := re.split(s, limit)
+	parts, err := re.Split(s, limit, st.left())
+	if err != nil {
+		return null, st.overLimit(err)
+	}
+	if err := st.charge(len(parts)); err != nil {
+		return null, err
+	}
+	l, err := st.newList(listArray)
 	if err != nil {
 		return null, err
 	}
-	st.steps += len(parts)
-	l := st.newList(listArray)
 	for _, p := range parts {
 		l.items = append(l.items, str(p))
 	}
@@ -376,6 +439,7 @@ func (st *state) split(s, regex string, limit int) (value, error) {
 
 func (st *state) mapMethod(v value, name string, args []value) (value, error) {
 	m := v.m
+	h := &st.heap
 	switch len(args) {
 	case 0:
 		switch name {
@@ -383,115 +447,130 @@ func (st *state) mapMethod(v value, name string, args []value) (value, error) {
 			return intv(int64(len(m.keys))), nil
 		case "isEmpty":
 			return boolv(len(m.keys) == 0), nil
-		case "keySet", "values", "entrySet":
-			st.steps += len(m.keys)
-		}
-		switch name {
 		case "keySet":
-			l := st.newList(listArrayList)
-			l.items = append(l.items, m.keys...)
-			return listv(l), nil
+			return st.listOf(listArrayList, m.keys)
 		case "values":
-			l := st.newList(listArrayList)
-			l.items = append(l.items, m.vals...)
-			return listv(l), nil
+			return st.listOf(listArrayList, m.vals)
 		case "entrySet":
-			l := st.newList(listArrayList)
-			for i := range m.keys {
-				l.items = append(l.items, value{k: kObj, o: &mapEntry{m: m, key: m.keys[i]}})
+			l, err := st.listOf(listArrayList, nil)
+			if err != nil {
+				return null, err
 			}
-			return listv(l), nil
+			if err := st.charge(len(m.keys)); err != nil {
+				return null, err
+			}
+			for i := range m.keys {
+				l.l.items = append(l.l.items, value{k: kObj, o: &mapEntry{m: m, key: m.keys[i]}})
+			}
+			return l, nil
 		case "clear":
-			m.keys, m.vals = m.keys[:0], m.vals[:0]
+			m.clear()
 			return null, nil
 		}
 	case 1:
 		switch name {
 		case "get":
-			r, _ := m.get(args[0])
-			return r, nil
+			r, _ := m.get(args[0], h)
+			return r, st.spent()
 		case "containsKey":
-			return boolv(m.find(args[0]) >= 0), nil
+			found := m.find(args[0], h) >= 0
+			return boolv(found), st.spent()
 		case "containsValue":
 			for _, x := range m.vals {
-				if javaEquals(x, args[0]) {
+				if st.equals(x, args[0]) {
 					return boolv(true), nil
+				}
+				if err := st.charge(1); err != nil {
+					return null, err
 				}
 			}
 			return boolv(false), nil
 		case "remove":
-			return m.remove(args[0]), nil
+			// Removing shifts the entries after the key.
+			if err := st.charge(len(m.keys)); err != nil {
+				return null, err
+			}
+			return m.remove(args[0], h), st.spent()
 		case "putAll":
 			if args[0].k == kMap {
 				o := args[0].m
+				if err := st.charge(len(o.keys)); err != nil {
+					return null, err
+				}
 				for i := range o.keys {
-					m.put(o.keys[i], o.vals[i])
+					m.put(o.keys[i], o.vals[i], h)
 				}
 			}
-			return null, nil
+			return null, st.spent()
 		}
 	case 2:
 		switch name {
 		case "put":
-			return m.put(args[0], args[1]), nil
+			old := m.put(args[0], args[1], h)
+			return old, st.spent()
 		case "getOrDefault":
-			if r, ok := m.get(args[0]); ok {
-				return r, nil
+			if r, ok := m.get(args[0], h); ok {
+				return r, st.spent()
 			}
-			return args[1], nil
+			return args[1], st.spent()
 		case "putIfAbsent":
-			if r, ok := m.get(args[0]); ok && !r.isNull() {
-				return r, nil
+			if r, ok := m.get(args[0], h); ok && !r.isNull() {
+				return r, st.spent()
 			}
-			m.put(args[0], args[1])
-			return null, nil
+			m.put(args[0], args[1], h)
+			return null, st.spent()
 		}
 	}
 	r, _, err := st.commonMethod(v, name, args)
 	return r, err
 }
 
-// mapEntry is a Map.Entry from entrySet().
-type mapEntry struct {
-	m   *vmap
-	key value
-}
-
-func (e *mapEntry) prop(st *state, name string) (value, bool) {
-	switch name {
-	case "key":
-		return e.key, true
-	case "value":
-		v, _ := e.m.get(e.key)
-		return v, true
+// listOf returns a new list of the given kind holding a copy of items,
+// paying for each.
+func (st *state) listOf(k listKind, items []value) (value, error) {
+	if err := st.charge(len(items)); err != nil {
+		return null, err
 	}
-	return null, false
+	l, err := st.newList(k)
+	if err != nil {
+		return null, err
+	}
+	l.items = append(l.items, items...)
+	return listv(l), nil
 }
 
-func (e *mapEntry) call(st *state, name string, args []value) (value, bool, error) {
-	if len(args) == 0 {
-		switch name {
-		case "getKey":
-			return e.key, true, nil
-		case "getValue":
-			v, _ := e.m.get(e.key)
-			return v, true, nil
-		case "toString":
-			b, err := e.render(st, st.scratch())
-			return str(st.keep(b)), true, err
+func outOfBounds(i, n int) error {
+	return fmt.Errorf("java.lang.IndexOutOfBoundsException: Index %d out of bounds for length %d", i, n)
+}
+
+func unsupportedOnArray(op string) error {
+	return fmt.Errorf("java.lang.UnsupportedOperationException: %s on an array", op)
+}
+
+// grows checks that a list of n elements may take k more.
+func (st *state) grows(n, k int) error {
+	if n+k > st.lim.Range {
+		return limitErr("Range", st.lim.Range, "list grows beyond %d elements", st.lim.Range)
+	}
+	return st.charge(k)
+}
+
+// indexOf returns the first (or, when last, the final) position of a in
+// l, or -1, paying for the elements compared.
+func (st *state) indexOf(l *vlist, a value, last bool) (int, error) {
+	idx := -1
+	for i, x := range l.items {
+		if err := st.charge(1); err != nil {
+			return -1, err
+		}
+		if st.equals(x, a) {
+			idx = i
+			if !last {
+				break
+			}
 		}
 	}
-	return null, false, nil
-}
-
-func (e *mapEntry) render(st *state, b []byte) ([]byte, error) {
-	b, err := st.appendString(b, e.key)
-	if err != nil {
-		return b, err
-	}
-	b = append(b, '=')
-	v, _ := e.m.get(e.key)
-	return st.appendString(b, v)
+	return idx, st.spent()
 }
 
 func (st *state) listMethod(v value, name string, args []value) (value, error) {
@@ -506,90 +585,32 @@ func (st *state) listMethod(v value, name string, args []value) (value, error) {
 			return boolv(n == 0), nil
 		case "clear":
 			if l.kind != listArray {
+				clear(l.items)
 				l.items = l.items[:0]
 			}
 			return null, nil
 		}
 	case 1:
-		a := args[0]
-		switch name {
-		case "get":
-			if i, ok := intArg(a); ok {
-				if i < 0 || i >= n {
-					return null, fmt.Errorf("java.lang.IndexOutOfBoundsException: Index %d out of bounds for length %d", i, n)
-				}
-				return l.items[i], nil
-			}
-		case "contains", "indexOf", "lastIndexOf":
-			idx := -1
-			for i, x := range l.items {
-				if javaEquals(x, a) {
-					idx = i
-					if name != "lastIndexOf" {
-						break
-					}
-				}
-			}
-			if name == "contains" {
-				return boolv(idx >= 0), nil
-			}
-			return intv(int64(idx)), nil
-		case "add":
-			if l.kind == listArray {
-				return null, fmt.Errorf("java.lang.UnsupportedOperationException: add on an array")
-			}
-			if n >= MaxRange {
-				return null, fmt.Errorf("list grows beyond %d elements", MaxRange)
-			}
-			l.items = append(l.items, a)
-			return boolv(true), nil
-		case "remove":
-			if l.kind == listArray {
-				return null, fmt.Errorf("java.lang.UnsupportedOperationException: remove on an array")
-			}
-			if i, ok := intArg(a); ok {
-				if i < 0 || i >= n {
-					return null, fmt.Errorf("java.lang.IndexOutOfBoundsException: Index %d out of bounds for length %d", i, n)
-				}
-				old := l.items[i]
-				l.items = append(l.items[:i], l.items[i+1:]...)
-				return old, nil
-			}
-			for i, x := range l.items {
-				if javaEquals(x, a) {
-					l.items = append(l.items[:i], l.items[i+1:]...)
-					return boolv(true), nil
-				}
-			}
-			return boolv(false), nil
-		case "addAll":
-			if a.k == kList && l.kind != listArray {
-				if n+len(a.l.items) > MaxRange {
-					return null, fmt.Errorf("list grows beyond %d elements", MaxRange)
-				}
-				l.items = append(l.items, a.l.items...)
-				return boolv(len(a.l.items) > 0), nil
-			}
-		}
+		return st.listMethod1(l, name, args[0])
 	case 2:
 		if i, ok := intArg(args[0]); ok {
 			switch name {
 			case "set":
 				if i < 0 || i >= n {
-					return null, fmt.Errorf("java.lang.IndexOutOfBoundsException: Index %d out of bounds for length %d", i, n)
+					return null, outOfBounds(i, n)
 				}
 				old := l.items[i]
 				l.items[i] = args[1]
 				return old, nil
 			case "add":
 				if l.kind == listArray {
-					return null, fmt.Errorf("java.lang.UnsupportedOperationException: add on an array")
+					return null, unsupportedOnArray("add")
 				}
 				if i < 0 || i > n {
 					return null, fmt.Errorf("java.lang.IndexOutOfBoundsException: Index: %d, Size: %d", i, n)
 				}
-				if n >= MaxRange {
-					return null, fmt.Errorf("list grows beyond %d elements", MaxRange)
+				if err := st.grows(n, 1+n-i); err != nil {
+					return null, err
 				}
 				l.items = append(l.items, null)
 				copy(l.items[i+1:], l.items[i:])
@@ -599,5 +620,65 @@ func (st *state) listMethod(v value, name string, args []value) (value, error) {
 		}
 	}
 	r, _, err := st.commonMethod(v, name, args)
+	return r, err
+}
+
+// listMethod1 runs the list methods of one argument.
+func (st *state) listMethod1(l *vlist, name string, a value) (value, error) {
+	n := len(l.items)
+	switch name {
+	case "get":
+		if i, ok := intArg(a); ok {
+			if i < 0 || i >= n {
+				return null, outOfBounds(i, n)
+			}
+			return l.items[i], nil
+		}
+	case "contains", "indexOf", "lastIndexOf":
+		idx, err := st.indexOf(l, a, name == "lastIndexOf")
+		if name == "contains" {
+			return boolv(idx >= 0), err
+		}
+		return intv(int64(idx)), err
+	case "add":
+		if l.kind == listArray {
+			return null, unsupportedOnArray("add")
+		}
+		if err := st.grows(n, 1); err != nil {
+			return null, err
+		}
+		l.items = append(l.items, a)
+		return boolv(true), nil
+	case "remove":
+		if l.kind == listArray {
+			return null, unsupportedOnArray("remove")
+		}
+		if i, ok := intArg(a); ok {
+			if i < 0 || i >= n {
+				return null, outOfBounds(i, n)
+			}
+			if err := st.charge(n - i); err != nil {
+				return null, err
+			}
+			old := l.items[i]
+			l.items = append(l.items[:i], l.items[i+1:]...)
+			return old, nil
+		}
+		i, err := st.indexOf(l, a, false)
+		if err != nil || i < 0 {
+			return boolv(false), err
+		}
+		l.items = append(l.items[:i], l.items[i+1:]...)
+		return boolv(true), nil
+	case "addAll":
+		if a.k == kList && l.kind != listArray {
+			if err := st.grows(n, len(a.l.items)); err != nil {
+				return null, err
+			}
+			l.items = append(l.items, a.l.items...)
+			return boolv(len(a.l.items) > 0), nil
+		}
+	}
+	r, _, err := st.commonMethod(listv(l), name, []value{a})
 	return r, err
 }

@@ -1,5 +1,5 @@
 //go:build race
 
-package mapping
+package vtl
 
 const raceEnabled = true

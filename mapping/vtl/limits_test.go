@@ -1,4 +1,4 @@
-package mapping
+package vtl
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ func TestLimits(t *testing.T) {
 		{"deepNot", "#set($a = " + strings.Repeat("!", 500) + "true)", "", "nesting deeper than"},
 		{"recursiveDefine", "#define($a)$a$a#end$a", "", "#define blocks nested deeper than"},
 		{"nestedLoops", "#foreach($a in [1..1000])#foreach($b in [1..1000])#foreach($c in [1..1000])x#end#end#end", "", "more than"},
-		{"stringBomb", `#set($s = "xxxxxxxxxxxxxxxx")` + strings.Repeat(`#set($s = "$s$s")`, 30) + "$s.length()", "", "limit"},
+		{"stringBomb", `#set($s = "xxxxxxxxxxxxxxxx")` + strings.Repeat(`#set($s = "$s$s")`, 30) + "$s.length()", "", "more than 10485760 bytes"},
 		{"rangeBomb", "#foreach($i in [1..1000])#set($r = [1..99999])#end", "", "more than"},
 		{"keySetBomb", "#set($m = {})#foreach($i in [1..1000])#set($d = $m.put($i, $i))#end#foreach($i in [1..1000])#foreach($j in [1..1000])#set($k = $m.keySet())#end#end", "", "more than"},
 		{"hugeRange", "#set($r = [1..100000000])", "", "more than 100000 elements"},
@@ -52,11 +52,11 @@ func TestLimits(t *testing.T) {
 }
 
 func TestTemplateSize(t *testing.T) {
-	_, err := Parse("big", strings.Repeat("a", MaxTemplateSize+1))
+	_, err := Parse("big", strings.Repeat("a", defaultTemplateSize+1))
 	if err == nil || !strings.Contains(err.Error(), "mapping: big: template is 307201 bytes") {
 		t.Fatalf("error = %v", err)
 	}
-	if _, err := Parse("ok", strings.Repeat("a", MaxTemplateSize)); err != nil {
+	if _, err := Parse("ok", strings.Repeat("a", defaultTemplateSize)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,4 +1,4 @@
-package mapping
+package vtl
 
 import (
 	"errors"
@@ -96,27 +96,27 @@ func checkRoundTrip(t *testing.T, src string) {
 }
 
 // sameTree compares two trees ignoring positions.
-func sameTree(a, b Node) bool {
+func sameTree(a, b node) bool {
 	return reflect.DeepEqual(stripPos(a), stripPos(b))
 }
 
 // stripPos returns a position-free description of a tree.
-func stripPos(n Node) any {
+func stripPos(n node) any {
 	if n == nil || (reflect.ValueOf(n).Kind() == reflect.Pointer && reflect.ValueOf(n).IsNil()) {
 		return nil
 	}
 	switch n := n.(type) {
-	case *ListNode:
+	case *listNode:
 		var out []any
 		for _, c := range n.Nodes {
 			out = append(out, stripPos(c))
 		}
 		return out
-	case *TextNode:
+	case *textNode:
 		return [2]string{"text", n.Text}
-	case *CommentNode:
+	case *commentNode:
 		return [2]string{"comment", n.Text}
-	case *RefNode:
+	case *refNode:
 		out := []any{"ref", n.Escape, n.Quiet, n.Formal, n.Name}
 		for _, a := range n.Chain {
 			var args []any
@@ -126,47 +126,47 @@ func stripPos(n Node) any {
 			out = append(out, a.Name, a.Call, args, stripPos(a.Index))
 		}
 		return out
-	case *SetNode:
+	case *setNode:
 		return []any{"set", n.Lead, stripPos(n.Target), stripPos(n.Value), n.Trail}
-	case *IfNode:
+	case *ifNode:
 		out := []any{"if", n.ElseTrail, n.EndTrail, stripPos(n.Else)}
 		for _, br := range n.Branches {
 			out = append(out, stripPos(br.Cond), br.Trail, stripPos(br.Body))
 		}
 		return out
-	case *ForeachNode:
+	case *foreachNode:
 		return []any{"foreach", n.Var, stripPos(n.Iter), n.Trail, stripPos(n.Body), n.EndTrail}
-	case *DefineNode:
+	case *defineNode:
 		return []any{"define", n.Name, n.Trail, stripPos(n.Body), n.EndTrail}
-	case BreakNode:
+	case breakNode:
 		return "break"
-	case StopNode:
+	case stopNode:
 		return "stop"
-	case *StringNode:
+	case *stringNode:
 		return []any{"string", n.Quote, n.Text, stripPos(n.Parts)}
-	case *NumberNode:
+	case *numberNode:
 		return []any{"number", n.Text}
-	case *BoolNode:
+	case *boolNode:
 		return []any{"bool", n.Val}
-	case *ListLitNode:
+	case *listLitNode:
 		out := []any{"list"}
 		for _, x := range n.Items {
 			out = append(out, stripPos(x))
 		}
 		return out
-	case *RangeNode:
+	case *rangeNode:
 		return []any{"range", stripPos(n.From), stripPos(n.To)}
-	case *MapLitNode:
+	case *mapLitNode:
 		out := []any{"map"}
 		for i := range n.Keys {
 			out = append(out, stripPos(n.Keys[i]), stripPos(n.Vals[i]))
 		}
 		return out
-	case *BinaryNode:
+	case *binaryNode:
 		return []any{"binary", n.Op, stripPos(n.L), stripPos(n.R)}
-	case *NotNode:
+	case *notNode:
 		return []any{"not", stripPos(n.X)}
-	case *ParenNode:
+	case *parenNode:
 		return []any{"paren", stripPos(n.X)}
 	}
 	return []any{"unknown", n.String()}
