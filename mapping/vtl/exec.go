@@ -523,18 +523,20 @@ func (st *state) evalChain(r *refNode, n int) (value, error) {
 // arguments live on a stack in the state so calls do not allocate.
 func (st *state) call(v value, a accessor) (value, error) {
 	base := len(st.args)
-	defer func() {
-		clear(st.args[base:])
-		st.args = st.args[:base]
-	}()
+	var err error
 	for _, x := range a.Args {
-		av, err := st.eval(x)
-		if err != nil {
-			return null, err
+		var av value
+		if av, err = st.eval(x); err != nil {
+			break
 		}
 		st.args = append(st.args, av)
 	}
-	return st.callMethod(v, a.Name, st.args[base:len(st.args):len(st.args)])
+	if err == nil {
+		v, err = st.callMethod(v, a.Name, st.args[base:len(st.args):len(st.args)])
+	}
+	clear(st.args[base:])
+	st.args = st.args[:base]
+	return v, err
 }
 
 func (st *state) index(v, k value) (value, error) {

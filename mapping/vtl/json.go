@@ -33,9 +33,20 @@ func (st *state) parseJSON(s string) (value, error) {
 		return null, err
 	}
 	st.dec.Reset(s, st.lim.JSONDepth)
-	// open holds the containers being filled, and for objects the name
-	// of the member being read; their storage is the state's, reused.
-	open, keys := st.jsonOpen[:0], st.jsonKeys[:0]
+	v, err := st.buildJSON(st.jsonOpen[:0], st.jsonKeys[:0])
+	if err != nil {
+		var se *jsonsmart.SyntaxError
+		if errors.As(err, &se) {
+			return null, &PayloadError{Detail: se.Detail}
+		}
+	}
+	return v, err
+}
+
+// buildJSON builds the value of the document st.dec reads. open holds
+// the containers being filled, and keys for objects the name of the
+// member being read; their storage is kept in st for the next document.
+func (st *state) buildJSON(open []value, keys []string) (value, error) {
 	defer func() {
 		clear(open[:cap(open)])
 		clear(keys[:cap(keys)])
@@ -45,10 +56,6 @@ func (st *state) parseJSON(s string) (value, error) {
 	for {
 		tok, ok, err := st.dec.Next()
 		if err != nil {
-			var se *jsonsmart.SyntaxError
-			if errors.As(err, &se) {
-				return null, &PayloadError{Detail: se.Detail}
-			}
 			return null, err
 		}
 		if !ok {

@@ -117,6 +117,14 @@ func keyOf(v value) (scalarKey, bool) {
 
 // find returns the position of k, or -1; h compares composite keys.
 func (m *vmap) find(k value, h *heap) int {
+	if m.idx == nil && k.k == kString {
+		for i := range m.keys {
+			if m.keys[i].k == kString && m.keys[i].s == k.s {
+				return i
+			}
+		}
+		return -1
+	}
 	sk, scalar := keyOf(k)
 	if scalar && m.idx != nil {
 		if i, ok := m.idx[sk]; ok {
@@ -136,12 +144,15 @@ func (m *vmap) find(k value, h *heap) int {
 		return -1
 	}
 	for i := range m.keys {
-		if _, ok := keyOf(m.keys[i]); !ok && h != nil && h.equals(m.keys[i], k) {
+		if isComposite(m.keys[i]) && h != nil && h.equals(m.keys[i], k) {
 			return i
 		}
 	}
 	return -1
 }
+
+// isComposite reports whether v is a map, list or object.
+func isComposite(v value) bool { return v.k == kMap || v.k == kList || v.k == kObj }
 
 // findString returns the position of the string key k, or -1.
 func (m *vmap) findString(k string) int {
@@ -171,11 +182,11 @@ func (m *vmap) put(k, v value, h *heap) value {
 func (m *vmap) add(k, v value) {
 	m.keys = append(m.keys, k)
 	m.vals = append(m.vals, v)
-	sk, scalar := keyOf(k)
 	switch {
-	case !scalar:
+	case isComposite(k):
 		m.composite++
 	case m.idx != nil:
+		sk, _ := keyOf(k)
 		m.idx[sk] = len(m.keys) - 1
 	case len(m.keys) > smallMap:
 		m.reindex()
@@ -204,7 +215,7 @@ func (m *vmap) remove(k value, h *heap) value {
 		return null
 	}
 	old := m.vals[i]
-	if _, ok := keyOf(k); !ok {
+	if isComposite(m.keys[i]) {
 		m.composite--
 	}
 	m.keys = append(m.keys[:i], m.keys[i+1:]...)
