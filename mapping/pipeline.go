@@ -619,19 +619,19 @@ func checkJSON(b []byte) error {
 func mockStatus(body []byte) (int, bool) {
 	var d jsonsmart.Decoder
 	d.Reset(string(body), maxMockDepth)
-	tok, ok, err := d.Next()
-	if err != nil || !ok || tok.Kind != jsonsmart.BeginObject {
+	tok, err := d.Next()
+	if err != nil || tok == nil || tok.Kind != jsonsmart.BeginObject {
 		return 0, false
 	}
 	for {
-		tok, ok, err = d.Next()
-		if err != nil || !ok || tok.Kind == jsonsmart.EndObject {
+		tok, err = d.Next()
+		if err != nil || tok == nil || (tok.Kind == jsonsmart.EndObject && d.Depth() == 0) {
 			return 0, false
 		}
 		if tok.Kind != jsonsmart.Key || d.Depth() != 1 || tok.Str != "statusCode" {
 			continue
 		}
-		if tok, _, err = d.Next(); err != nil {
+		if tok, err = d.Next(); err != nil || tok == nil {
 			return 0, false
 		}
 		n := int(tok.Int)

@@ -79,6 +79,7 @@ const (
 
 // A Decoder reads one document. The zero value is not usable; call Reset.
 type Decoder struct {
+	tok      Token // the token Next returns
 	s        string
 	pos      int
 	state    state
@@ -97,33 +98,44 @@ func (d *Decoder) Reset(s string, maxDepth int) {
 // Depth returns the number of containers open.
 func (d *Decoder) Depth() int { return len(d.stack) }
 
-// Next returns the next token. After the last token of the document
-// (the end of the top-level container, or the top-level scalar) it
-// returns ok false.
-func (d *Decoder) Next() (tok Token, ok bool, err error) {
+// Next returns the next token, which stays valid until the next call.
+// After the last token of the document (the end of the top-level
+// container, or the top-level scalar) it returns nil.
+func (d *Decoder) Next() (*Token, error) {
+	var err error
 	switch d.state {
 	case stTop:
-		return d.top()
+		err = d.top()
 	case stMember:
-		return d.member()
+		err = d.member()
 	case stValue:
-		return d.value(',', '}', "null")
+		err = d.value(',', '}', "null")
 	case stAfterObj:
-		return d.after('}', "null", stMember)
+		err = d.after('}', "null", stMember)
 	case stElem:
-		return d.elem()
+		err = d.elem()
 	case stAfterElem:
-		return d.after(']', "EOF", stElem)
+		err = d.after(']', "EOF", stElem)
+	default:
+		return nil, nil
 	}
-	return Token{}, false, nil
+	if err != nil {
+		d.state = stDone
+		return nil, err
+	}
+	return &d.tok, nil
 }
 
+// set makes the current token a token of kind k with no value.
+func (d *Decoder) set(k Kind) { d.tok = Token{Kind: k} }
+
 // top reads the start of the document.
-func (d *Decoder) top() (Token, bool, error) {
+func (d *Decoder) top() error {
 	d.skip()
 	if d.pos >= len(d.s) {
 		d.state = stDone
-		return Token{Kind: Null}, true, nil
+		d.set(Null)
+		return nil
 	}
 	switch d.s[d.pos] {
 	case '{', '[', '"', '\'':
@@ -131,31 +143,31 @@ func (d *Decoder) top() (Token, bool, error) {
 	}
 	// A scalar or text that is not JSON: the whole trimmed text.
 	d.state = stDone
-	return scalar(strings.Trim(d.s, " \t\r\n")), true, nil
+	d.tok = scalar(strings.Trim(d.s, " \t\r\n"))
+	return nil
 }
 
 // member reads a member name (and its colon), or the end of an object.
-func (d *Decoder) member() (Token, bool, error) {
+func (d *Decoder) member() error {
 	for {
 		d.skip()
 		if d.pos >= len(d.s) {
-			return Token{}, false, d.eof("null")
+			return d.eof("null")
 		}
 		switch d.s[d.pos] {
 		case '}':
 			d.pos++
-			return d.pop(EndObject)
+			d.pop(EndObject)
+			return nil
 		case ',':
 			d.pos++
 			continue
 		}
 		break
 	}
-	var tok Token
 	if c := d.s[d.pos]; c == '"' || c == '\'' {
-		var err error
-		if tok, err = d.quoted(); err != nil {
-			return Token{}, false, err
+		if err := d.quoted(Key); err != nil {
+			return err
 		}
 	} else {
 		start := d.pos
@@ -164,32 +176,32 @@ func (d *Decoder) member() (Token, bool, error) {
 			i = len(d.s) - d.pos
 		}
 		d.pos += i
-		tok.Str = trimRightSpace(d.s[start:d.pos])
+		d.tok = Token{Kind: Key, Str: trimRightSpace(d.s[start:d.pos])}
 	}
-	tok.Kind = Key
 	d.skip()
 	if d.pos >= len(d.s) {
-		return Token{}, false, d.eof("null")
+		return d.eof("null")
 	}
 	if d.s[d.pos] != ':' {
-		return Token{}, false, d.unexpected()
+		return d.unexpected()
 	}
 	d.pos++
 	d.state = stValue
-	return tok, true, nil
+	return nil
 }
 
 // elem reads an array element, or the end of an array.
-func (d *Decoder) elem() (Token, bool, error) {
+func (d *Decoder) elem() error {
 	for {
 		d.skip()
 		if d.pos >= len(d.s) {
-			return Token{}, false, d.eof("EOF")
+			return d.eof("EOF")
 		}
 		switch d.s[d.pos] {
 		case ']':
 			d.pos++
-			return d.pop(EndArray)
+			d.pop(EndArray)
+			return nil
 		case ',':
 			d.pos++
 			continue
@@ -200,31 +212,35 @@ func (d *Decoder) elem() (Token, bool, error) {
 
 // after reads what follows a member or element: a comma (then next) or
 // the container's close.
-func (d *Decoder) after(close byte, eofText string, next state) (Token, bool, error) {
+func (d *Decoder) after(close byte, eofText string, next state) error {
 	d.skip()
 	if d.pos >= len(d.s) {
-		return Token{}, false, d.eof(eofText)
+		return d.eof(eofText)
 	}
 	switch d.s[d.pos] {
 	case ',':
 		d.pos++
-		d.state = next
-		return d.Next()
+		if next == stMember {
+			return d.member()
+		}
+		return d.elem()
 	case close:
 		d.pos++
 		if close == '}' {
-			return d.pop(EndObject)
+			d.pop(EndObject)
+		} else {
+			d.pop(EndArray)
 		}
-		return d.pop(EndArray)
+		return nil
 	}
-	return Token{}, false, d.unexpected()
+	return d.unexpected()
 }
 
 // pop closes the innermost container.
-func (d *Decoder) pop(k Kind) (Token, bool, error) {
+func (d *Decoder) pop(k Kind) {
 	d.stack = d.stack[:len(d.stack)-1]
 	d.afterValue()
-	return Token{Kind: k}, true, nil
+	d.set(k)
 }
 
 // afterValue sets the state that follows a complete value.
@@ -241,36 +257,36 @@ func (d *Decoder) afterValue() {
 
 // value reads a value that ends at stop1 or stop2 when it is unquoted;
 // eofText is what json-smart names at the end of the input here.
-func (d *Decoder) value(stop1, stop2 byte, eofText string) (Token, bool, error) {
+func (d *Decoder) value(stop1, stop2 byte, eofText string) error {
 	d.skip()
 	if d.pos >= len(d.s) {
-		return Token{}, false, d.eof(eofText)
+		return d.eof(eofText)
 	}
 	switch c := d.s[d.pos]; c {
 	case '{', '[':
 		if len(d.stack) >= d.maxDepth {
-			return Token{}, false, &SyntaxError{Detail: fmt.Sprintf("nesting deeper than %d at position %d", d.maxDepth, d.pos)}
+			return &SyntaxError{Detail: fmt.Sprintf("nesting deeper than %d at position %d", d.maxDepth, d.pos)}
 		}
 		d.pos++
 		d.stack = append(d.stack, c)
 		if c == '{' {
 			d.state = stMember
-			return Token{Kind: BeginObject}, true, nil
+			d.set(BeginObject)
+			return nil
 		}
 		d.state = stElem
-		return Token{Kind: BeginArray}, true, nil
+		d.set(BeginArray)
+		return nil
 	case '"', '\'':
-		tok, err := d.quoted()
-		if err != nil {
-			return Token{}, false, err
+		if err := d.quoted(String); err != nil {
+			return err
 		}
-		tok.Kind = String
 		d.afterValue()
-		return tok, true, nil
+		return nil
 	}
 	d.afterValue()
-	if tok, ok := d.plainInt(); ok {
-		return tok, true, nil
+	if d.plainInt() {
+		return nil
 	}
 	// Unquoted: read to a stop character, then classify.
 	start := d.pos
@@ -279,17 +295,19 @@ func (d *Decoder) value(stop1, stop2 byte, eofText string) (Token, bool, error) 
 	}
 	t := trimRightSpace(d.s[start:d.pos])
 	if t == "-" {
-		return Token{Kind: Int}, true, nil // as json-smart reads it
+		d.set(Int) // as json-smart reads it
+		return nil
 	}
-	return scalar(t), true, nil
+	d.tok = scalar(t)
+	return nil
 }
 
 // plainInt reads, as a fast path, an integer of at most 18 digits that a
 // delimiter follows.
-func (d *Decoder) plainInt() (Token, bool) {
+func (d *Decoder) plainInt() bool {
 	c := d.s[d.pos]
 	if !isDigit(c) && c != '-' {
-		return Token{}, false
+		return false
 	}
 	i := d.pos
 	if c == '-' {
@@ -306,9 +324,10 @@ func (d *Decoder) plainInt() (Token, bool) {
 		if c == '-' {
 			n = -n
 		}
-		return Token{Kind: Int, Int: n}, true
+		d.tok = Token{Kind: Int, Int: n}
+		return true
 	}
-	return Token{}, false
+	return false
 }
 
 // scalar classifies unquoted text: null, true, false, a number, or a
@@ -352,9 +371,10 @@ func (d *Decoder) unexpected() error {
 	return &SyntaxError{Detail: fmt.Sprintf("Unexpected character (%c) at position %d.", d.s[d.pos], d.pos)}
 }
 
-// quoted reads a quoted string with JSON escapes. Without escapes the
-// result is part of the input; with them it is in d.buf.
-func (d *Decoder) quoted() (Token, error) {
+// quoted reads a quoted string with JSON escapes as a token of kind k.
+// Without escapes the text is part of the input; with them it is in
+// d.buf.
+func (d *Decoder) quoted(k Kind) error {
 	q := d.s[d.pos]
 	start := d.pos
 	d.pos++
@@ -364,7 +384,8 @@ func (d *Decoder) quoted() (Token, error) {
 	}
 	if i < len(d.s) && d.s[i] == q {
 		d.pos = i + 1
-		return Token{Str: d.s[start+1 : i]}, nil
+		d.tok = Token{Kind: k, Str: d.s[start+1 : i]}
+		return nil
 	}
 	b := append(d.buf[:0], d.s[d.pos:i]...)
 	d.pos = i
@@ -373,7 +394,8 @@ func (d *Decoder) quoted() (Token, error) {
 		if c == q {
 			d.pos++
 			d.buf = b
-			return Token{Str: unsafeString(b), Scratch: true}, nil
+			d.tok = Token{Kind: k, Str: unsafeString(b), Scratch: true}
+			return nil
 		}
 		if c != '\\' {
 			b = append(b, c)
@@ -386,11 +408,11 @@ func (d *Decoder) quoted() (Token, error) {
 		var err error
 		if b, err = d.escape(b); err != nil {
 			d.buf = b
-			return Token{}, err
+			return err
 		}
 	}
 	d.buf = b
-	return Token{}, d.eof("null")
+	return d.eof("null")
 }
 
 // escape appends the character of the escape at d.s[d.pos] == '\\'.

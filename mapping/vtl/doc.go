@@ -174,10 +174,14 @@
 //
 //   - the time of an execution is proportional to the steps it pays for,
 //     at most Limits.Steps;
-//   - the memory it builds beyond its Input (values, strings, the
-//     output) is proportional to the same steps, about 64 bytes a step,
-//     so at most about 128 MB at the defaults, and the output itself is
-//     at most Limits.OutputSize;
+//   - the memory it allocates beyond its Input (values, strings, the
+//     output) is proportional to the same steps: at most about 300
+//     bytes a step in the worst cases the tests measure (a value is a
+//     64-byte cell, slices grow by doubling, map entries are indexed),
+//     and no more than the output, at most Limits.OutputSize, beyond
+//     that. At the defaults a hostile template can so allocate some
+//     hundreds of megabytes before it stops; lower Limits.Steps bounds
+//     it tighter;
 //   - reading a JSON body is linear in its length (a repeated key is
 //     found through an index, not by scanning the keys before it), and
 //     it is read at most once an execution for $input.path and

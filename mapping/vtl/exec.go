@@ -496,10 +496,11 @@ func (st *state) evalChain(r *refNode, n int) (value, error) {
 	if err != nil {
 		return null, st.errAt(r.srcPos, err)
 	}
-	for _, a := range r.Chain[:n] {
+	for i := range r.Chain[:n] {
 		if v.isNull() {
 			return null, nil
 		}
+		a := &r.Chain[i]
 		switch {
 		case a.Index != nil:
 			var k value
@@ -521,7 +522,7 @@ func (st *state) evalChain(r *refNode, n int) (value, error) {
 
 // call evaluates the arguments of a method step and calls it on v. The
 // arguments live on a stack in the state so calls do not allocate.
-func (st *state) call(v value, a accessor) (value, error) {
+func (st *state) call(v value, a *accessor) (value, error) {
 	base := len(st.args)
 	var err error
 	for _, x := range a.Args {

@@ -54,14 +54,15 @@ func (st *state) buildJSON(open []value, keys []string) (value, error) {
 	}()
 	var root value
 	for {
-		tok, ok, err := st.dec.Next()
+		tok, err := st.dec.Next()
 		if err != nil {
 			return null, err
 		}
-		if !ok {
+		if tok == nil {
 			return root, nil
 		}
-		if err := st.charge(1); err != nil {
+		// A member pays for its key, its value and its entry in the map.
+		if err := st.charge(1 + 2*b2i(tok.Kind == jsonsmart.Key)); err != nil {
 			return null, err
 		}
 		var v value
@@ -104,7 +105,7 @@ func (st *state) buildJSON(open []value, keys []string) (value, error) {
 
 // tokenString returns a token's text, copied into the arena when the
 // decoder holds it.
-func (st *state) tokenString(tok jsonsmart.Token) string {
+func (st *state) tokenString(tok *jsonsmart.Token) string {
 	if !tok.Scratch {
 		return tok.Str
 	}
@@ -112,7 +113,7 @@ func (st *state) tokenString(tok jsonsmart.Token) string {
 }
 
 // tokenValue returns the value of a scalar token.
-func (st *state) tokenValue(tok jsonsmart.Token) value {
+func (st *state) tokenValue(tok *jsonsmart.Token) value {
 	switch tok.Kind {
 	case jsonsmart.Bool:
 		return boolv(tok.Int != 0)
@@ -332,4 +333,11 @@ func (w *pathWalk) deepScan(out []value, v value, name string, depth int) []valu
 		}
 	}
 	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -193,6 +193,12 @@ func (t *Template) AppendExecute(dst []byte, in *Input) ([]byte, error) {
 var statePool = sync.Pool{New: func() any { return &state{} }}
 
 func (t *Template) execute(dst []byte, in *Input, res *Result) ([]byte, error) {
+	out, _, err := t.run(dst, in, res)
+	return out, err
+}
+
+// run executes the template and also returns the steps it paid for.
+func (t *Template) run(dst []byte, in *Input, res *Result) ([]byte, int, error) {
 	if in == nil {
 		in = &Input{}
 	}
@@ -205,11 +211,11 @@ func (t *Template) execute(dst []byte, in *Input, res *Result) ([]byte, error) {
 	if err == nil && res != nil {
 		err = st.collectOverrides(&res.Overrides)
 	}
-	out := st.out
+	out, steps := st.out, st.steps
 	st.finish()
 	statePool.Put(st)
 	if err != nil {
-		return dst, err
+		return dst, steps, err
 	}
-	return out, nil
+	return out, steps, nil
 }

@@ -79,6 +79,9 @@ type vmap struct {
 	idx map[scalarKey]int
 	// composite counts the keys that are maps, lists or objects.
 	composite int
+	// probes counts the keys compared one by one, for tests of the
+	// cost of finding keys.
+	probes int
 }
 
 // smallMap is the size up to which a map finds keys by scanning.
@@ -118,6 +121,7 @@ func keyOf(v value) (scalarKey, bool) {
 // find returns the position of k, or -1; h compares composite keys.
 func (m *vmap) find(k value, h *heap) int {
 	if m.idx == nil && k.k == kString {
+		m.probes += len(m.keys)
 		for i := range m.keys {
 			if m.keys[i].k == kString && m.keys[i].s == k.s {
 				return i
@@ -132,6 +136,7 @@ func (m *vmap) find(k value, h *heap) int {
 		}
 		return -1
 	}
+	m.probes += len(m.keys)
 	if scalar {
 		for i := range m.keys {
 			if ki, ok := keyOf(m.keys[i]); ok && ki == sk {
@@ -235,7 +240,7 @@ func (m *vmap) clear() {
 		clear(m.idx)
 		m.idx = nil
 	}
-	m.composite = 0
+	m.composite, m.probes = 0, 0
 }
 
 // An object is a value with Java-style properties and methods that is not
