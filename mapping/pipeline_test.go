@@ -663,3 +663,58 @@ func FuzzPipeline(f *testing.F) {
 		}
 	})
 }
+
+// TestOverridesCarried follows docs/evidence/mapping.md (overrides): what
+// a request template leaves in $context.requestOverride and
+// $context.responseOverride, arbitrary keys and map-style assignments
+// included, reaches the response template and the response, in MOCK and
+// AWS integrations alike.
+func TestOverridesCarried(t *testing.T) {
+	const request = `#set($name = "q")
+#set($context.requestOverride.querystring[$name] = "bar")
+$context.requestOverride.header.put("X-Put", "put")
+#set($context.responseOverride.status = 444)
+#set($context.responseOverride.header.foo = "bar")
+#set($context.responseOverride.custom = '{"a": [1, 2]}')
+$context.responseOverride.put("other", {"k": "v"})
+{"statusCode": 200}`
+	const response = `#set($c = $util.parseJson($context.responseOverride.custom))
+q=$context.requestOverride.querystring.q put=$context.requestOverride.header.X-Put status=$context.responseOverride.status custom=$c.a[1] other=$context.responseOverride.other.k keys=$context.responseOverride.keySet()`
+	const want = "q=bar put=put status=444 custom=2 other=v keys=[header, status, custom, other]"
+	fn := func(ctx context.Context, payload []byte) ([]byte, error) { return payload, nil }
+	for _, typ := range []IntegrationType{TypeMock, TypeAWS} {
+		for _, withTemplate := range []bool{true, false} {
+			name := fmt.Sprintf("%s/response template %t", typ, withTemplate)
+			t.Run(name, func(t *testing.T) {
+				ir := IntegrationResponse{StatusCode: 200}
+				if withTemplate {
+					ir.ResponseTemplates = map[string]string{"application/json": response}
+				}
+				p := mustPipeline(t, Method{Integration: Integration{Type: typ, Function: fn,
+					RequestTemplates: map[string]string{"application/json": request},
+					Responses:        []IntegrationResponse{ir}}})
+				resp := serve(t, p, &event.Request{Method: "GET"})
+				if resp.StatusCode != 444 || resp.Header.Get("foo") != "bar" {
+					t.Errorf("response %d foo=%q; want the request template's 444 and foo: bar", resp.StatusCode, resp.Header.Get("foo"))
+				}
+				if withTemplate && string(resp.Body) != want {
+					t.Errorf("response template rendered %q; want %q", resp.Body, want)
+				}
+			})
+		}
+	}
+}
+
+// TestOverridesResponseTemplateWins checks that a response template that
+// sets an override the request template set wins, and that one that does
+// not keeps the request template's.
+func TestOverridesResponseTemplateWins(t *testing.T) {
+	p := mustPipeline(t, Method{Integration: Integration{Type: TypeMock,
+		RequestTemplates: map[string]string{"application/json": `#set($context.responseOverride.status = 444)#set($context.responseOverride.header.A = "req")#set($context.responseOverride.header.B = "req"){"statusCode": 200}`},
+		Responses: []IntegrationResponse{{StatusCode: 200, ResponseTemplates: map[string]string{
+			"application/json": `#set($context.responseOverride.status = 410)#set($context.responseOverride.header.B = "resp")gone`}}}}})
+	resp := serve(t, p, &event.Request{Method: "GET"})
+	if resp.StatusCode != 410 || resp.Header.Get("A") != "req" || resp.Header.Get("B") != "resp" || string(resp.Body) != "gone" {
+		t.Errorf("Serve() = %d A=%q B=%q %q; want 410 A=req B=resp gone", resp.StatusCode, resp.Header.Get("A"), resp.Header.Get("B"), resp.Body)
+	}
+}
