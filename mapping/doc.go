@@ -5,7 +5,7 @@
 //
 // # Request validation and the integration pipeline
 //
-// [CompileModels] compiles an API's models (JSON Schema draft 4, with $ref
+// Package model compiles an API's models (JSON Schema draft 4, with $ref
 // between models by their API Gateway URL) once. [NewPipeline] compiles a
 // [Method], API Gateway's method request, integration and integration
 // responses, into a [Pipeline], a lambdagate Handler that runs a request

@@ -90,8 +90,9 @@ type Method struct {
 	RequestParameters map[string]bool
 	// RequestModels maps a request media type to a model in Models.
 	RequestModels map[string]string
-	// Models are the API's models (see [CompileModels]).
-	Models *Models
+	// Models are the API's models, as package
+	// [github.com/lambdagate/lambdagate/mapping/model] compiles them.
+	Models Models
 
 	// Integration is the integration request and responses.
 	Integration Integration
