@@ -177,13 +177,21 @@ func (st *state) execIf(n *ifNode) error {
 
 // cond is Velocity 1.7's evaluate(): the truth of an expression in #if,
 // #elseif, &&, || and !. A reference is true unless it is null or false;
-// operators are evaluated; a literal (a string, even an interpolated one,
-// a number, a list, a map or a range) is false.
+// true, false, comparisons and logical operators are evaluated; anything
+// else is false without being evaluated: a literal (a string, even an
+// interpolated one, a number, a list, a map, a range) and arithmetic.
 func (st *state) cond(x expr) (bool, error) {
 	switch x := x.(type) {
-	case *refNode, *binaryNode, *notNode, *boolNode:
+	case *refNode, *notNode, *boolNode:
 		v, err := st.eval(x)
 		return truthy(v), err
+	case *binaryNode:
+		switch x.Op {
+		case "+", "-", "*", "/", "%":
+		default:
+			v, err := st.eval(x)
+			return truthy(v), err
+		}
 	case *parenNode:
 		return st.cond(x.X)
 	}

@@ -355,10 +355,11 @@ func TestVelocityOracle(t *testing.T) {
 // every variable compared is defined, so no comparison involves null.
 func generateOracleCases(n int) []*oracleCase {
 	r := rand.New(rand.NewPCG(4, 1))
+	lit := rand.New(rand.NewPCG(5, 1))
 	body := `{"a": 5, "s": "str", "list": [1, 2, 3], "obj": {"k": "v", "n": [true, null]}, "f": 2.50, "q": "it's \"x\""}`
 	cases := make([]*oracleCase, n)
 	for i := range cases {
-		g := &templateGen{r: r}
+		g := &templateGen{r: r, lit: lit}
 		g.prelude()
 		for range 2 + r.IntN(5) {
 			g.stmt(0)
@@ -375,8 +376,9 @@ func generateOracleCases(n int) []*oracleCase {
 }
 
 type templateGen struct {
-	r *rand.Rand
-	b strings.Builder
+	r   *rand.Rand
+	lit *rand.Rand // chooses the literal conditions
+	b   strings.Builder
 	// loops is the number of enclosing #foreach loops.
 	loops int
 }
@@ -483,6 +485,14 @@ func (g *templateGen) cond() string {
 		base = append(base, "$foreach.hasNext", "$velocityCount > 1")
 	}
 	c := base[g.r.IntN(len(base))]
+	// Literals and arithmetic in a condition: Velocity 1.7 gives them no
+	// truth value of their own (docs/evidence/mapping.md §5). They come
+	// from a stream of their own, so the rest of each template stays as
+	// the main stream makes it.
+	if g.lit.IntN(4) == 0 {
+		literals := []string{`""`, `"false"`, `"true"`, `''`, `'x'`, `"$s"`, `"$!u"`, `"a$n"`, `"$b"`, "0", "1", "[]", "[1]", "{}", "[1..2]", "1 + 1", "$n - $n", `"x" + "y"`}
+		c = literals[g.lit.IntN(len(literals))]
+	}
 	switch g.r.IntN(5) {
 	case 0:
 		return c + g.pick(" && ", " || ", " and ", " or ") + base[g.r.IntN(len(base))]
@@ -501,5 +511,13 @@ func TestGeneratedCasesAreStable(t *testing.T) {
 	}
 	if !slices.ContainsFunc(a, func(c *oracleCase) bool { return strings.Contains(c.Template, "#set") }) {
 		t.Error("generated templates have no #set")
+	}
+	// The literal conditions of docs/evidence/mapping.md §5 are among the
+	// generated cases.
+	all := generateOracleCases(400)
+	for _, lit := range []string{`if("")`, `if("false")`, `if('')`, `if("$s")`, `if(1 + 1)`} {
+		if !slices.ContainsFunc(all, func(c *oracleCase) bool { return strings.Contains(c.Template, lit) }) {
+			t.Errorf("no generated template has #%s", lit)
+		}
 	}
 }
