@@ -36,7 +36,7 @@ func testRequest() *event.Request {
 	}
 }
 
-// contextVariables are the $context variables mapping.md 5.1 lists for
+// contextVariables are the $context variables docs/evidence/mapping.md §11 lists for
 // mapping templates (the authorizer ones are tested separately).
 var contextVariables = []string{
 	"accountId", "apiId", "awsEndpointRequestId", "domainName", "domainPrefix",

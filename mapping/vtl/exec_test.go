@@ -19,7 +19,7 @@ type execTest struct {
 }
 
 var execTests = []execTest{
-	// References and null (mapping.md 2.2, 2.4).
+	// References and null (docs/evidence/mapping.md §2, §4).
 	{"undefined", "a${x}b$x.y.z$!q", "", nil, "ab", "", "null and undefined references render as the empty string on API Gateway"},
 	{"quietSame", "[$!{nope}][$nope]", "", nil, "[][]", "", "$! behaves like $ under API Gateway's null rule"},
 	{"escapeDefined", `#set($a = 1)\$a`, "", nil, "$a", "", "Velocity 1.7: \\$a prints $a when $a is defined"},
@@ -36,16 +36,16 @@ var execTests = []execTest{
 	{"mapIndex", `#set($m = {"k": "v"})#set($key = "k")$m[$key]$m["k"]`, "", nil, "vv", "", "map index with a variable and a literal"},
 	{"indexOut", "#set($l = [1])$l[3]", "", nil, "", "index 3 out of bounds", "Java throws for an index past the end"},
 
-	// #set (2.8).
+	// #set (§8).
 	{"setNullUnchanged", `#set($a = "old")#set($a = $input.path('$.none'))$a`, `{}`, nil, "old", "", "a null right-hand side leaves the target unchanged"},
 	{"setSpaceParen", "#set ($a = 3)$a", "", nil, "3", "", "#set ( with a space is accepted"},
 	{"setMapKey", `#set($m = {})#set($m.k = 1)#set($m["j"] = 2)$m`, "", nil, "{k=1, j=2}", "", "assignment into a map by property and index"},
 	{"setKeepsSpace", "#set($x = 1) $x", "", nil, " 1", "", "blanks after #set(...) without a newline are kept"},
-	{"setEatsIndent", "X\n#set($a = 1)\n  #set($b = 2)\nY", "", nil, "X\nY", "", "#set eats blanks that start a token and its trailing newline (mapping.md 2.3 rule 4)"},
+	{"setEatsIndent", "X\n#set($a = 1)\n  #set($b = 2)\nY", "", nil, "X\nY", "", "#set eats blanks that start a token and its trailing newline (docs/evidence/mapping.md §3 rule 4)"},
 	{"setKeepsTextIndent", "abc\n  #set($b = 2)Y", "", nil, "abc\n  Y", "", "blanks at the end of a text run are not eaten"},
 
-	// Whitespace (2.3).
-	{"ifIndent", "{\n  #if(true)\n  \"a\": 1\n  #end\n}", "", nil, "{\n    \"a\": 1\n  }", "", "mapping.md 2.3 rule 3"},
+	// Whitespace (§3).
+	{"ifIndent", "{\n  #if(true)\n  \"a\": 1\n  #end\n}", "", nil, "{\n    \"a\": 1\n  }", "", "docs/evidence/mapping.md §3 rule 3"},
 	{"elseFormal", "#if(false)a#{else}b#{end}c", "", nil, "bc", "", "#{else} and #{end}"},
 	{"endGobbles", "#if(true)x#end  \nz", "", nil, "xz", "", "#end eats trailing blanks and one newline"},
 	{"endKeepsBlanks", "#if(true)x#end  z", "", nil, "x  z", "", "without a newline the blanks stay"},
@@ -54,7 +54,7 @@ var execTests = []execTest{
 	{"unparsed", "#[[$a #if]]#", "", nil, "$a #if", "", "unparsed content"},
 	{"crlf", "#if(true)\r\nx#end\r\ny", "", nil, "xy", "", "CRLF counts as one newline"},
 
-	// Conditions and operators (2.5).
+	// Conditions and operators (§5).
 	{"nullEqualsEmpty", `#set($v = $input.path('$.missing')){"isNull": "#if($v == $null)true#{else}false#end", "isEmptyString": "#if($v == "")true#{else}false#end"}`, `{}`, nil, `{"isNull": "true", "isEmptyString": "true"}`, "", "AWS quirk: null equals both $null and \"\""},
 	{"emptyParamTruthy", `#if($input.params('x'))yes#{else}no#end`, "", nil, "yes", "", "a missing parameter is \"\", which is truthy"},
 	{"quietIdiom", `#if("$!nextUrl" != "")yes#{else}no#end`, "", nil, "no", "", "community idiom"},
@@ -68,7 +68,7 @@ var execTests = []execTest{
 	{"truthyZero", "#set($z = 0)#if($z)t#end", "", nil, "t", "", "0 is truthy: only null and false are false"},
 	{"orShort", "#if($nope || true)t#end", "", nil, "t", "", "||"},
 
-	// Literals and rendering (2.4).
+	// Literals and rendering (§4).
 	{"listLiteral", `#set($l = [1, "two", 3.0])$l`, "", nil, "[1, two, 3.0]", "", "a VTL list renders as ArrayList#toString"},
 	{"mapLiteral", `#set($m = {"a": 1, "b": [true]})$m`, "", nil, "{a=1, b=[true]}", "", "a VTL map renders as Map#toString"},
 	{"range", "#foreach($i in [3..1])$i#end", "", nil, "321", "", "descending range"},
@@ -80,10 +80,10 @@ var execTests = []execTest{
 	{"interpolation", `#set($n = "x")#set($s = "a $n #if(true)b#end '$n'")$s`, "", nil, "a x b 'x'", "", "double-quoted strings interpolate references and directives"},
 	{"singleQuoteLiteral", `#set($n = "x")#set($s = '$n')$s`, "", nil, "$n", "", "single-quoted strings are literal"},
 	{"doubledQuote", `#set($s = "say ""hi""")$s`, "", nil, `say "hi"`, "", "a doubled quote is one quote"},
-	{"backslashLiteral", `#set($s = "\\'")$s`, "", nil, `\\'`, "", "no backslash escapes in VTL strings (mapping.md 2.2)"},
+	{"backslashLiteral", `#set($s = "\\'")$s`, "", nil, `\\'`, "", "no backslash escapes in VTL strings (docs/evidence/mapping.md §2)"},
 	{"escapeJSReplace", `$util.escapeJavaScript("it's").replaceAll("\\'","'")`, "", nil, "it's", "", "the guide's replaceAll idiom"},
 
-	// #foreach (2.7).
+	// #foreach (§7).
 	{"foreachVars", "#foreach($x in ['a','b','c'])$foreach.index$foreach.count$velocityCount$x#if($foreach.first)F#end#if($foreach.last)L#end#if($foreach.hasNext),#end#end", "", nil, "011aF,122b,233cL", "", "$foreach.* and $velocityCount"},
 	{"foreachMapValues", `#foreach($v in {"a": 1, "b": 2})$v#end`, "", nil, "12", "", "#foreach over a map iterates its values"},
 	{"foreachNull", "#foreach($v in $nope)x#end", "", nil, "", "", "#foreach over null runs zero times"},
@@ -93,7 +93,7 @@ var execTests = []execTest{
 	{"stop", "a#stop b", "", nil, "a", "", "#stop ends the output"},
 	{"define", "#define($b)<$x>#end#set($x = 1)$b#set($x = 2)$b", "", nil, "<1><2>", "", "#define renders lazily"},
 
-	// Methods (2.6).
+	// Methods (§6).
 	{"strMethods", `#set($s = " Hello World ")$s.trim().length() $s.toUpperCase() $s.contains("lo") $s.indexOf("o") $s.substring(1, 6) $s.replace("l", "L") $s.startsWith(" H") $s.isEmpty()`, "", nil, "11  HELLO WORLD  true 5 Hello  HeLLo WorLd  true false", "", "String methods"},
 	{"strUTF16", `#set($s = "héllo😀")$s.length() $s.substring(1, 2) $s.indexOf("l")`, "", nil, "7 é 2", "", "String indexes are UTF-16 code units"},
 	{"replaceAllGroups", `#set($s = "a1b22c")$s.replaceAll("([a-z])(\d+)", "$2$1") $s.replaceFirst("\d", "#") $s.replaceAll("x*", "-")`, "", nil, "1a22bc a#b22c -a-1-b-2-2-c-", "", "Java regex with $n groups and empty matches"},
@@ -109,7 +109,7 @@ var execTests = []execTest{
 	{"propertyGetter", `#set($s = "")$s.empty`, "", nil, "true", "", "$s.empty calls isEmpty()"},
 	{"substringOut", `#set($s = "ab")$s.substring(5)`, "", nil, "", "StringIndexOutOfBoundsException", "Java exceptions are errors"},
 
-	// $input (3).
+	// $input (§9).
 	{"bodyRaw", "$input.body", `{ "a" : 1 }`, nil, `{ "a" : 1 }`, "", "raw body, spacing kept"},
 	{"bodyEmpty", "$input.body|$input.json('$')", "", nil, "{}|{}", "", "an empty body is {}"},
 	{"bodyProp", "[$input.body.x]", `{"x":1}`, nil, "[]", "", "$input.body is a string, so .x is null"},
@@ -126,7 +126,7 @@ var execTests = []execTest{
 	{"jsonPathInterp", "#set($i = 1)$input.path(\"$.l[${i}]\")", `{"l":["a","b"]}`, nil, "b", "", "interpolated paths"},
 	{"jsonUnicode", "$input.json('$.s')|$input.path('$.s')", `{"s":"\u00e9\n\u2028/"}`, nil, `"é\n\u2028\/"|é` + "\n\u2028/", "", "json-smart escapes / and U+2000-U+20FF"},
 
-	// $util (4).
+	// $util (§10).
 	{"escapeJS", `$util.escapeJavaScript("a'b""c\d/e")`, "", nil, `a\'b\"c\\d\/e`, "", "commons-lang escapeJavaScript"},
 	{"escapeJSControl", "$util.escapeJavaScript($input.path('$.s'))", `{"s":"\t\n\u0001é€😀\u007f"}`, nil, `\t\n\u0001\u00E9\u20AC\uD83D\uDE00` + "\x7f", "", "control characters and non-ASCII as uppercase \\uXXXX UTF-16 units"},
 	{"escapeJSMap", "$util.escapeJavaScript($input.path('$'))", `{"a":"b"}`, nil, "{a=b}", "", "non-strings are stringified"},
@@ -138,7 +138,7 @@ var execTests = []execTest{
 	{"parseJson", `#set($o = $util.parseJson('{"k":{"arr":[1,2]}}'))$o.k.arr[1] $o.k`, "", nil, `2 {arr=[1,2]}`, "", "parseJson gives native objects"},
 	{"utilBare", "[$util][$input][$util.nope('x')]", "", nil, "[][][]", "", "bare objects and unknown functions render empty"},
 
-	// $input.params (3).
+	// $input.params (§9).
 	{"paramsPrecedence", "$input.params('x') $input.params('y') $input.params('z') [$input.params('none')]", "", &Input{
 		Path:        event.Params{{Name: "x", Value: "path"}},
 		QueryString: event.Params{{Name: "x", Value: "qs"}, {Name: "y", Value: "qs"}},
@@ -153,7 +153,7 @@ var execTests = []execTest{
 		Header: event.Params{{Name: "NAME", Value: "TOQOZ"}, {Name: "AGE", Value: "999"}},
 	}, "{path={id=1}, querystring={}, header={NAME=TOQOZ, AGE=999}} [NAME, AGE]", "", "params() is an ordered map"},
 
-	// $stageVariables and $context (5).
+	// $stageVariables and $context (§11).
 	{"stageVars", "$stageVariables.a ${stageVariables['a']} $stageVariables['a'] [$stageVariables.none] $stageVariables.keySet()", "", &Input{
 		StageVariables: event.Params{{Name: "a", Value: "1"}},
 	}, "1 1 1 [] [a]", "", "stage variable syntaxes"},
