@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -32,17 +34,22 @@ type RESTConfig struct {
 	AllowOrigin string
 }
 
-// REST is the OPTIONS method that the REST API console's "Enable CORS"
-// action creates on a resource: a MOCK integration whose integration
-// response maps three static headers into a 200 method response. REST
-// APIs have no CORS engine beyond it: it answers every OPTIONS request to
-// the resource, preflight or not, the same way, and adds nothing to the
-// responses of other methods (with a Lambda proxy integration, the
-// function must send its own CORS headers; [CORS.Middleware] does that).
+// REST is what the REST API console's "Enable CORS" action configures on
+// a resource. It creates an OPTIONS method: a MOCK integration whose
+// integration response maps three static headers into a 200 method
+// response; [REST.Middleware] answers as it does. It also configures the
+// other methods selected in the form to return Access-Control-Allow-Origin
+// in their 200 response; [REST.Method] does that to a method with a
+// custom integration. REST APIs have no CORS engine beyond these: the
+// OPTIONS method answers every OPTIONS request to the resource, preflight
+// or not, the same way; responses other than 200 get no CORS header
+// unless configured by hand; and with a Lambda proxy integration the
+// function must send its own CORS headers ([CORS.Middleware] does that).
 //
 // A REST is immutable and safe for simultaneous use.
 type REST struct {
 	header event.Header
+	origin string
 }
 
 // NewREST checks cfg and returns the mock OPTIONS method it describes,
@@ -79,7 +86,7 @@ func NewREST(cfg RESTConfig) (*REST, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return &REST{header: event.Header{
+	return &REST{origin: origin, header: event.Header{
 		{Name: "Content-Type", Value: "application/json"},
 		{Name: "Access-Control-Allow-Headers", Value: headers},
 		{Name: "Access-Control-Allow-Methods", Value: strings.Join(methods, ",")},
@@ -106,4 +113,33 @@ func (m *REST) Middleware(next lambdagate.Handler) lambdagate.Handler {
 		}
 		return next.Serve(ctx, req)
 	})
+}
+
+// allowOriginParameter is the method response parameter the console adds.
+const allowOriginParameter = "method.response.header.Access-Control-Allow-Origin"
+
+// Method returns m configured as the console's "Enable CORS" action
+// configures a method it selected: its 200 integration response maps
+// Access-Control-Allow-Origin to the configured origin, so that a browser
+// can read the response. As in the console, responses with other status
+// codes are left alone (configure them by hand if browsers must read
+// them), and so is an Access-Control-Allow-Origin mapping the 200
+// response already has. m itself is not changed: the returned method has
+// its own copy of what differs.
+func (m *REST) Method(method mapping.Method) mapping.Method {
+	rs := slices.Clone(method.Integration.Responses)
+	for i := range rs {
+		if rs[i].StatusCode != http.StatusOK {
+			continue
+		}
+		if _, ok := rs[i].ResponseParameters[allowOriginParameter]; ok {
+			continue
+		}
+		params := make(map[string]string, len(rs[i].ResponseParameters)+1)
+		maps.Copy(params, rs[i].ResponseParameters)
+		params[allowOriginParameter] = "'" + m.origin + "'"
+		rs[i].ResponseParameters = params
+	}
+	method.Integration.Responses = rs
+	return method
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -130,5 +131,57 @@ func TestRESTMiddleware(t *testing.T) {
 		} else if got := resp.Header.Get("Access-Control-Allow-Methods"); got != "GET,OPTIONS" {
 			t.Errorf("%s: Access-Control-Allow-Methods = %q, want GET,OPTIONS", tt.method, got)
 		}
+	}
+}
+
+// TestRESTMethod configures a method with a custom integration as the
+// console's "Enable CORS" action does: the 200 response of the method
+// carries Access-Control-Allow-Origin, other responses do not, and the
+// method given is not changed.
+func TestRESTMethod(t *testing.T) {
+	m, err := NewREST(RESTConfig{Methods: []string{"GET"}, AllowOrigin: "https://app.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := mapping.Method{Name: "GET /items", Integration: mapping.Integration{
+		Type:             mapping.TypeMock,
+		RequestTemplates: map[string]string{"application/json": `#if($input.params('fail') == "yes"){"statusCode": 400}#{else}{"statusCode": 200}#end`},
+		Responses: []mapping.IntegrationResponse{
+			{StatusCode: 200, ResponseParameters: map[string]string{"method.response.header.X-Kept": "'kept'"},
+				ResponseTemplates: map[string]string{"application/json": `{"items": [1, 2]}`}},
+			{StatusCode: 400, SelectionPattern: "400", ResponseTemplates: map[string]string{"application/json": `{"error": "bad"}`}},
+		},
+	}}
+	configured := m.Method(get)
+	if _, ok := get.Integration.Responses[0].ResponseParameters[allowOriginParameter]; ok {
+		t.Fatal("Method changed the method it was given")
+	}
+	p, err := mapping.NewPipeline(configured)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		query  event.Params
+		status int
+		origin string
+	}{
+		{nil, 200, "https://app.example.com"},
+		{event.Params{{Name: "fail", Value: "yes"}}, 400, ""},
+	} {
+		resp, err := p.Serve(context.Background(), &event.Request{Source: event.REST, Method: "GET", Query: tt.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != tt.status || resp.Header.Get("Access-Control-Allow-Origin") != tt.origin {
+			t.Errorf("GET %v = %d with Access-Control-Allow-Origin %q; want %d with %q", tt.query, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), tt.status, tt.origin)
+		}
+		if tt.status == 200 && resp.Header.Get("X-Kept") != "kept" {
+			t.Errorf("the 200 response lost its own mapping: %v", resp.Header)
+		}
+	}
+	// A mapping the 200 response already has is kept.
+	get.Integration.Responses[0].ResponseParameters[allowOriginParameter] = "'https://other.example'"
+	if got := m.Method(get).Integration.Responses[0].ResponseParameters[allowOriginParameter]; got != "'https://other.example'" {
+		t.Errorf("Method replaced an existing Access-Control-Allow-Origin mapping with %s", got)
 	}
 }
