@@ -9,7 +9,7 @@ import (
 func TestReplace(t *testing.T) {
 	for _, tt := range []struct {
 		pat, s, repl, want string
-		first             bool
+		first              bool
 	}{
 		{`([a-z])(\d+)`, "a1b22c", "$2$1", "1a22bc", false},
 		{`\d`, "a1b22c", "#", "a#b22c", true},
