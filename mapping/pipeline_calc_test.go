@@ -118,7 +118,7 @@ func jsJSON(f float64) string {
 var calcErrors = IntegrationResponse{StatusCode: 400, SelectionPattern: "400.*"}
 
 func calcModels(tb testing.TB) *model.Set {
-	return mustModels(tb, map[string]string{"Input": calcInputModel, "Output": calcOutputModel, "Result": calcResultModel})
+	return mustModels(tb, guideModels(tb, "Input", "Output", "Result"))
 }
 
 func calcGetMethod() Method {

@@ -388,7 +388,7 @@ func (b *petstore) Serve(ctx context.Context, req *event.Request) (*response.Res
 // TestHTTPIntegration runs the developer guide's request validation sample
 // API ("ReqValidators Sample") against a fake pet store.
 func TestHTTPIntegration(t *testing.T) {
-	models := mustModels(t, map[string]string{"RequestBodyModel": petRequestBodyModel})
+	models := mustModels(t, guideModels(t, "RequestBodyModel"))
 	responses := []IntegrationResponse{
 		{StatusCode: 200, SelectionPattern: `2\d{2}`},
 		{StatusCode: 400,
@@ -644,7 +644,7 @@ func FuzzPipeline(f *testing.F) {
 		p, err := NewPipeline(Method{
 			RequestValidator: RequestValidator{ValidateRequestBody: true},
 			RequestModels:    map[string]string{"application/json": "Input"},
-			Models:           mustModels(t, map[string]string{"Input": calcInputModel}),
+			Models:           mustModels(t, guideModels(t, "Input")),
 			Integration: Integration{Type: TypeAWS, Function: fn,
 				RequestTemplates: map[string]string{"application/json": `{"body": $input.json('$'), "raw": "$util.escapeJavaScript($input.body)"}`},
 				Responses: []IntegrationResponse{

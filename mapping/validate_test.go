@@ -1,6 +1,9 @@
 package mapping
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,48 +11,26 @@ import (
 	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
-// The models of the developer guide's request validation sample API
-// ("ReqValidators Sample") and of the Calc tutorial, verbatim.
-const (
-	petRequestBodyModel = `{
-        "type": "object",
-        "properties": {
-          "id":    { "type": "integer" },
-          "type":  { "type": "string", "enum": ["dog", "cat", "fish"] },
-          "name":  { "type": "string" },
-          "price": { "type": "number", "minimum": 25, "maximum": 500 }
-        },
-        "required": ["type", "name", "price"]
-      }`
-	calcInputModel = `{
-    "type":"object",
-    "properties":{
-        "a":{"type":"number"},
-        "b":{"type":"number"},
-        "op":{"type":"string"}
-    },
-    "title":"Input"
-}`
-	calcOutputModel = `{
-    "type":"object",
-    "properties":{
-        "c":{"type":"number"}
-    },
-    "title":"Output"
-}`
-	calcResultModel = `{
-    "type":"object",
-    "properties":{
-        "input":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Input"
-        },
-        "output":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Output"
-        }
-    },
-    "title":"Output"
-}`
-)
+// guideModels are the models of the developer guide's request validation
+// sample API ("ReqValidators Sample": RequestBodyModel) and of the Calc
+// tutorial (Input, Output, Result), verbatim, shared with package model's
+// tests.
+func guideModels(tb testing.TB, names ...string) map[string]string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("model", "testdata", "guide-models.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var all map[string]string
+	if err := json.Unmarshal(b, &all); err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		out[n] = all[n]
+	}
+	return out
+}
 
 func mustModels(tb testing.TB, m map[string]string) *model.Set {
 	tb.Helper()
@@ -61,7 +42,7 @@ func mustModels(tb testing.TB, m map[string]string) *model.Set {
 }
 
 func TestRequestValidation(t *testing.T) {
-	models := mustModels(t, map[string]string{"RequestBodyModel": petRequestBodyModel})
+	models := mustModels(t, guideModels(t, "RequestBodyModel"))
 	params := map[string]bool{
 		"method.request.header.h1":             true,
 		"method.request.header.x-header-param": true,

@@ -1,52 +1,28 @@
 package model
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// The models of the developer guide's request validation sample API
-// ("ReqValidators Sample") and of the Calc tutorial, verbatim.
-const (
-	petRequestBodyModel = `{
-        "type": "object",
-        "properties": {
-          "id":    { "type": "integer" },
-          "type":  { "type": "string", "enum": ["dog", "cat", "fish"] },
-          "name":  { "type": "string" },
-          "price": { "type": "number", "minimum": 25, "maximum": 500 }
-        },
-        "required": ["type", "name", "price"]
-      }`
-	calcInputModel = `{
-    "type":"object",
-    "properties":{
-        "a":{"type":"number"},
-        "b":{"type":"number"},
-        "op":{"type":"string"}
-    },
-    "title":"Input"
-}`
-	calcOutputModel = `{
-    "type":"object",
-    "properties":{
-        "c":{"type":"number"}
-    },
-    "title":"Output"
-}`
-	calcResultModel = `{
-    "type":"object",
-    "properties":{
-        "input":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Input"
-        },
-        "output":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Output"
-        }
-    },
-    "title":"Output"
-}`
-)
+// guideModels returns the models of the developer guide's request
+// validation sample API (RequestBodyModel) and of the Calc tutorial
+// (Input, Output, Result), verbatim.
+func guideModels(tb testing.TB) map[string]string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "guide-models.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
 
 func mustModels(tb testing.TB, m map[string]string) *Set {
 	tb.Helper()
@@ -80,9 +56,10 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestModelsValidate(t *testing.T) {
+	guide := guideModels(t)
 	models := mustModels(t, map[string]string{
-		"Input": calcInputModel, "Output": calcOutputModel, "Result": calcResultModel,
-		"Pet": petRequestBodyModel,
+		"Input": guide["Input"], "Output": guide["Output"], "Result": guide["Result"],
+		"Pet": guide["RequestBodyModel"],
 		// Draft 4 spells exclusiveMaximum as a boolean; a draft-07 $schema
 		// does not change how API Gateway reads the model.
 		"Small": `{"$schema":"http://json-schema.org/draft-07/schema#","type":"number","maximum":10,"exclusiveMaximum":true}`,

@@ -3,6 +3,7 @@ package vtl
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -301,16 +302,11 @@ func (st *state) fromGo(v any, key string, depth int) (value, error) {
 		}
 		return mapv(m), nil
 	case map[string]string:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
+		p := make(event.Params, 0, len(v))
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			p = append(p, event.Field{Name: k, Value: v[k]})
 		}
-		slices.Sort(keys)
-		vals := make([]value, len(keys))
-		for i, k := range keys {
-			vals[i] = str(v[k])
-		}
-		return st.mapOf(keys, vals)
+		return st.paramMap(p)
 	case []any:
 		return st.listFromGo(v, depth)
 	case []string:
@@ -342,21 +338,6 @@ func (st *state) listFromGo(v []any, depth int) (value, error) {
 		l.items = append(l.items, e)
 	}
 	return listv(l), nil
-}
-
-// mapOf returns a map of string keys.
-func (st *state) mapOf(keys []string, vals []value) (value, error) {
-	m, err := st.newMap()
-	if err != nil {
-		return null, err
-	}
-	if err := st.charge(len(keys)); err != nil {
-		return null, err
-	}
-	for i, k := range keys {
-		m.add(str(k), vals[i])
-	}
-	return mapv(m), nil
 }
 
 // copyValue copies v deeply, paying for each element. With fresh, the
