@@ -162,154 +162,170 @@ func (st *state) stringMethod(s, name string, args []value) (value, error) {
 	}
 	switch len(args) {
 	case 0:
-		switch name {
-		case "length":
-			return intv(int64(newJString(s).length())), nil
-		case "toUpperCase":
-			return str(strings.ToUpper(s)), nil
-		case "toLowerCase":
-			return str(strings.ToLower(s)), nil
-		case "trim":
-			return str(strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })), nil
-		case "isEmpty":
-			return boolv(s == ""), nil
-		case "getBytes", "toCharArray", "chars":
-			return null, nil
-		}
+		return st.stringMethod0(s, name)
 	case 1:
-		a := args[0]
-		as, isStr := strArg(a)
-		switch name {
-		case "contains":
-			if !isStr {
-				t, err := st.toString(a)
-				if err != nil {
-					return null, err
-				}
-				as = t
-			}
-			return boolv(strings.Contains(s, as)), nil
-		case "equalsIgnoreCase":
-			return boolv(isStr && equalsIgnoreCase(s, as)), nil
-		case "startsWith":
-			if isStr {
-				return boolv(strings.HasPrefix(s, as)), nil
-			}
-		case "endsWith":
-			if isStr {
-				return boolv(strings.HasSuffix(s, as)), nil
-			}
-		case "indexOf", "lastIndexOf":
-			if isStr {
-				j := newJString(s)
-				if name == "indexOf" {
-					return intv(int64(j.offset(strings.Index(s, as)))), nil
-				}
-				return intv(int64(j.offset(strings.LastIndex(s, as)))), nil
-			}
-		case "concat":
-			if isStr {
-				return st.concat(s, as)
-			}
-		case "substring":
-			if i, ok := intArg(a); ok {
-				j := newJString(s)
-				if i < 0 || i > j.length() {
-					return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: begin %d, end %d, length %d", i, j.length(), j.length())
-				}
-				return str(j.sub(i, j.length())), nil
-			}
-		case "charAt":
-			if i, ok := intArg(a); ok {
-				j := newJString(s)
-				if i < 0 || i >= j.length() {
-					return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: index %d, length %d", i, j.length())
-				}
-				return str(j.sub(i, i+1)), nil
-			}
-		case "matches":
-			if isStr {
-				re, err := st.regexp(as, len(s))
-				if err != nil {
-					return null, err
-				}
-				ok, err := re.Matches(s)
-				return boolv(ok), err
-			}
-		case "split":
-			if isStr {
-				return st.split(s, as, 0)
-			}
-		case "compareTo":
-			if isStr {
-				return intv(int64(compareUTF16(s, as))), nil
-			}
-		}
+		return st.stringMethod1(s, name, args[0])
 	case 2:
-		a, b := args[0], args[1]
-		as, aStr := strArg(a)
-		bs, bStr := strArg(b)
-		switch name {
-		case "substring":
-			i, ok1 := intArg(a)
-			k, ok2 := intArg(b)
-			if ok1 && ok2 {
-				j := newJString(s)
-				if i < 0 || k > j.length() || i > k {
-					return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: begin %d, end %d, length %d", i, k, j.length())
-				}
-				return str(j.sub(i, k)), nil
+		return st.stringMethod2(s, name, args[0], args[1])
+	}
+	return null, nil
+}
+
+// stringMethod0 runs the String methods without arguments.
+func (st *state) stringMethod0(s, name string) (value, error) {
+	switch name {
+	case "length":
+		return intv(int64(newJString(s).length())), nil
+	case "toUpperCase":
+		return str(strings.ToUpper(s)), nil
+	case "toLowerCase":
+		return str(strings.ToLower(s)), nil
+	case "trim":
+		return str(strings.TrimFunc(s, func(r rune) bool { return r <= ' ' })), nil
+	case "isEmpty":
+		return boolv(s == ""), nil
+	case "getBytes", "toCharArray", "chars":
+		return null, nil
+	}
+	return null, nil
+}
+
+// stringMethod1 runs the String methods of one argument.
+func (st *state) stringMethod1(s, name string, a value) (value, error) {
+	as, isStr := strArg(a)
+	switch name {
+	case "contains":
+		if !isStr {
+			t, err := st.toString(a)
+			if err != nil {
+				return null, err
 			}
-		case "replace":
-			if aStr && bStr {
-				return st.replaceLiteral(s, as, bs)
+			as = t
+		}
+		return boolv(strings.Contains(s, as)), nil
+	case "equalsIgnoreCase":
+		return boolv(isStr && equalsIgnoreCase(s, as)), nil
+	case "startsWith":
+		if isStr {
+			return boolv(strings.HasPrefix(s, as)), nil
+		}
+	case "endsWith":
+		if isStr {
+			return boolv(strings.HasSuffix(s, as)), nil
+		}
+	case "indexOf", "lastIndexOf":
+		if isStr {
+			j := newJString(s)
+			if name == "indexOf" {
+				return intv(int64(j.offset(strings.Index(s, as)))), nil
 			}
-		case "replaceAll", "replaceFirst":
-			if aStr && bStr {
-				n := -1
-				if name == "replaceFirst" {
-					n = 1
-				}
-				return st.replaceRegexp(s, as, bs, n)
+			return intv(int64(j.offset(strings.LastIndex(s, as)))), nil
+		}
+	case "concat":
+		if isStr {
+			return st.concat(s, as)
+		}
+	case "substring":
+		if i, ok := intArg(a); ok {
+			j := newJString(s)
+			if i < 0 || i > j.length() {
+				return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: begin %d, end %d, length %d", i, j.length(), j.length())
 			}
-		case "split":
-			if limit, ok := intArg(b); ok && aStr {
-				return st.split(s, as, limit)
+			return str(j.sub(i, j.length())), nil
+		}
+	case "charAt":
+		if i, ok := intArg(a); ok {
+			j := newJString(s)
+			if i < 0 || i >= j.length() {
+				return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: index %d, length %d", i, j.length())
 			}
-		case "startsWith":
-			if off, ok := intArg(b); ok && aStr {
-				j := newJString(s)
-				if off < 0 || off > j.length() {
-					return boolv(false), nil
-				}
-				return boolv(strings.HasPrefix(j.sub(off, j.length()), as)), nil
+			return str(j.sub(i, i+1)), nil
+		}
+	case "matches":
+		if isStr {
+			re, err := st.regexp(as, len(s))
+			if err != nil {
+				return null, err
 			}
-		case "indexOf", "lastIndexOf":
-			if from, ok := intArg(b); ok && aStr {
-				j := newJString(s)
-				n := j.length()
-				if name == "indexOf" {
-					if from < 0 {
-						from = 0
-					}
-					if from > n {
-						return intv(-1), nil
-					}
-					r := strings.Index(j.sub(from, n), as)
-					if r < 0 {
-						return intv(-1), nil
-					}
-					return intv(int64(from + newJString(j.sub(from, n)).offset(r))), nil
-				}
+			ok, err := re.Matches(s)
+			return boolv(ok), err
+		}
+	case "split":
+		if isStr {
+			return st.split(s, as, 0)
+		}
+	case "compareTo":
+		if isStr {
+			return intv(int64(compareUTF16(s, as))), nil
+		}
+	}
+	return null, nil
+}
+
+// stringMethod2 runs the String methods of two arguments.
+func (st *state) stringMethod2(s, name string, a, b value) (value, error) {
+	as, aStr := strArg(a)
+	bs, bStr := strArg(b)
+	switch name {
+	case "substring":
+		i, ok1 := intArg(a)
+		k, ok2 := intArg(b)
+		if ok1 && ok2 {
+			j := newJString(s)
+			if i < 0 || k > j.length() || i > k {
+				return null, fmt.Errorf("java.lang.StringIndexOutOfBoundsException: begin %d, end %d, length %d", i, k, j.length())
+			}
+			return str(j.sub(i, k)), nil
+		}
+	case "replace":
+		if aStr && bStr {
+			return st.replaceLiteral(s, as, bs)
+		}
+	case "replaceAll", "replaceFirst":
+		if aStr && bStr {
+			n := -1
+			if name == "replaceFirst" {
+				n = 1
+			}
+			return st.replaceRegexp(s, as, bs, n)
+		}
+	case "split":
+		if limit, ok := intArg(b); ok && aStr {
+			return st.split(s, as, limit)
+		}
+	case "startsWith":
+		if off, ok := intArg(b); ok && aStr {
+			j := newJString(s)
+			if off < 0 || off > j.length() {
+				return boolv(false), nil
+			}
+			return boolv(strings.HasPrefix(j.sub(off, j.length()), as)), nil
+		}
+	case "indexOf", "lastIndexOf":
+		if from, ok := intArg(b); ok && aStr {
+			j := newJString(s)
+			n := j.length()
+			if name == "indexOf" {
 				if from < 0 {
+					from = 0
+				}
+				if from > n {
 					return intv(-1), nil
 				}
-				end := from + newJString(as).length()
-				if end > n {
-					end = n
+				r := strings.Index(j.sub(from, n), as)
+				if r < 0 {
+					return intv(-1), nil
 				}
-				return intv(int64(j.offset(strings.LastIndex(j.sub(0, end), as)))), nil
+				return intv(int64(from + newJString(j.sub(from, n)).offset(r))), nil
 			}
+			if from < 0 {
+				return intv(-1), nil
+			}
+			end := from + newJString(as).length()
+			if end > n {
+				end = n
+			}
+			return intv(int64(j.offset(strings.LastIndex(j.sub(0, end), as)))), nil
 		}
 	}
 	return null, nil

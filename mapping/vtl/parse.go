@@ -135,255 +135,296 @@ func (p *parser) parseList(top bool) (*listNode, term, error) {
 	if p.depth > p.lim.ParseDepth {
 		return nil, term{}, p.errAt(p.pos, "nesting deeper than %d", p.lim.ParseDepth)
 	}
-	list := &listNode{srcPos: srcPos(p.base + p.pos)}
-	var text, src strings.Builder
-	textStart := p.pos
+	b := &listBuilder{p: p, list: &listNode{srcPos: srcPos(p.base + p.pos)}, textStart: p.pos, textFresh: true}
+	for p.pos < len(p.s) {
+		var t *term
+		var err error
+		switch p.s[p.pos] {
+		case '$':
+			err = b.dollar()
+		case '\\':
+			err = b.backslashes()
+		case '#':
+			t, err = b.hash()
+		default:
+			b.plain()
+		}
+		if err != nil {
+			return nil, term{}, err
+		}
+		if t != nil {
+			return b.list, *t, nil
+		}
+	}
+	b.flush()
+	return b.list, term{kind: termEOF, pos: p.pos}, nil
+}
+
+// A listBuilder collects the nodes of a list as parseList reads them,
+// merging adjacent text into one textNode.
+type listBuilder struct {
+	p    *parser
+	list *listNode
+	// text and src are the pending text: what it renders and how it is
+	// spelled (they differ for #[[raw]]# blocks, escapes and quirks).
+	text, src strings.Builder
+	textStart int
 	// textFresh reports whether the pending text started a new token
 	// (at the start of the list or after a non-text node), which is when
 	// #set swallows the blanks before it.
-	textFresh := true
-	var rs refState
-	flush := func() {
-		if src.Len() > 0 {
-			rs = refState{}
-			list.Nodes = append(list.Nodes, &textNode{srcPos: srcPos(p.base + textStart), Text: text.String(), Src: src.String()})
-			text.Reset()
-			src.Reset()
-		}
+	textFresh bool
+	// rs is what the text right after the last reference may trigger.
+	rs refState
+}
+
+// flush ends the pending text.
+func (b *listBuilder) flush() {
+	if b.src.Len() > 0 {
+		b.rs = refState{}
+		b.list.Nodes = append(b.list.Nodes, &textNode{srcPos: srcPos(b.p.base + b.textStart), Text: b.text.String(), Src: b.src.String()})
+		b.text.Reset()
+		b.src.Reset()
 	}
-	add := func(n node) {
-		flush()
-		rs = refState{}
-		list.Nodes = append(list.Nodes, n)
-		textStart = p.pos
-		textFresh = true
+}
+
+// add ends the pending text and appends n.
+func (b *listBuilder) add(n node) {
+	b.flush()
+	b.rs = refState{}
+	b.list.Nodes = append(b.list.Nodes, n)
+	b.textStart = b.p.pos
+	b.textFresh = true
+}
+
+// lit adds text that renders as out and is spelled in.
+func (b *listBuilder) lit(out, in string) {
+	if b.src.Len() == 0 {
+		b.textStart = b.p.pos - len(in)
 	}
-	lit := func(out, in string) {
-		if src.Len() == 0 {
-			textStart = p.pos - len(in)
-		}
-		text.WriteString(out)
-		src.WriteString(in)
-		textFresh = false
+	b.text.WriteString(out)
+	b.src.WriteString(in)
+	b.textFresh = false
+}
+
+// plain adds the text up to the next $, # or backslash.
+func (b *listBuilder) plain() {
+	p := b.p
+	i := strings.IndexAny(p.s[p.pos:], "$#\\")
+	if i < 0 {
+		i = len(p.s) - p.pos
 	}
-	for p.pos < len(p.s) {
-		c := p.s[p.pos]
-		switch c {
-		case '$':
-			start := p.pos
-			ref, err := p.parseRef(0)
-			if err != nil {
-				return nil, term{}, err
-			}
-			if ref == nil {
-				// Velocity 1.7 lexes "$!" before anything but a name or
-				// "{" as "$" (or "$!" before another "$").
-				if strings.HasPrefix(p.s[start:], "$!") && !strings.HasPrefix(p.s[start:], "$!{") {
-					p.pos = start + 2
-					switch {
-					case p.pos >= len(p.s):
-						return nil, term{}, p.errAt(start, "lexical error: $! at the end of the text")
-					case p.s[p.pos] == '$':
-						lit("$!", "$!")
-					default:
-						lit("$", "$!")
-					}
-					continue
-				}
-				p.pos = start + 1
-				lit("$", "$")
-				continue
-			}
-			add(ref)
-			rs = refStateOf(ref)
-			if _, err := p.afterRef(rs, lit); err != nil {
-				return nil, term{}, err
-			}
-			continue
-		case '\\':
-			start := p.pos
-			k := 0
-			for p.pos < len(p.s) && p.s[p.pos] == '\\' {
-				k++
-				p.pos++
-			}
-			if p.pos < len(p.s) && p.s[p.pos] == '$' {
-				at := p.pos
-				ref, err := p.parseRef(k)
-				if err != nil {
-					return nil, term{}, err
-				}
-				if ref != nil {
-					ref.srcPos = srcPos(p.base + start)
-					add(ref)
-					rs = refStateOf(ref)
-					if _, err := p.afterRef(rs, lit); err != nil {
-						return nil, term{}, err
-					}
-					continue
-				}
-				p.pos = at
-			}
-			if p.pos < len(p.s) && p.s[p.pos] == '#' {
-				if name, n := p.directiveName(p.pos); name != "" && isDirective(name) {
-					half := strings.Repeat(`\`, k/2)
-					if k%2 == 1 {
-						// Escaped directive: renders as text.
-						d := p.s[p.pos : p.pos+n]
-						p.pos += n
-						lit(half+d, p.s[start:p.pos])
-						continue
-					}
-					lit(half, p.s[start:p.pos])
-					continue
-				}
-			}
-			lit(p.s[start:p.pos], p.s[start:p.pos])
-			continue
-		case '#':
-			rest := p.s[p.pos:]
-			switch {
-			case strings.HasPrefix(rest, "##"):
-				end := strings.IndexAny(rest, "\r\n")
-				if end < 0 {
-					end = len(rest)
-				} else if strings.HasPrefix(rest[end:], "\r\n") {
-					end += 2
-				} else {
-					end++
-				}
-				p.pos += end
-				add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
-				continue
-			case strings.HasPrefix(rest, "#*"):
-				end := strings.Index(rest[2:], "*#")
-				if end < 0 {
-					return nil, term{}, p.errAt(p.pos, "unterminated #* comment")
-				}
-				end += 4
-				p.pos += end
-				saved := rs
-				if src.Len() > 0 {
-					saved = refState{}
-				}
-				add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
-				rs = saved
-				if _, err := p.afterRef(rs, lit); err != nil {
-					return nil, term{}, err
-				}
-				continue
-			case strings.HasPrefix(rest, "#[["):
-				end := strings.Index(rest[3:], "]]#")
-				if end < 0 {
-					return nil, term{}, p.errAt(p.pos, "unterminated #[[ block")
-				}
-				p.pos += end + 6
-				lit(rest[3:3+end], rest[:end+6])
-				continue
-			}
-			name, n := p.directiveName(p.pos)
-			if name == "" || !isDirective(name) {
-				p.pos++
-				lit("#", "#")
-				continue
-			}
-			start := p.pos
-			switch name {
-			case "end", "else":
-				p.pos += n
-				flush()
-				return list, term{kind: termKind(name), pos: start, trail: p.gobble()}, nil
-			case "elseif":
-				p.pos += n
-				cond, err := p.parseParenExpr("elseif", start)
-				if err != nil {
-					return nil, term{}, err
-				}
-				flush()
-				return list, term{kind: termElseif, pos: start, cond: cond}, nil
-			case "set":
-				var lead string
-				if textFresh && src.Len() > 0 && strings.Trim(src.String(), " \t") == "" && text.String() == src.String() {
-					lead = src.String()
-					text.Reset()
-					src.Reset()
-				}
-				p.pos += n
-				node, err := p.parseSet(start)
-				if err != nil {
-					return nil, term{}, err
-				}
-				node.Lead = lead
-				if lead != "" {
-					node.srcPos = srcPos(p.base + start - len(lead))
-				}
-				saved := rs
-				if src.Len() > 0 {
-					saved = refState{}
-				}
-				add(node)
-				if saved.active {
-					saved.call = true
-					rs = saved
-					if _, err := p.afterRef(rs, lit); err != nil {
-						return nil, term{}, err
-					}
-				}
-				continue
-			case "if":
-				p.pos += n
-				node, err := p.parseIf(start)
-				if err != nil {
-					return nil, term{}, err
-				}
-				add(node)
-				continue
-			case "foreach":
-				p.pos += n
-				node, err := p.parseForeach(start)
-				if err != nil {
-					return nil, term{}, err
-				}
-				add(node)
-				continue
-			case "define":
-				p.pos += n
-				node, err := p.parseDefine(start)
-				if err != nil {
-					return nil, term{}, err
-				}
-				add(node)
-				continue
-			case "break":
-				p.pos += n
-				add(breakNode{srcPos(p.base + start)})
-				continue
-			case "stop":
-				p.pos += n
-				add(stopNode{srcPos(p.base + start)})
-				continue
-			default: // macro, include, parse, evaluate
-				return nil, term{}, p.errAt(start, "#%s is not supported", name)
-			}
+	if b.src.Len() == 0 {
+		b.textStart = p.pos
+	}
+	seg := p.s[p.pos : p.pos+i]
+	if strings.Trim(seg, " \t") != "" {
+		b.textFresh = false
+	}
+	b.text.WriteString(seg)
+	b.src.WriteString(seg)
+	p.pos += i
+}
+
+// reference adds a reference just parsed, then what its quirks read.
+func (b *listBuilder) reference(ref *refNode) error {
+	b.add(ref)
+	b.rs = refStateOf(ref)
+	_, err := b.p.afterRef(b.rs, b.lit)
+	return err
+}
+
+// dollar reads what starts at "$": a reference, or text.
+func (b *listBuilder) dollar() error {
+	p := b.p
+	start := p.pos
+	ref, err := p.parseRef(0)
+	if err != nil {
+		return err
+	}
+	if ref != nil {
+		return b.reference(ref)
+	}
+	// Velocity 1.7 lexes "$!" before anything but a name or "{" as "$"
+	// (or "$!" before another "$").
+	if strings.HasPrefix(p.s[start:], "$!") && !strings.HasPrefix(p.s[start:], "$!{") {
+		p.pos = start + 2
+		switch {
+		case p.pos >= len(p.s):
+			return p.errAt(start, "lexical error: $! at the end of the text")
+		case p.s[p.pos] == '$':
+			b.lit("$!", "$!")
 		default:
-			i := strings.IndexAny(p.s[p.pos:], "$#\\")
-			if i < 0 {
-				i = len(p.s) - p.pos
+			b.lit("$", "$!")
+		}
+		return nil
+	}
+	p.pos = start + 1
+	b.lit("$", "$")
+	return nil
+}
+
+// backslashes reads a run of backslashes: before a reference they escape
+// it, before a directive they escape it when odd, else they are text.
+func (b *listBuilder) backslashes() error {
+	p := b.p
+	start := p.pos
+	k := 0
+	for p.pos < len(p.s) && p.s[p.pos] == '\\' {
+		k++
+		p.pos++
+	}
+	if p.pos < len(p.s) && p.s[p.pos] == '$' {
+		at := p.pos
+		ref, err := p.parseRef(k)
+		if err != nil {
+			return err
+		}
+		if ref != nil {
+			ref.srcPos = srcPos(p.base + start)
+			return b.reference(ref)
+		}
+		p.pos = at
+	}
+	if p.pos < len(p.s) && p.s[p.pos] == '#' {
+		if name, n := p.directiveName(p.pos); name != "" && isDirective(name) {
+			half := strings.Repeat(`\`, k/2)
+			if k%2 == 1 {
+				// Escaped directive: renders as text.
+				d := p.s[p.pos : p.pos+n]
+				p.pos += n
+				b.lit(half+d, p.s[start:p.pos])
+				return nil
 			}
-			if src.Len() == 0 {
-				textStart = p.pos
-			}
-			seg := p.s[p.pos : p.pos+i]
-			if strings.Trim(seg, " \t") != "" {
-				textFresh = false
-			}
-			text.WriteString(seg)
-			src.WriteString(seg)
-			p.pos += i
+			b.lit(half, p.s[start:p.pos])
+			return nil
 		}
 	}
-	flush()
-	return list, term{kind: termEOF, pos: p.pos}, nil
+	b.lit(p.s[start:p.pos], p.s[start:p.pos])
+	return nil
+}
+
+// hash reads what starts at "#": a comment, an unparsed block, a
+// directive, or text. It returns the term that ends the list, if any.
+func (b *listBuilder) hash() (*term, error) {
+	p := b.p
+	rest := p.s[p.pos:]
+	switch {
+	case strings.HasPrefix(rest, "##"):
+		end := strings.IndexAny(rest, "\r\n")
+		if end < 0 {
+			end = len(rest)
+		} else if strings.HasPrefix(rest[end:], "\r\n") {
+			end += 2
+		} else {
+			end++
+		}
+		p.pos += end
+		b.add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
+		return nil, nil
+	case strings.HasPrefix(rest, "#*"):
+		end := strings.Index(rest[2:], "*#")
+		if end < 0 {
+			return nil, p.errAt(p.pos, "unterminated #* comment")
+		}
+		end += 4
+		p.pos += end
+		saved := b.rs
+		if b.src.Len() > 0 {
+			saved = refState{}
+		}
+		b.add(&commentNode{srcPos: srcPos(p.base + p.pos - end), Text: rest[:end]})
+		b.rs = saved
+		_, err := p.afterRef(b.rs, b.lit)
+		return nil, err
+	case strings.HasPrefix(rest, "#[["):
+		end := strings.Index(rest[3:], "]]#")
+		if end < 0 {
+			return nil, p.errAt(p.pos, "unterminated #[[ block")
+		}
+		p.pos += end + 6
+		b.lit(rest[3:3+end], rest[:end+6])
+		return nil, nil
+	}
+	name, n := p.directiveName(p.pos)
+	if name == "" || !isDirective(name) {
+		p.pos++
+		b.lit("#", "#")
+		return nil, nil
+	}
+	return b.directive(name, n)
+}
+
+// directive reads the directive called name, whose token is n bytes
+// long, at p.pos.
+func (b *listBuilder) directive(name string, n int) (*term, error) {
+	p := b.p
+	start := p.pos
+	p.pos += n
+	var node node
+	var err error
+	switch name {
+	case "end", "else":
+		b.flush()
+		return &term{kind: termKind(name), pos: start, trail: p.gobble()}, nil
+	case "elseif":
+		cond, err := p.parseParenExpr("elseif", start)
+		if err != nil {
+			return nil, err
+		}
+		b.flush()
+		return &term{kind: termElseif, pos: start, cond: cond}, nil
+	case "set":
+		return nil, b.set(start)
+	case "if":
+		node, err = p.parseIf(start)
+	case "foreach":
+		node, err = p.parseForeach(start)
+	case "define":
+		node, err = p.parseDefine(start)
+	case "break":
+		node = breakNode{srcPos(p.base + start)}
+	case "stop":
+		node = stopNode{srcPos(p.base + start)}
+	default: // macro, include, parse, evaluate
+		return nil, p.errAt(start, "#%s is not supported", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	b.add(node)
+	return nil, nil
+}
+
+// set reads a #set directive that starts at start, taking the blanks
+// before it when they start a token.
+func (b *listBuilder) set(start int) error {
+	p := b.p
+	var lead string
+	if b.textFresh && b.src.Len() > 0 && strings.Trim(b.src.String(), " \t") == "" && b.text.String() == b.src.String() {
+		lead = b.src.String()
+		b.text.Reset()
+		b.src.Reset()
+	}
+	node, err := p.parseSet(start)
+	if err != nil {
+		return err
+	}
+	node.Lead = lead
+	if lead != "" {
+		node.srcPos = srcPos(p.base + start - len(lead))
+	}
+	saved := b.rs
+	if b.src.Len() > 0 {
+		saved = refState{}
+	}
+	b.add(node)
+	if saved.active {
+		saved.call = true
+		b.rs = saved
+		_, err := p.afterRef(b.rs, b.lit)
+		return err
+	}
+	return nil
 }
 
 // refState is what the text right after a reference may trigger in
