@@ -699,16 +699,9 @@ func (p *parser) parseBlockBody(name string, start int) (*listNode, string, erro
 //
 //	foreach := "#foreach(" reference "in" expr ")" list "#end"
 func (p *parser) parseForeach(start int) (*foreachNode, error) {
-	if err := p.openParen("foreach", start); err != nil {
-		return nil, err
-	}
-	p.skipSpace()
-	ref, err := p.parseRef(0)
+	ref, err := p.openVariable("foreach", start)
 	if err != nil {
 		return nil, err
-	}
-	if ref == nil || len(ref.Chain) > 0 {
-		return nil, p.errAt(p.pos, "#foreach needs a simple $variable")
 	}
 	p.skipSpace()
 	if !strings.HasPrefix(p.s[p.pos:], "in") || (p.pos+2 < len(p.s) && isIdentChar(p.s[p.pos+2])) {
@@ -730,11 +723,9 @@ func (p *parser) parseForeach(start int) (*foreachNode, error) {
 	return &foreachNode{srcPos: srcPos(p.base + start), Var: ref.Name, slot: ref.slot, Iter: x, Trail: trail, Body: body, EndTrail: endTrail}, nil
 }
 
-// parseDefine parses the rest of a #define directive.
-//
-//	define := "#define(" reference ")" list "#end"
-func (p *parser) parseDefine(start int) (*defineNode, error) {
-	if err := p.openParen("define", start); err != nil {
+// openVariable reads the "($name" that starts #foreach and #define.
+func (p *parser) openVariable(directive string, start int) (*refNode, error) {
+	if err := p.openParen(directive, start); err != nil {
 		return nil, err
 	}
 	p.skipSpace()
@@ -743,7 +734,18 @@ func (p *parser) parseDefine(start int) (*defineNode, error) {
 		return nil, err
 	}
 	if ref == nil || len(ref.Chain) > 0 {
-		return nil, p.errAt(p.pos, "#define needs a simple $variable")
+		return nil, p.errAt(p.pos, "#%s needs a simple $variable", directive)
+	}
+	return ref, nil
+}
+
+// parseDefine parses the rest of a #define directive.
+//
+//	define := "#define(" reference ")" list "#end"
+func (p *parser) parseDefine(start int) (*defineNode, error) {
+	ref, err := p.openVariable("define", start)
+	if err != nil {
+		return nil, err
 	}
 	trail, err := p.closeParen("define", start)
 	if err != nil {
