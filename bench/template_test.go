@@ -140,3 +140,24 @@ func BenchmarkTemplate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTemplateParse measures parsing each case, with text/template
+// parsing its version as the peer.
+func BenchmarkTemplateParse(b *testing.B) {
+	for _, c := range templateCases() {
+		b.Run(c.name+"/lambdagate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := vtl.Parse(c.name, c.vtl); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/texttemplate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				parseText(b, c)
+			}
+		})
+	}
+}
