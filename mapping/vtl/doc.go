@@ -15,13 +15,16 @@
 // [Template.AppendExecute] renders into a caller's buffer and, once warmed
 // up, allocates nothing for templates that build no new maps or lists.
 //
-// The engine is split as text/template is: a lexer (lex.go) turns the
-// source into items, a recursive-descent parser (parse.go) builds an
-// unexported syntax tree (node.go) whose String method gives canonical
-// source, and one execution's state (exec.go) walks it; the Java object
-// model ($input and $util, Java's String, Map and List methods, toString
-// and JSON rendering) is in the other files, over a heap (heap.go) that
-// pays for everything an execution builds.
+// The engine is split as text/template is: a lexer (lex.go) of state
+// functions turns the source into items, one at a time as the parser
+// pulls them, in text mode or in expression mode (inside a directive's
+// parentheses, method arguments and indexes); a recursive-descent parser
+// (parse.go) with a lookahead of two items builds an unexported syntax
+// tree (node.go) whose String method gives canonical source; and one
+// execution's state (exec.go) walks it. The Java object model ($input
+// and $util, Java's String, Map and List methods, toString and JSON
+// rendering) is in the other files, over a heap (heap.go) that pays for
+// everything an execution builds.
 //
 // # Language
 //
