@@ -19,6 +19,10 @@
 // against the whole Lambda errorMessage or against the status code, with
 // the lowest status code tried first; responseParameters set headers; and
 // the response template is chosen by the first Accept media type.
+// What the templates leave in $context.requestOverride and
+// $context.responseOverride overrides the integration request and the
+// response. A template that fails, one that overrides a parameter twice
+// included, is answered 500 {"message":"Internal server error"}.
 // Everything is checked when the pipeline is built. A Pipeline is
 // immutable and safe for concurrent use.
 package mapping

@@ -718,3 +718,52 @@ func TestOverridesResponseTemplateWins(t *testing.T) {
 		t.Errorf("Serve() = %d A=%q B=%q %q; want 410 A=req B=resp gone", resp.StatusCode, resp.Header.Get("A"), resp.Header.Get("B"), resp.Body)
 	}
 }
+
+// TestOverrideOnce follows docs/evidence/mapping.md §11: a template that
+// overrides the same parameter twice fails, and API Gateway answers a 5XX;
+// we answer 500 {"message": "Internal server error"}, as for any template
+// that fails. A request template that fails calls no integration.
+func TestOverrideOnce(t *testing.T) {
+	const (
+		once   = `#set($context.responseOverride.status = 201)#set($context.responseOverride.header.X = "a"){"statusCode": 200}`
+		twice  = `#set($context.responseOverride.status = 201)#set($context.responseOverride.status = 202){"statusCode": 200}`
+		twiceH = `#set($context.responseOverride.header.X = "a")$context.responseOverride.header.put("X", "b")body`
+	)
+	for _, typ := range []IntegrationType{TypeMock, TypeAWS} {
+		for _, tc := range []struct {
+			name, request, response string
+			status                  int
+			called                  bool
+		}{
+			{"once", once, "", 201, true},
+			{"onceEach", once, `#set($context.responseOverride.status = 203)body`, 203, true},
+			{"twiceInRequest", twice, "", 500, false},
+			{"twiceInResponse", once, twiceH, 500, true},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", typ, tc.name), func(t *testing.T) {
+				called := false
+				fn := func(ctx context.Context, payload []byte) ([]byte, error) {
+					called = true
+					return payload, nil
+				}
+				ir := IntegrationResponse{StatusCode: 200}
+				if tc.response != "" {
+					ir.ResponseTemplates = map[string]string{"application/json": tc.response}
+				}
+				p := mustPipeline(t, Method{Integration: Integration{Type: typ, Function: fn,
+					RequestTemplates: map[string]string{"application/json": tc.request},
+					Responses:        []IntegrationResponse{ir}}})
+				resp := serve(t, p, &event.Request{Method: "GET"})
+				if resp.StatusCode != tc.status {
+					t.Errorf("Serve() status %d, want %d (body %s)", resp.StatusCode, tc.status, resp.Body)
+				}
+				if tc.status == 500 && string(resp.Body) != `{"message":"Internal server error"}` {
+					t.Errorf("Serve() body %s, want API Gateway's 500 body", resp.Body)
+				}
+				if typ == TypeAWS && called != tc.called {
+					t.Errorf("function called = %t, want %t", called, tc.called)
+				}
+			})
+		}
+	}
+}

@@ -447,6 +447,73 @@ func (st *state) collectOverrides(o *Overrides) error {
 	return st.typedOverrides(o)
 }
 
+// overrideParams are, for each map of overrideOrder, the keys that hold
+// maps of parameters.
+var overrideParams = [2][]string{{"path", "header", "querystring"}, {"header"}}
+
+// noteOverride is called before a template puts v at key k of map m
+// (#set, put, putAll, putIfAbsent). When that overrides a parameter (a
+// header, path or query string parameter in $context.requestOverride, a
+// header or the status in $context.responseOverride) it records it, and
+// fails if the execution already overrode it: API Gateway applies each
+// override once a template and answers a 5XX when a template sets one
+// twice (docs/evidence/mapping.md §11). Putting a whole map of
+// parameters, as #set($context.requestOverride.header = $m) does,
+// overrides each of its keys.
+func (st *state) noteOverride(m *vmap, k, v value) error {
+	if !st.ctxMade || st.ctx.k != kMap {
+		return nil
+	}
+	for i, name := range overrideOrder {
+		o := sub(st.ctx, name)
+		if o.k != kMap {
+			continue
+		}
+		if o.m != m {
+			for _, p := range overrideParams[i] {
+				if s := sub(o, p); s.k == kMap && s.m == m {
+					return st.overrideOnce(name+"."+p, k)
+				}
+			}
+			continue
+		}
+		switch {
+		case k.k != kString:
+		case i == 1 && k.s == "status":
+			return st.overrideOnce(name, k)
+		case v.k == kMap && slices.Contains(overrideParams[i], k.s):
+			for _, pk := range v.m.keys {
+				if err := st.overrideOnce(name+"."+k.s, pk); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// overrideOnce records that the execution overrides parameter key of the
+// override map at path, and fails if it already did.
+func (st *state) overrideOnce(path string, key value) error {
+	k, err := st.toString(key)
+	if err != nil {
+		return err
+	}
+	if err := st.charge(1); err != nil {
+		return err
+	}
+	param := "$context." + path + "." + k
+	if _, dup := st.overridden[param]; dup {
+		return fmt.Errorf("override %q set twice: an override may be set only once in a template", param)
+	}
+	if st.overridden == nil {
+		st.overridden = make(map[string]struct{})
+	}
+	st.overridden[param] = struct{}{}
+	return nil
+}
+
 // typedOverrides fills the typed fields of o from its carried maps.
 func (st *state) typedOverrides(o *Overrides) error {
 	req, resp := o.carried[0], o.carried[1]

@@ -149,6 +149,14 @@
 // included, which [Input.Overrides] hands to the next template of the
 // same request (the response template), as API Gateway carries them.
 //
+// Overrides are final, as API Gateway documents: an execution may
+// override each parameter (a header, path or query string parameter of
+// $context.requestOverride, a header or the status of
+// $context.responseOverride) once. Writing the same parameter again, by
+// #set, put, putAll or putIfAbsent, through any variable holding the map,
+// stops the template with an [ExecError]. Other keys may be set again,
+// and the next template of the request starts afresh.
+//
 // # Limits
 //
 // [Limits] bound a template; the zero value is API Gateway's: a template

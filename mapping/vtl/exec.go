@@ -30,6 +30,9 @@ type state struct {
 	ctxMade    bool
 	stageVars  value
 	stageMade  bool
+	// overridden are the override parameters the execution has set
+	// (noteOverride).
+	overridden map[string]struct{}
 	dec        jsonsmart.Decoder
 	jsonOpen   []value  // containers parseJSON is filling
 	jsonKeys   []string // and the member names it read
@@ -38,6 +41,10 @@ type state struct {
 
 // keepArgs caps the argument stack a state keeps between executions.
 const keepArgs = 256
+
+// keepOverridden caps the override parameters whose map a state keeps
+// between executions.
+const keepOverridden = 64
 
 // start prepares st to run t on in, appending to dst.
 func (st *state) start(t *Template, in *Input, dst []byte) {
@@ -63,6 +70,10 @@ func (st *state) finish() {
 	st.depth, st.breaking = 0, false
 	st.body, st.bodyErr, st.bodyParsed = null, nil, false
 	st.ctx, st.ctxMade = null, false
+	if len(st.overridden) > keepOverridden {
+		st.overridden = nil
+	}
+	clear(st.overridden)
 	st.stageVars, st.stageMade = null, false
 	st.dec.Reset("", 0)
 	clear(st.pathBuf[:cap(st.pathBuf)])
@@ -226,6 +237,9 @@ func (st *state) execSet(n *setNode) error {
 	}
 	switch base.k {
 	case kMap:
+		if err := st.noteOverride(base.m, key, v); err != nil {
+			return st.errAt(last.Offset, err)
+		}
 		base.m.put(key, v, &st.heap)
 		return st.spent()
 	case kList:

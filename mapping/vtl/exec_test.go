@@ -245,3 +245,82 @@ func paramsOf(kv ...string) event.Params {
 	}
 	return p
 }
+
+// TestOverrideOnce follows docs/evidence/mapping.md §11: API Gateway
+// applies an override once a template, and a template that sets the same
+// parameter twice fails (the pipeline answers 500). Every way a template
+// writes into the override maps counts; other keys, a second template and
+// writes that change nothing do not.
+func TestOverrideOnce(t *testing.T) {
+	const twice = `set twice: an override may be set only once in a template`
+	for _, tc := range []struct {
+		name, tmpl string
+		in         *Input
+		err        string // "" when the template succeeds
+	}{
+		{"status", "#set($context.responseOverride.status = 400)\n#set($context.responseOverride.status = 500)",
+			nil, `mapping: t:2:31: override "$context.responseOverride.status" ` + twice},
+		{"statusPut", `#set($context.responseOverride.status = 400)$context.responseOverride.put("status", 400)`,
+			nil, `override "$context.responseOverride.status" ` + twice},
+		{"responseHeader", `#set($context.responseOverride.header.X = "a")$context.responseOverride.header.put("X", "b")`,
+			nil, `override "$context.responseOverride.header.X" ` + twice},
+		{"requestHeader", `#set($context.requestOverride.header.X = "a")#set($context.requestOverride.header["X"] = "b")`,
+			nil, `override "$context.requestOverride.header.X" ` + twice},
+		{"path", `$context.requestOverride.path.put("p", 1)$context.requestOverride.path.putAll({"q": 2, "p": 3})`,
+			nil, `override "$context.requestOverride.path.p" ` + twice},
+		{"querystringLoop", `#foreach($v in ["a", "b"])#set($context.requestOverride.querystring.q = $v)#end`,
+			nil, `override "$context.requestOverride.querystring.q" ` + twice},
+		{"sameKeyAsNumber", `#set($context.requestOverride.header["1"] = "a")#set($context.requestOverride.header[1] = "b")`,
+			nil, `override "$context.requestOverride.header.1" ` + twice},
+		{"alias", `#set($h = $context.requestOverride.header)#set($h.X = "a")#set($context.requestOverride.header.X = "b")`,
+			nil, `override "$context.requestOverride.header.X" ` + twice},
+		{"wholeMap", `#set($context.responseOverride.header.X = "a")#set($context.responseOverride.header = {"X": "b"})`,
+			nil, `override "$context.responseOverride.header.X" ` + twice},
+		{"intoReplacedMap", `#set($context.requestOverride.querystring = {"q": "a"})#set($context.requestOverride.querystring.q = "b")`,
+			nil, `override "$context.requestOverride.querystring.q" ` + twice},
+
+		{"eachOnce", `#set($context.requestOverride.header.X = "a")#set($context.requestOverride.path.X = "a")#set($context.requestOverride.querystring.X = "a")#set($context.responseOverride.header.X = "a")#set($context.responseOverride.status = 201)`, nil, ""},
+		{"otherKeys", `#set($context.responseOverride.custom = 1)#set($context.responseOverride.custom = 2)#set($context.requestOverride.status = 1)#set($context.requestOverride.status = 2)#set($m = {})#set($m.status = 1)#set($m.status = 2)`, nil, ""},
+		{"nullChangesNothing", `#set($context.responseOverride.status = $none)#set($context.responseOverride.status = 200)`, nil, ""},
+		{"putIfAbsentPresent", `#set($context.responseOverride.header.X = "a")$context.responseOverride.header.putIfAbsent("X", "b")`, nil, ""},
+		{"putIfAbsentAbsent", `$context.responseOverride.header.putIfAbsent("X", "b")#set($context.responseOverride.header.X = "a")`,
+			nil, `override "$context.responseOverride.header.X" ` + twice},
+		{"earlierTemplate", `#set($context.responseOverride.status = 201)#set($context.responseOverride.header.X = "b")`,
+			&Input{Overrides: overridesOf(t, `#set($context.responseOverride.status = 444)#set($context.responseOverride.header.X = "a")`)}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			if in == nil {
+				in = &Input{}
+			}
+			_, err := Must(Parse("t", tc.tmpl)).Execute(in)
+			switch {
+			case tc.err == "" && err != nil:
+				t.Errorf("Execute(%q): %v", tc.tmpl, err)
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("Execute(%q) error = %v, want %q", tc.tmpl, err, tc.err)
+			}
+		})
+	}
+}
+
+// overridesOf returns the overrides a template leaves.
+func overridesOf(t *testing.T, tmpl string) *Overrides {
+	t.Helper()
+	res, err := Must(Parse("earlier", tmpl)).Execute(&Input{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &res.Overrides
+}
+
+// TestOverrideOnceReused checks that a pooled execution state forgets the
+// parameters the previous execution overrode.
+func TestOverrideOnceReused(t *testing.T) {
+	tmpl := Must(Parse("t", `#set($context.responseOverride.status = 201)`))
+	for range 3 {
+		if res, err := tmpl.Execute(&Input{}); err != nil || res.Overrides.Response.Status != 201 {
+			t.Fatalf("Execute() = %+v, %v", res, err)
+		}
+	}
+}

@@ -514,6 +514,9 @@ func (st *state) mapMethod(v value, name string, args []value) (value, error) {
 					return null, err
 				}
 				for i := range o.keys {
+					if err := st.noteOverride(m, o.keys[i], o.vals[i]); err != nil {
+						return null, err
+					}
 					m.put(o.keys[i], o.vals[i], h)
 				}
 			}
@@ -522,6 +525,9 @@ func (st *state) mapMethod(v value, name string, args []value) (value, error) {
 	case 2:
 		switch name {
 		case "put":
+			if err := st.noteOverride(m, args[0], args[1]); err != nil {
+				return null, err
+			}
 			old := m.put(args[0], args[1], h)
 			return old, st.spent()
 		case "getOrDefault":
@@ -532,6 +538,9 @@ func (st *state) mapMethod(v value, name string, args []value) (value, error) {
 		case "putIfAbsent":
 			if r, ok := m.get(args[0], h); ok && !r.isNull() {
 				return r, st.spent()
+			}
+			if err := st.noteOverride(m, args[0], args[1]); err != nil {
+				return null, err
 			}
 			m.put(args[0], args[1], h)
 			return null, st.spent()
