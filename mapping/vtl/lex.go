@@ -507,24 +507,24 @@ func lexLineComment(l *lexer) stateFn {
 // lexBlockComment lexes #* ... *#. The quirks of a reference right
 // before it apply right after it.
 func lexBlockComment(l *lexer) stateFn {
-	end := strings.Index(l.input[l.pos+2:], "*#")
-	if end < 0 {
-		return l.errorf(l.pos, "unterminated #* comment")
-	}
-	l.pos += 2 + end + 2
-	l.emit(itemBlockComment)
-	return lexAfterRef
+	return l.delimited("#*", "*#", itemBlockComment, "#* comment", lexAfterRef)
 }
 
 // lexRaw lexes #[[ ... ]]#.
 func lexRaw(l *lexer) stateFn {
-	end := strings.Index(l.input[l.pos+3:], "]]#")
+	return l.delimited("#[[", "]]#", itemRaw, "#[[ block", lexText)
+}
+
+// delimited lexes from open, at l.pos, through the next close as an item
+// of type t, then goes on with next; without close it is an error.
+func (l *lexer) delimited(open, close string, t itemType, what string, next stateFn) stateFn {
+	end := strings.Index(l.input[l.pos+len(open):], close)
 	if end < 0 {
-		return l.errorf(l.pos, "unterminated #[[ block")
+		return l.errorf(l.pos, "unterminated %s", what)
 	}
-	l.pos += 3 + end + 3
-	l.emit(itemRaw)
-	return lexText
+	l.pos += len(open) + end + len(close)
+	l.emit(t)
+	return next
 }
 
 // lexDirective lexes a directive keyword and what follows it: the
