@@ -160,6 +160,14 @@ func isIdentChar(c byte) bool  { return isLetter(c) || isDigit(c) || c == '_' ||
 func isBlank(c byte) bool      { return c == ' ' || c == '\t' }
 func isSpace(c byte) bool      { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
+// span returns the end of the run of bytes of s from i that f accepts.
+func span(s string, i int, f func(byte) bool) int {
+	for i < len(s) && f(s[i]) {
+		i++
+	}
+	return i
+}
+
 // stateFn is a state of the lexer: it lexes from l.pos, may emit one
 // item, and returns the next state (nil at the end).
 type stateFn func(*lexer) stateFn
@@ -320,9 +328,7 @@ func (l *lexer) refHead(i int) int {
 	if j >= len(s) || !isIdentStart(s[j]) {
 		return 0
 	}
-	for j++; j < len(s) && isIdentChar(s[j]); j++ {
-	}
-	return j - i
+	return span(s, j+1, isIdentChar) - i
 }
 
 // directiveAt returns the directive at input[i] == '#' ("#name" or
@@ -337,10 +343,7 @@ func (l *lexer) directiveAt(i int) (itemType, int) {
 	if len(s) == 0 || !isLetter(s[0]) && (formal || s[0] != '_') {
 		return 0, 0
 	}
-	j := 1
-	for j < len(s) && isIdentChar(s[j]) {
-		j++
-	}
+	j := span(s, 1, isIdentChar)
 	t, ok := key[s[:j]]
 	switch {
 	case !ok:
@@ -357,10 +360,7 @@ func (l *lexer) directiveAt(i int) (itemType, int) {
 // whether there were any; without a newline it advances over nothing.
 func (l *lexer) gobble() bool {
 	s := l.input
-	i := l.pos
-	for i < len(s) && isBlank(s[i]) {
-		i++
-	}
+	i := span(s, l.pos, isBlank)
 	switch {
 	case strings.HasPrefix(s[i:], "\r\n"):
 		i += 2
@@ -546,10 +546,7 @@ func lexDirective(l *lexer) stateFn {
 // lexOpenParen lexes the blanks and "(" after a directive keyword. When
 // no "(" follows, the text goes on (and the parser reports the error).
 func lexOpenParen(l *lexer) stateFn {
-	i := l.pos
-	for i < len(l.input) && isBlank(l.input[i]) {
-		i++
-	}
+	i := span(l.input, l.pos, isBlank)
 	switch {
 	case i == len(l.input) || l.input[i] != '(':
 		return lexText
@@ -615,8 +612,7 @@ func lexRefSteps(l *lexer) stateFn {
 		return lexExpr
 	case i+1 < len(s) && s[i] == '.' && isIdentStart(s[i+1]):
 		f.last = stepProp
-		for l.pos = i + 2; l.pos < len(s) && isIdentChar(s[l.pos]); l.pos++ {
-		}
+		l.pos = span(s, i+2, isIdentChar)
 		l.emit(itemField)
 		return lexRefSteps
 	case i < len(s) && s[i] == '[':
@@ -680,14 +676,10 @@ func lexAfterRef(l *lexer) stateFn {
 		l.pos += 2
 		l.emit(itemText)
 	case l.quirk.call && i < len(s) && isIdentStart(s[i]):
-		j := i + 1
-		for j < len(s) && isIdentChar(s[j]) {
-			j++
-		}
+		j := span(s, i+1, isIdentChar)
 		k := j
 		for k+1 < len(s) && s[k] == '.' && isIdentStart(s[k+1]) {
-			for k += 2; k < len(s) && isIdentChar(s[k]); k++ {
-			}
+			k = span(s, k+2, isIdentChar)
 		}
 		if k > j {
 			l.pos = k
@@ -725,8 +717,7 @@ func lexExpr(l *lexer) stateFn {
 	c := s[i]
 	switch {
 	case isSpace(c):
-		for l.pos++; l.pos < len(s) && isSpace(s[l.pos]); l.pos++ {
-		}
+		l.pos = span(s, i, isSpace)
 		l.emit(itemSpace)
 	case c == '$' && l.refHead(i) > 0:
 		return lexRef
@@ -822,13 +813,9 @@ func lexQuote(l *lexer) stateFn {
 // The parser joins a "-" right before it.
 func lexNumber(l *lexer) stateFn {
 	s := l.input
-	j := l.pos
-	for j < len(s) && isDigit(s[j]) {
-		j++
-	}
+	j := span(s, l.pos, isDigit)
 	if j+1 < len(s) && s[j] == '.' && isDigit(s[j+1]) {
-		for j++; j < len(s) && isDigit(s[j]); j++ {
-		}
+		j = span(s, j+1, isDigit)
 	}
 	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
 		k := j + 1
@@ -836,8 +823,7 @@ func lexNumber(l *lexer) stateFn {
 			k++
 		}
 		if k < len(s) && isDigit(s[k]) {
-			for j = k; j < len(s) && isDigit(s[j]); j++ {
-			}
+			j = span(s, k, isDigit)
 		}
 	}
 	l.pos = j
@@ -849,17 +835,12 @@ func lexNumber(l *lexer) stateFn {
 // "eq1" is "eq" and 1, as Velocity's lexer matches operators.
 func lexWord(l *lexer) stateFn {
 	s := l.input
-	k := l.pos
-	for k < len(s) && isLetter(s[k]) {
-		k++
-	}
-	if _, ok := wordOps[s[l.pos:k]]; ok {
+	if k := span(s, l.pos, isLetter); wordOps[s[l.pos:k]] != "" {
 		l.pos = k
 		l.emit(itemOperator)
 		return lexExpr
 	}
-	for l.pos++; l.pos < len(s) && isIdentChar(s[l.pos]); l.pos++ {
-	}
+	l.pos = span(s, l.pos+1, isIdentChar)
 	switch l.input[l.start:l.pos] {
 	case "true", "false":
 		l.emit(itemBool)

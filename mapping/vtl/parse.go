@@ -129,11 +129,7 @@ func (p *parser) slice(from, to int) string {
 func (p *parser) word(pos int) string {
 	s, i := p.lex.input, pos-p.lex.base
 	if i < len(s) && isLetter(s[i]) {
-		j := i
-		for j < len(s) && isIdentChar(s[j]) {
-			j++
-		}
-		return s[i:j]
+		return s[i:span(s, i, isIdentChar)]
 	}
 	return peekWord(s, i)
 }
