@@ -419,12 +419,36 @@ func (e *gatewayError) Error() string {
 	return "mapping: gateway response " + strconv.Itoa(e.resp.Status())
 }
 
+// integrate runs the integration on the rendered body: a mock, an HTTP
+// backend or a Lambda function.
 func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *vtl.Input, body []byte) (*integrationResult, error) {
-	var hdr, query, path event.Params
+	hdr, query, path, err := p.integrationParams(req, in)
+	if err != nil {
+		return nil, err
+	}
+	switch p.typ {
+	case TypeMock:
+		status, ok := mockStatus(body)
+		if !ok {
+			// "Unable to parse statusCode. It should be an integer that is
+			// defined in the request template."
+			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+		}
+		return &integrationResult{status: status, selector: strconv.Itoa(status)}, nil
+	case TypeHTTP:
+		return p.callHTTP(ctx, req, hdr, query, path, body)
+	}
+	return p.invokeFunction(ctx, hdr, body)
+}
+
+// integrationParams returns the headers, query string and path
+// parameters of the integration request: the mapped request parameters,
+// then the request template's overrides.
+func (p *Pipeline) integrationParams(req *event.Request, in *vtl.Input) (hdr, query, path event.Params, err error) {
 	for _, pm := range p.reqParams {
 		v, ok, err := p.requestValue(pm.src, in, req)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if !ok {
 			continue
@@ -449,57 +473,52 @@ func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *vtl.In
 			path.Set(k, over.Request.Path[k])
 		}
 	}
+	return hdr, query, path, nil
+}
 
-	switch p.typ {
-	case TypeMock:
-		status, ok := mockStatus(body)
-		if !ok {
-			// "Unable to parse statusCode. It should be an integer that is
-			// defined in the request template."
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		return &integrationResult{status: status, selector: strconv.Itoa(status)}, nil
-
-	case TypeHTTP:
-		breq := &event.Request{
-			Source:         req.Source,
-			Method:         p.httpMethod,
-			Path:           expandPath(p.path, path),
-			Query:          query,
-			Header:         event.Header(hdr),
-			Body:           body,
-			Stage:          req.Stage,
-			StageVariables: req.StageVariables,
-			RequestID:      req.RequestID,
-		}
-		if breq.Method == "" {
-			breq.Method = req.Method
-		}
-		if p.path == "" {
-			breq.Path = req.Path
-		}
-		breq.RawPath = breq.Path
-		breq.RawQuery = query.Encode()
-		if ct := req.Header.Get("Content-Type"); ct != "" && !breq.Header.Has("Content-Type") {
-			breq.Header.Add("Content-Type", ct)
-		}
-		resp, err := p.backend.Serve(ctx, breq)
-		if err != nil || resp == nil {
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		b, err := readBody(resp)
-		if err != nil {
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		return &integrationResult{
-			status:   resp.Status(),
-			header:   resp.Header,
-			body:     b,
-			selector: strconv.Itoa(resp.Status()),
-		}, nil
+// callHTTP sends the integration request to the HTTP backend.
+func (p *Pipeline) callHTTP(ctx context.Context, req *event.Request, hdr, query, path event.Params, body []byte) (*integrationResult, error) {
+	breq := &event.Request{
+		Source:         req.Source,
+		Method:         p.httpMethod,
+		Path:           expandPath(p.path, path),
+		Query:          query,
+		Header:         event.Header(hdr),
+		Body:           body,
+		Stage:          req.Stage,
+		StageVariables: req.StageVariables,
+		RequestID:      req.RequestID,
 	}
+	if breq.Method == "" {
+		breq.Method = req.Method
+	}
+	if p.path == "" {
+		breq.Path = req.Path
+	}
+	breq.RawPath = breq.Path
+	breq.RawQuery = query.Encode()
+	if ct := req.Header.Get("Content-Type"); ct != "" && !breq.Header.Has("Content-Type") {
+		breq.Header.Add("Content-Type", ct)
+	}
+	resp, err := p.backend.Serve(ctx, breq)
+	if err != nil || resp == nil {
+		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+	}
+	b, err := readBody(resp)
+	if err != nil {
+		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+	}
+	return &integrationResult{
+		status:   resp.Status(),
+		header:   resp.Header,
+		body:     b,
+		selector: strconv.Itoa(resp.Status()),
+	}, nil
+}
 
-	// TypeAWS: invoke the Lambda function.
+// invokeFunction invokes the Lambda function of an AWS integration with
+// the rendered body.
+func (p *Pipeline) invokeFunction(ctx context.Context, hdr event.Params, body []byte) (*integrationResult, error) {
 	payload := bytes.TrimSpace(body)
 	if len(payload) == 0 {
 		payload = []byte("{}")
