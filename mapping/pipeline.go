@@ -125,26 +125,52 @@ func NewPipeline(m Method) (*Pipeline, error) {
 		add(fmt.Errorf("mapping: %s: invalid passthrough behavior %q", name, in.PassthroughBehavior))
 	}
 
-	for _, key := range sortedKeys(in.RequestParameters) {
-		rest, ok := strings.CutPrefix(key, "integration.request.")
-		loc, pname, ok2 := strings.Cut(rest, ".")
-		if !ok || !ok2 || pname == "" || (loc != "header" && loc != "querystring" && loc != "path") {
-			add(fmt.Errorf("mapping: %s: invalid integration request parameter %q (want integration.request.{header|querystring|path}.name)", name, key))
-			continue
-		}
-		src, err := parseSource(in.RequestParameters[key], true)
-		if err != nil {
-			add(fmt.Errorf("mapping: %s: %q: %w", name, key, err))
-			continue
-		}
-		p.reqParams = append(p.reqParams, paramMapping{loc, pname, src})
-	}
+	errs = append(errs, p.compileRequestParameters(name, in.RequestParameters)...)
 
 	p.reqTemplates, _, err = parseTemplates(m.Limits, name+" integration request", in.RequestTemplates)
 	add(err)
 
+	errs = append(errs, p.compileResponses(m.Limits, name, in.Responses)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// compileRequestParameters compiles an integration's request parameters,
+// integration.request.{header|querystring|path}.name, and returns every
+// problem.
+func (p *Pipeline) compileRequestParameters(name string, params map[string]string) []error {
+	var errs []error
+	for _, key := range sortedKeys(params) {
+		rest, ok := strings.CutPrefix(key, "integration.request.")
+		loc, pname, ok2 := strings.Cut(rest, ".")
+		if !ok || !ok2 || pname == "" || (loc != "header" && loc != "querystring" && loc != "path") {
+			errs = append(errs, fmt.Errorf("mapping: %s: invalid integration request parameter %q (want integration.request.{header|querystring|path}.name)", name, key))
+			continue
+		}
+		src, err := parseSource(params[key], true)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("mapping: %s: %q: %w", name, key, err))
+			continue
+		}
+		p.reqParams = append(p.reqParams, paramMapping{loc, pname, src})
+	}
+	return errs
+}
+
+// compileResponses compiles an integration's responses, ordered by
+// status code (selection patterns are tried in that order), and returns
+// every problem.
+func (p *Pipeline) compileResponses(lim vtl.Limits, name string, responses []IntegrationResponse) []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	statuses := map[int]bool{}
-	for i, r := range in.Responses {
+	for i, r := range responses {
 		what := fmt.Sprintf("%s integration response %d", name, r.StatusCode)
 		if r.StatusCode < 100 || r.StatusCode > 599 {
 			add(fmt.Errorf("mapping: %s: invalid status code %d", what, r.StatusCode))
@@ -180,14 +206,12 @@ func NewPipeline(m Method) (*Pipeline, error) {
 			}
 			ir.params = append(ir.params, paramMapping{"header", hname, src})
 		}
-		ir.templates, ir.keys, err = parseTemplates(m.Limits, what, r.ResponseTemplates)
+		var err error
+		ir.templates, ir.keys, err = parseTemplates(lim, what, r.ResponseTemplates)
 		add(err)
 	}
 	slices.SortFunc(p.responses, func(a, b *integrationResponse) int { return a.status - b.status })
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return p, nil
+	return errs
 }
 
 // MustPipeline is like NewPipeline but panics on error.
