@@ -26,9 +26,13 @@ func (i item) String() string {
 	return fmt.Sprintf("%s %q", i.typ, i.val)
 }
 
+// isText reports whether t is a text item, one that becomes part of a
+// text node. (itemBraceRef is not: the reference that follows it is
+// parsed before it becomes text, with itemBraceRefEnd.)
+func (t itemType) isText() bool { return itemText <= t && t <= itemDottedName }
+
 // rendered returns the text a text item renders and reports whether i is
-// a text item, one that becomes part of a text node. (itemBraceRef starts
-// a text node that ends with itemBraceRefEnd.)
+// a text item.
 func (i item) rendered() (string, bool) {
 	switch i.typ {
 	case itemText:
@@ -60,21 +64,23 @@ const (
 	itemError itemType = iota // a lexical error; val is the message
 	itemEOF
 
-	// Text mode. The items that render text are listed in item.rendered.
+	// Text mode: the text items, which render text (see item.rendered),
+	// from itemText to itemDottedName,
 	itemText             // text, rendered as spelled
-	itemLineComment      // ## up to and including the end of the line
-	itemBlockComment     // #* ... *#
 	itemRaw              // #[[ ... ]]#: renders what is inside
-	itemEscape           // backslashes before a reference, which they escape
 	itemEscapedDirective // an odd run of backslashes and the directive it escapes: half the backslashes and the directive are text
 	itemBackslashes      // an even run of backslashes before a directive: renders half of them
 	itemBangDollar       // "$!" before what starts no reference: renders "$" (Velocity 1.7)
-	itemLead             // blanks before #set that start a token: #set swallows them
-	itemTrail            // blanks and one newline after the ")" of a directive, #else or #end: swallowed
 	itemBraceName        // "{name.name}" right after a reference: renders "{" (Velocity 1.7)
-	itemBraceRef         // "{" right after a reference, before a reference and "}": renders "{"
 	itemBraceRefEnd      // the "}" after itemBraceRef's reference: renders nothing
 	itemDottedName       // "name.name" right after a method call: renders its first name (Velocity 1.7)
+	// and the others.
+	itemLineComment  // ## up to and including the end of the line
+	itemBlockComment // #* ... *#
+	itemEscape       // backslashes before a reference, which they escape
+	itemLead         // blanks before #set that start a token: #set swallows them
+	itemTrail        // blanks and one newline after the ")" of a directive, #else or #end: swallowed
+	itemBraceRef     // "{" right after a reference, before a reference and "}": renders "{" with them
 
 	// References, in text mode and in expressions.
 	itemRef   // "$name", "$!name", "${name" or "$!{name": the start of a reference
@@ -266,7 +272,7 @@ func (l *lexer) emit(t itemType) {
 	l.ready = true
 	l.line += strings.Count(val, "\n")
 	l.start = l.pos
-	_, text := l.item.rendered()
+	text := t.isText()
 	l.textBefore = text
 	// The quirks after a reference survive #set, #* *# comments and the
 	// blanks #set swallows, and nothing else.
