@@ -123,6 +123,7 @@ var packages = map[string]string{
 	"gateway":     "github.com/lambdagate/lambdagate/gateway",
 	"gatewaytest": "github.com/lambdagate/lambdagate/gateway/gatewaytest",
 	"mapping":     "github.com/lambdagate/lambdagate/mapping",
+	"vtl":         "github.com/lambdagate/lambdagate/mapping/vtl",
 	"context":     "context",
 	"fmt":         "fmt",
 	"http":        "net/http",

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the differential test of package mapping against Apache Velocity 1.7,
-# the engine API Gateway runs (mapping/oracle_test.go, mapping/oracle/).
+# the engine API Gateway runs (mapping/vtl/oracle_test.go, mapping/vtl/oracle/).
 # Installs what the oracle needs from Debian when it is missing (needs root
 # and Debian's package mirrors): a JDK, velocity (1.7, which pulls in
 # libcommons-collections3-java and libcommons-lang-java) and
@@ -29,4 +29,4 @@ if [ -n "$need" ]; then
 	fi
 fi
 
-LAMBDAGATE_REQUIRE_VELOCITY=1 go test -count=1 -timeout 10m -run 'TestVelocityOracle|TestVelocityGolden' ./mapping/
+LAMBDAGATE_REQUIRE_VELOCITY=1 go test -count=1 -timeout 10m -run 'TestVelocityOracle|TestVelocityGolden' ./mapping/vtl/

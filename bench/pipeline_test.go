@@ -7,6 +7,7 @@ import (
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/mapping"
+	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
 // The Calc API's GET /calc method (developer guide tutorial) end to end:
@@ -54,7 +55,7 @@ func BenchmarkPipeline(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	models, err := mapping.CompileModels(map[string]string{"Input": benchInputModel})
+	models, err := model.Compile(map[string]string{"Input": benchInputModel})
 	if err != nil {
 		b.Fatal(err)
 	}

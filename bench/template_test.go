@@ -9,7 +9,7 @@ import (
 	"text/template"
 
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/mapping"
+	"github.com/lambdagate/lambdagate/mapping/vtl"
 )
 
 // The mapping template benchmarks render the same output with the
@@ -31,7 +31,7 @@ const foreachText = "{{with .JSON}}[\n{{range $i, $it := .items}}{{if $i}},{{end
 
 // ttData is what the text/template versions see.
 type ttData struct {
-	in   *mapping.Input
+	in   *vtl.Input
 	JSON map[string]any
 }
 
@@ -54,7 +54,7 @@ func escapeJS(s string) string {
 type templateCase struct {
 	name      string
 	vtl, text string
-	in        *mapping.Input
+	in        *vtl.Input
 	parseBody bool
 }
 
@@ -69,9 +69,9 @@ func templateCases() []templateCase {
 	}
 	items.WriteString(`]}`)
 	return []templateCase{
-		{"calcGET", calcGETVTL, calcGETText, &mapping.Input{Path: event.Params{{Name: "operand1", Value: "1"}, {Name: "operand2", Value: "2"}, {Name: "operator", Value: "%2F"}}}, false},
-		{"calcResult", calcResultVTL, calcResultText, &mapping.Input{Body: []byte(`{"a":1,"b":2,"op":"+","c":3}`)}, true},
-		{"foreach100", foreachVTL, foreachText, &mapping.Input{Body: []byte(items.String())}, true},
+		{"calcGET", calcGETVTL, calcGETText, &vtl.Input{Path: event.Params{{Name: "operand1", Value: "1"}, {Name: "operand2", Value: "2"}, {Name: "operator", Value: "%2F"}}}, false},
+		{"calcResult", calcResultVTL, calcResultText, &vtl.Input{Body: []byte(`{"a":1,"b":2,"op":"+","c":3}`)}, true},
+		{"foreach100", foreachVTL, foreachText, &vtl.Input{Body: []byte(items.String())}, true},
 	}
 }
 
@@ -98,7 +98,7 @@ func parseText(tb testing.TB, c templateCase) *template.Template {
 // the same bytes, so the benchmark compares like with like.
 func TestTemplateSameOutput(t *testing.T) {
 	for _, c := range templateCases() {
-		vtl := mapping.Must(mapping.Parse(c.name, c.vtl))
+		vtl := vtl.Must(vtl.Parse(c.name, c.vtl))
 		got, err := vtl.AppendExecute(nil, c.in)
 		if err != nil {
 			t.Fatal(err)
@@ -116,7 +116,7 @@ func TestTemplateSameOutput(t *testing.T) {
 func BenchmarkTemplate(b *testing.B) {
 	for _, c := range templateCases() {
 		b.Run(c.name+"/lambdagate", func(b *testing.B) {
-			t := mapping.Must(mapping.Parse(c.name, c.vtl))
+			t := vtl.Must(vtl.Parse(c.name, c.vtl))
 			buf := make([]byte, 0, 8192)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -136,6 +136,27 @@ func BenchmarkTemplate(b *testing.B) {
 				if err := renderText(t, c, &buf); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkTemplateParse measures parsing each case, with text/template
+// parsing its version as the peer.
+func BenchmarkTemplateParse(b *testing.B) {
+	for _, c := range templateCases() {
+		b.Run(c.name+"/lambdagate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := vtl.Parse(c.name, c.vtl); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/texttemplate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				parseText(b, c)
 			}
 		})
 	}

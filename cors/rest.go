@@ -32,17 +32,22 @@ type RESTConfig struct {
 	AllowOrigin string
 }
 
-// REST is the OPTIONS method that the REST API console's "Enable CORS"
-// action creates on a resource: a MOCK integration whose integration
-// response maps three static headers into a 200 method response. REST
-// APIs have no CORS engine beyond it: it answers every OPTIONS request to
-// the resource, preflight or not, the same way, and adds nothing to the
-// responses of other methods (with a Lambda proxy integration, the
-// function must send its own CORS headers; [CORS.Middleware] does that).
+// REST is what the REST API console's "Enable CORS" action configures on
+// a resource. It creates an OPTIONS method: a MOCK integration whose
+// integration response maps three static headers into a 200 method
+// response; [REST.Middleware] answers as it does. It also configures the
+// other methods selected in the form to return Access-Control-Allow-Origin
+// in their 200 response; mapping.Method.WithCORS does that to a method
+// with a custom integration. REST APIs have no CORS engine beyond these: the
+// OPTIONS method answers every OPTIONS request to the resource, preflight
+// or not, the same way; responses other than 200 get no CORS header
+// unless configured by hand; and with a Lambda proxy integration the
+// function must send its own CORS headers ([CORS.Middleware] does that).
 //
 // A REST is immutable and safe for simultaneous use.
 type REST struct {
 	header event.Header
+	origin string
 }
 
 // NewREST checks cfg and returns the mock OPTIONS method it describes,
@@ -79,7 +84,7 @@ func NewREST(cfg RESTConfig) (*REST, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return &REST{header: event.Header{
+	return &REST{origin: origin, header: event.Header{
 		{Name: "Content-Type", Value: "application/json"},
 		{Name: "Access-Control-Allow-Headers", Value: headers},
 		{Name: "Access-Control-Allow-Methods", Value: strings.Join(methods, ",")},
@@ -107,3 +112,9 @@ func (m *REST) Middleware(next handler.Handler) handler.Handler {
 		return next.Serve(ctx, req)
 	})
 }
+
+// AllowOrigin returns the Access-Control-Allow-Origin value the console
+// gives the resource's methods: the configured origin, "*" by default.
+// mapping.Method.WithCORS uses it to configure a method as the console
+// does.
+func (m *REST) AllowOrigin() string { return m.origin }

@@ -19,6 +19,7 @@ import (
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -119,7 +120,12 @@ func lambdaAdapter(h lambdagate.Handler) http.Handler {
 			return
 		}
 		req := &event.Request{Source: event.HTTPAPI, Version: "2.0", Method: r.Method, Path: r.URL.Path,
-			RawPath: r.URL.Path, Header: event.FromHTTPHeader(r.Header), Body: body}
+			RawPath: r.URL.Path, RawQuery: r.URL.RawQuery, Header: event.FromHTTPHeader(r.Header), Body: body}
+		for k, vs := range r.URL.Query() {
+			for _, v := range vs {
+				req.Query = append(req.Query, event.Field{Name: k, Value: v})
+			}
+		}
 		resp, err := h.Serve(r.Context(), req)
 		if err != nil {
 			http.Error(w, `{"message":"Internal Server Error"}`, http.StatusInternalServerError)
@@ -231,6 +237,9 @@ func TestBrowserCORS(t *testing.T) {
 	mux.Handle("/credstar/", credStar.HTTPMiddleware(app))
 	mux.Handle("/nocache/", noCache.HTTPMiddleware(app))
 	mux.Handle("/fn/", lambdaAdapter(allowed.Middleware(lambdaAPI)))
+	restItems, restBare := restAPI(t, pageOrigin)
+	mux.Handle("/rest/", lambdaAdapter(restItems))
+	mux.Handle("/rest-bare/", lambdaAdapter(restBare))
 	apiURL := listen(t, apiLog.wrap(mux))
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
@@ -377,6 +386,28 @@ func TestBrowserCORS(t *testing.T) {
 			t.Errorf("MaxAge -1: the browser sent %d preflights for two PUTs; want 2", n)
 		}
 	})
+	t.Run("REST Enable CORS as the console does it", func(t *testing.T) {
+		// A simple GET needs no preflight, but the browser reads its
+		// response only with Access-Control-Allow-Origin, which the
+		// console adds to the method's 200 response.
+		wantOK(t, fetch(t, "/rest/items", nil, ""), 200, `{"items": [1, 2]}`)
+		// The same method without the console's configuration: the
+		// browser refuses to hand the response to the script.
+		wantBlocked(t, fetch(t, "/rest-bare/items", nil, ""))
+		// The console configures the 200 response only: a 400 is not
+		// readable.
+		wantBlocked(t, fetch(t, "/rest/items?fail=yes", nil, ""))
+		// A preflighted PUT: the OPTIONS mock answers, then the PUT's 200
+		// response is readable.
+		wantOK(t, fetch(t, "/rest/items", map[string]any{
+			"method":  "PUT",
+			"headers": map[string]string{"Content-Type": "application/json"},
+			"body":    `{"n":1}`,
+		}, ""), 200, `{"put": {"n":1}}`)
+		if !apiLog.has("OPTIONS /rest/items") {
+			t.Error("the browser sent no preflight for the PUT")
+		}
+	})
 	t.Run("lambdagate Handler middleware", func(t *testing.T) {
 		res := fetch(t, "/fn/items", map[string]any{
 			"method":  "PUT",
@@ -388,4 +419,55 @@ func TestBrowserCORS(t *testing.T) {
 			t.Errorf("script read X-Request-Id = %s; want fn-42", got)
 		}
 	})
+}
+
+// restAPI returns a REST API resource /items with two methods with custom
+// (MOCK) integrations, GET and PUT, and CORS enabled on it the way the
+// console does it for a page at origin: the OPTIONS mock, and
+// Access-Control-Allow-Origin in the 200 responses of GET and PUT. The
+// second handler is the same resource without the console's CORS
+// configuration.
+func restAPI(t *testing.T, origin string) (withCORS, bare lambdagate.Handler) {
+	t.Helper()
+	rest, err := cors.NewREST(cors.RESTConfig{Methods: []string{"GET", "PUT"}, AllowOrigin: origin, AllowHeaders: "Content-Type"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := mapping.Method{Name: "GET /items", Integration: mapping.Integration{
+		Type:             mapping.TypeMock,
+		RequestTemplates: map[string]string{"application/json": `#if($input.params('fail') == "yes"){"statusCode": 400}#{else}{"statusCode": 200}#end`},
+		Responses: []mapping.IntegrationResponse{
+			{StatusCode: 200, ResponseTemplates: map[string]string{"application/json": `{"items": [1, 2]}`}},
+			{StatusCode: 400, SelectionPattern: "400", ResponseTemplates: map[string]string{"application/json": `{"error": "bad"}`}},
+		},
+	}}
+	put := mapping.Method{Name: "PUT /items", Integration: mapping.Integration{
+		Type: mapping.TypeAWS,
+		Function: func(ctx context.Context, payload []byte) ([]byte, error) {
+			return payload, nil
+		},
+		RequestTemplates: map[string]string{"application/json": `{"put": $input.body}`},
+		Responses:        []mapping.IntegrationResponse{{StatusCode: 200}},
+	}}
+	resource := func(get, put mapping.Method) lambdagate.Handler {
+		g, err := mapping.NewPipeline(get)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := mapping.NewPipeline(put)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+			req.Source = event.REST
+			switch req.Method {
+			case http.MethodGet:
+				return g.Serve(ctx, req)
+			case http.MethodPut:
+				return p.Serve(ctx, req)
+			}
+			return response.Error(http.StatusForbidden, "Missing Authentication Token"), nil
+		})
+	}
+	return rest.Middleware(resource(get.WithCORS(rest), put.WithCORS(rest))), resource(get, put)
 }

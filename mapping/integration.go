@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping/vtl"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -89,11 +90,16 @@ type Method struct {
 	RequestParameters map[string]bool
 	// RequestModels maps a request media type to a model in Models.
 	RequestModels map[string]string
-	// Models are the API's models (see [CompileModels]).
-	Models *Models
+	// Models are the API's models, as package
+	// [github.com/lambdagate/lambdagate/mapping/model] compiles them.
+	Models Models
 
 	// Integration is the integration request and responses.
 	Integration Integration
+
+	// Limits bound what the method's mapping templates may cost; the
+	// zero value is API Gateway's quotas.
+	Limits vtl.Limits
 }
 
 // Integration is a method's custom integration.

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/jregex"
+	"github.com/lambdagate/lambdagate/internal/jsonsmart"
+	"github.com/lambdagate/lambdagate/mapping/vtl"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -50,7 +52,7 @@ type Pipeline struct {
 	reqParams   []paramMapping
 	// reqTemplates maps a lower-case media type to its template; a nil
 	// template passes the body through.
-	reqTemplates map[string]*Template
+	reqTemplates map[string]*vtl.Template
 	// responses are the integration responses with a selection pattern,
 	// by increasing status code; def is the default response.
 	responses []*integrationResponse
@@ -65,11 +67,11 @@ type paramMapping struct {
 
 type integrationResponse struct {
 	status  int
-	pattern *javaRegex
+	pattern *jregex.Regexp
 	params  []paramMapping // loc is "header"
 	// templates maps a lower-case media type to its template; a nil
 	// template passes the body through. keys lists the media types sorted.
-	templates map[string]*Template
+	templates map[string]*vtl.Template
 	keys      []string
 }
 
@@ -123,26 +125,52 @@ func NewPipeline(m Method) (*Pipeline, error) {
 		add(fmt.Errorf("mapping: %s: invalid passthrough behavior %q", name, in.PassthroughBehavior))
 	}
 
-	for _, key := range sortedKeys(in.RequestParameters) {
+	errs = append(errs, p.compileRequestParameters(name, in.RequestParameters)...)
+
+	p.reqTemplates, _, err = parseTemplates(m.Limits, name+" integration request", in.RequestTemplates)
+	add(err)
+
+	errs = append(errs, p.compileResponses(m.Limits, name, in.Responses)...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// compileRequestParameters compiles an integration's request parameters,
+// integration.request.{header|querystring|path}.name, and returns every
+// problem.
+func (p *Pipeline) compileRequestParameters(name string, params map[string]string) []error {
+	var errs []error
+	for _, key := range sortedKeys(params) {
 		rest, ok := strings.CutPrefix(key, "integration.request.")
 		loc, pname, ok2 := strings.Cut(rest, ".")
 		if !ok || !ok2 || pname == "" || (loc != "header" && loc != "querystring" && loc != "path") {
-			add(fmt.Errorf("mapping: %s: invalid integration request parameter %q (want integration.request.{header|querystring|path}.name)", name, key))
+			errs = append(errs, fmt.Errorf("mapping: %s: invalid integration request parameter %q (want integration.request.{header|querystring|path}.name)", name, key))
 			continue
 		}
-		src, err := parseSource(in.RequestParameters[key], true)
+		src, err := parseSource(params[key], true)
 		if err != nil {
-			add(fmt.Errorf("mapping: %s: %q: %w", name, key, err))
+			errs = append(errs, fmt.Errorf("mapping: %s: %q: %w", name, key, err))
 			continue
 		}
 		p.reqParams = append(p.reqParams, paramMapping{loc, pname, src})
 	}
+	return errs
+}
 
-	p.reqTemplates, _, err = parseTemplates(name+" integration request", in.RequestTemplates)
-	add(err)
-
+// compileResponses compiles an integration's responses, ordered by
+// status code (selection patterns are tried in that order), and returns
+// every problem.
+func (p *Pipeline) compileResponses(lim vtl.Limits, name string, responses []IntegrationResponse) []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	statuses := map[int]bool{}
-	for i, r := range in.Responses {
+	for i, r := range responses {
 		what := fmt.Sprintf("%s integration response %d", name, r.StatusCode)
 		if r.StatusCode < 100 || r.StatusCode > 599 {
 			add(fmt.Errorf("mapping: %s: invalid status code %d", what, r.StatusCode))
@@ -178,14 +206,12 @@ func NewPipeline(m Method) (*Pipeline, error) {
 			}
 			ir.params = append(ir.params, paramMapping{"header", hname, src})
 		}
-		ir.templates, ir.keys, err = parseTemplates(what, r.ResponseTemplates)
+		var err error
+		ir.templates, ir.keys, err = parseTemplates(lim, what, r.ResponseTemplates)
 		add(err)
 	}
 	slices.SortFunc(p.responses, func(a, b *integrationResponse) int { return a.status - b.status })
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return p, nil
+	return errs
 }
 
 // MustPipeline is like NewPipeline but panics on error.
@@ -197,12 +223,12 @@ func MustPipeline(m Method) *Pipeline {
 	return p
 }
 
-func parseTemplates(what string, texts map[string]string) (map[string]*Template, []string, error) {
+func parseTemplates(lim vtl.Limits, what string, texts map[string]string) (map[string]*vtl.Template, []string, error) {
 	if len(texts) == 0 {
 		return nil, nil, nil
 	}
 	var errs []error
-	m := make(map[string]*Template, len(texts))
+	m := make(map[string]*vtl.Template, len(texts))
 	for _, ct := range sortedKeys(texts) {
 		key := strings.ToLower(mediaType(ct))
 		if _, dup := m[key]; dup {
@@ -214,7 +240,7 @@ func parseTemplates(what string, texts map[string]string) (map[string]*Template,
 			m[key] = nil
 			continue
 		}
-		t, err := Parse(what+" "+key, text)
+		t, err := lim.Parse(what+" "+key, text)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -229,13 +255,13 @@ func parseTemplates(what string, texts map[string]string) (map[string]*Template,
 	return m, keys, errors.Join(errs...)
 }
 
-// compileJavaPattern compiles a selection pattern with the package's
-// java.util.regex translation, so that it matches as Java's
-// Pattern.matches does: the whole input, '.' not matching line
-// terminators. Java features that Go's regexp lacks (backreferences,
-// lookaround, possessive quantifiers) are reported as errors.
-func compileJavaPattern(p string) (*javaRegex, error) {
-	re, err := compileJava(p)
+// compileJavaPattern compiles a selection pattern as a Java regex, so
+// that it matches as Java's Pattern.matches does: the whole input, '.'
+// not matching line terminators. Java features that Go's regexp lacks
+// (backreferences, lookaround, possessive quantifiers) are reported as
+// errors.
+func compileJavaPattern(p string) (*jregex.Regexp, error) {
+	re, err := jregex.Compile(p)
 	if err != nil {
 		return nil, fmt.Errorf("invalid selection pattern %q: %v", p, err)
 	}
@@ -258,18 +284,18 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 		return verr.Response(), nil
 	}
 
-	in := &Input{
+	in := &vtl.Input{
 		Body:           req.Body,
 		Path:           req.PathParameters,
 		QueryString:    req.Query,
 		Header:         event.Params(req.Header),
-		Context:        ContextFromRequest(req),
+		Context:        vtl.ContextFromRequest(req),
 		StageVariables: req.StageVariables,
 	}
 
-	// Request template, or passthrough.
+	// Request template, or passthrough. The overrides it leaves travel
+	// to the response template and the response.
 	body := req.Body
-	var reqOver *Overrides
 	t, transform, ok := p.requestTemplate(req)
 	if !ok {
 		return response.Error(http.StatusUnsupportedMediaType, msgUnsupportedMedia), nil
@@ -280,12 +306,11 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 			return templateError(err), nil
 		}
 		body = res.Output
-		reqOver = &res.Overrides
-		carryResponseOverride(in.Context, reqOver)
+		in.Overrides = &res.Overrides
 	}
 
 	// Integration.
-	ir, err := p.integrate(ctx, req, in, body, reqOver)
+	ir, err := p.integrate(ctx, req, in, body)
 	if err != nil {
 		var gw *gatewayError
 		if errors.As(err, &gw) {
@@ -297,7 +322,7 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 	// Integration response selection.
 	sel := p.def
 	for _, r := range p.responses {
-		ok, err := r.pattern.matches(ir.selector)
+		ok, err := r.pattern.Matches(ir.selector)
 		if err != nil {
 			// An input the Java pattern would treat in a way the
 			// translation cannot reproduce: refuse rather than guess.
@@ -327,7 +352,7 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 	// Response template, chosen by the first Accept media type.
 	out := ir.body
 	ctype := "application/json"
-	var respOver *Overrides
+	over := in.Overrides
 	if key, rt, found := sel.responseTemplate(req.Header.Get("Accept")); found {
 		ctype = key
 		if rt != nil {
@@ -338,7 +363,7 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 				return templateError(err), nil
 			}
 			out = res.Output
-			respOver = &res.Overrides
+			over = &res.Overrides
 		}
 	}
 	if !resp.Header.Has("Content-Type") {
@@ -346,16 +371,14 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 	}
 	resp.Body = out
 
-	// Overrides: the request template's response overrides, then the
-	// response template's.
-	for _, o := range []*Overrides{reqOver, respOver} {
-		if o == nil {
-			continue
+	// Response overrides: the response template's, which start as the
+	// request template's; without a response template, the request
+	// template's.
+	if over != nil {
+		for _, k := range sortedKeys(over.Response.Header) {
+			resp.Header.Set(k, over.Response.Header[k])
 		}
-		for _, k := range sortedKeys(o.Response.Header) {
-			resp.Header.Set(k, o.Response.Header[k])
-		}
-		if s := o.Response.Status; s >= 100 && s <= 599 {
+		if s := over.Response.Status; s >= 100 && s <= 599 {
 			resp.StatusCode = s
 		}
 	}
@@ -365,7 +388,7 @@ func (p *Pipeline) Serve(ctx context.Context, req *event.Request) (*response.Res
 // requestTemplate selects the request template by the request's media
 // type. It reports whether to transform and whether the request may go on
 // at all (false means 415).
-func (p *Pipeline) requestTemplate(req *event.Request) (t *Template, transform, ok bool) {
+func (p *Pipeline) requestTemplate(req *event.Request) (t *vtl.Template, transform, ok bool) {
 	ct := req.Header.Get("Content-Type")
 	if ct == "" {
 		ct = "application/json"
@@ -386,7 +409,7 @@ func (p *Pipeline) requestTemplate(req *event.Request) (t *Template, transform, 
 // responseTemplate selects the response template for an Accept header:
 // the first media type's template, else application/json's, else the
 // first in media type order. found is false when there are no templates.
-func (r *integrationResponse) responseTemplate(accept string) (key string, t *Template, found bool) {
+func (r *integrationResponse) responseTemplate(accept string) (key string, t *vtl.Template, found bool) {
 	if len(r.keys) == 0 {
 		return "", nil, false
 	}
@@ -420,12 +443,36 @@ func (e *gatewayError) Error() string {
 	return "mapping: gateway response " + strconv.Itoa(e.resp.Status())
 }
 
-func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *Input, body []byte, over *Overrides) (*integrationResult, error) {
-	var hdr, query, path event.Params
+// integrate runs the integration on the rendered body: a mock, an HTTP
+// backend or a Lambda function.
+func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *vtl.Input, body []byte) (*integrationResult, error) {
+	hdr, query, path, err := p.integrationParams(req, in)
+	if err != nil {
+		return nil, err
+	}
+	switch p.typ {
+	case TypeMock:
+		status, ok := mockStatus(body)
+		if !ok {
+			// "Unable to parse statusCode. It should be an integer that is
+			// defined in the request template."
+			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+		}
+		return &integrationResult{status: status, selector: strconv.Itoa(status)}, nil
+	case TypeHTTP:
+		return p.callHTTP(ctx, req, hdr, query, path, body)
+	}
+	return p.invokeFunction(ctx, hdr, body)
+}
+
+// integrationParams returns the headers, query string and path
+// parameters of the integration request: the mapped request parameters,
+// then the request template's overrides.
+func (p *Pipeline) integrationParams(req *event.Request, in *vtl.Input) (hdr, query, path event.Params, err error) {
 	for _, pm := range p.reqParams {
 		v, ok, err := p.requestValue(pm.src, in, req)
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if !ok {
 			continue
@@ -439,7 +486,7 @@ func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *Input,
 			path.Set(pm.name, v)
 		}
 	}
-	if over != nil {
+	if over := in.Overrides; over != nil {
 		for _, k := range sortedKeys(over.Request.Header) {
 			setFold(&hdr, k, over.Request.Header[k])
 		}
@@ -450,57 +497,52 @@ func (p *Pipeline) integrate(ctx context.Context, req *event.Request, in *Input,
 			path.Set(k, over.Request.Path[k])
 		}
 	}
+	return hdr, query, path, nil
+}
 
-	switch p.typ {
-	case TypeMock:
-		status, ok := mockStatus(body)
-		if !ok {
-			// "Unable to parse statusCode. It should be an integer that is
-			// defined in the request template."
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		return &integrationResult{status: status, selector: strconv.Itoa(status)}, nil
-
-	case TypeHTTP:
-		breq := &event.Request{
-			Source:         req.Source,
-			Method:         p.httpMethod,
-			Path:           expandPath(p.path, path),
-			Query:          query,
-			Header:         event.Header(hdr),
-			Body:           body,
-			Stage:          req.Stage,
-			StageVariables: req.StageVariables,
-			RequestID:      req.RequestID,
-		}
-		if breq.Method == "" {
-			breq.Method = req.Method
-		}
-		if p.path == "" {
-			breq.Path = req.Path
-		}
-		breq.RawPath = breq.Path
-		breq.RawQuery = query.Encode()
-		if ct := req.Header.Get("Content-Type"); ct != "" && !breq.Header.Has("Content-Type") {
-			breq.Header.Add("Content-Type", ct)
-		}
-		resp, err := p.backend.Serve(ctx, breq)
-		if err != nil || resp == nil {
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		b, err := readBody(resp)
-		if err != nil {
-			return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
-		}
-		return &integrationResult{
-			status:   resp.Status(),
-			header:   resp.Header,
-			body:     b,
-			selector: strconv.Itoa(resp.Status()),
-		}, nil
+// callHTTP sends the integration request to the HTTP backend.
+func (p *Pipeline) callHTTP(ctx context.Context, req *event.Request, hdr, query, path event.Params, body []byte) (*integrationResult, error) {
+	breq := &event.Request{
+		Source:         req.Source,
+		Method:         p.httpMethod,
+		Path:           expandPath(p.path, path),
+		Query:          query,
+		Header:         event.Header(hdr),
+		Body:           body,
+		Stage:          req.Stage,
+		StageVariables: req.StageVariables,
+		RequestID:      req.RequestID,
 	}
+	if breq.Method == "" {
+		breq.Method = req.Method
+	}
+	if p.path == "" {
+		breq.Path = req.Path
+	}
+	breq.RawPath = breq.Path
+	breq.RawQuery = query.Encode()
+	if ct := req.Header.Get("Content-Type"); ct != "" && !breq.Header.Has("Content-Type") {
+		breq.Header.Add("Content-Type", ct)
+	}
+	resp, err := p.backend.Serve(ctx, breq)
+	if err != nil || resp == nil {
+		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+	}
+	b, err := readBody(resp)
+	if err != nil {
+		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+	}
+	return &integrationResult{
+		status:   resp.Status(),
+		header:   resp.Header,
+		body:     b,
+		selector: strconv.Itoa(resp.Status()),
+	}, nil
+}
 
-	// TypeAWS: invoke the Lambda function.
+// invokeFunction invokes the Lambda function of an AWS integration with
+// the rendered body.
+func (p *Pipeline) invokeFunction(ctx context.Context, hdr event.Params, body []byte) (*integrationResult, error) {
 	payload := bytes.TrimSpace(body)
 	if len(payload) == 0 {
 		payload = []byte("{}")
@@ -614,21 +656,43 @@ func checkJSON(b []byte) error {
 }
 
 // mockStatus reads the statusCode a MOCK integration's request template
-// set. Like API Gateway's permissive parser it accepts unquoted keys and
-// quoted numbers: {statusCode: 200}, {"statusCode": "404"}.
+// set, parsing the output as API Gateway's permissive JSON parser does:
+// unquoted keys and quoted numbers are accepted ({statusCode: 200},
+// {"statusCode": "404"}).
 func mockStatus(body []byte) (int, bool) {
-	m := mockStatusRE.FindSubmatch(body)
-	if m == nil {
+	var d jsonsmart.Decoder
+	d.Reset(string(body), maxMockDepth)
+	tok, err := d.Next()
+	if err != nil || tok == nil || tok.Kind != jsonsmart.BeginObject {
 		return 0, false
 	}
-	n, err := strconv.Atoi(string(m[1]))
-	if err != nil || n < 100 || n > 599 {
-		return 0, false
+	for {
+		tok, err = d.Next()
+		if err != nil || tok == nil || (tok.Kind == jsonsmart.EndObject && d.Depth() == 0) {
+			return 0, false
+		}
+		if tok.Kind != jsonsmart.Key || d.Depth() != 1 || tok.Str != "statusCode" {
+			continue
+		}
+		if tok, err = d.Next(); err != nil || tok == nil {
+			return 0, false
+		}
+		n := int(tok.Int)
+		switch tok.Kind {
+		case jsonsmart.Int:
+		case jsonsmart.String:
+			if n, err = strconv.Atoi(strings.TrimSpace(tok.Str)); err != nil {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+		return n, n >= 100 && n <= 599
 	}
-	return n, true
 }
 
-var mockStatusRE = regexp.MustCompile(`["']?\bstatusCode["']?\s*:\s*["']?(\d+)\b`)
+// maxMockDepth caps the nesting mockStatus reads.
+const maxMockDepth = 64
 
 // expandPath fills the {name} parts of an integration path.
 func expandPath(tmpl string, params event.Params) string {
@@ -679,7 +743,7 @@ func setFold(p *event.Params, name, value string) {
 }
 
 // requestValue evaluates a source for the integration request.
-func (p *Pipeline) requestValue(s source, in *Input, req *event.Request) (string, bool, error) {
+func (p *Pipeline) requestValue(s source, in *vtl.Input, req *event.Request) (string, bool, error) {
 	switch s.kind {
 	case srcReqPath:
 		v, ok := in.Path.Lookup(s.name)
@@ -707,7 +771,7 @@ func (p *Pipeline) requestValue(s source, in *Input, req *event.Request) (string
 }
 
 // responseValue evaluates a source for a method response header.
-func (p *Pipeline) responseValue(s source, in *Input, ir *integrationResult) (string, bool, error) {
+func (p *Pipeline) responseValue(s source, in *vtl.Input, ir *integrationResult) (string, bool, error) {
 	switch s.kind {
 	case srcRespHeader:
 		var v string
@@ -744,7 +808,7 @@ func bodyValue(body []byte, path []string, lambdaErr bool) (string, bool, error)
 
 // commonValue evaluates the sources both sides share: literals, context
 // variables and stage variables.
-func commonValue(s source, in *Input) (string, bool, error) {
+func commonValue(s source, in *vtl.Input) (string, bool, error) {
 	switch s.kind {
 	case srcLiteral:
 		return s.name, true, nil
@@ -772,37 +836,11 @@ func commonValue(s source, in *Input) (string, bool, error) {
 	return "", false, nil
 }
 
-// carryResponseOverride makes the response overrides a request template
-// set readable as $context.responseOverride in the response template.
-func carryResponseOverride(ctx map[string]any, o *Overrides) {
-	if ctx == nil || (len(o.Response.Header) == 0 && o.Response.Status == 0) {
-		return
-	}
-	ro, _ := ctx["responseOverride"].(map[string]any)
-	if ro == nil {
-		ro = map[string]any{}
-		ctx["responseOverride"] = ro
-	}
-	if o.Response.Status != 0 {
-		ro["status"] = o.Response.Status
-	}
-	if len(o.Response.Header) > 0 {
-		h, _ := ro["header"].(map[string]any)
-		if h == nil {
-			h = map[string]any{}
-			ro["header"] = h
-		}
-		for k, v := range o.Response.Header {
-			h[k] = v
-		}
-	}
-}
-
 // templateError is the gateway response for a template that failed: 400
 // with json-smart's message for a body the template could not parse as
 // JSON, 500 for anything else.
 func templateError(err error) *response.Response {
-	var pe *PayloadError
+	var pe *vtl.PayloadError
 	if errors.As(err, &pe) {
 		return response.Error(http.StatusBadRequest, pe.AWSMessage())
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
 // The Calc API of the API Gateway developer guide's tutorial "Create a Calc
@@ -116,8 +117,8 @@ func jsJSON(f float64) string {
 // calcErrors maps the function's errors to 400.
 var calcErrors = IntegrationResponse{StatusCode: 400, SelectionPattern: "400.*"}
 
-func calcModels(tb testing.TB) *Models {
-	return mustModels(tb, map[string]string{"Input": calcInputModel, "Output": calcOutputModel, "Result": calcResultModel})
+func calcModels(tb testing.TB) *model.Set {
+	return mustModels(tb, guideModels(tb, "Input", "Output", "Result"))
 }
 
 func calcGetMethod() Method {

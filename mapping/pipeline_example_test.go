@@ -7,6 +7,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/mapping"
+	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
 // A Lambda custom integration: the request template builds the function's
@@ -49,7 +50,7 @@ func ExampleNewPipeline() {
 
 // Request validation alone, with a model: API Gateway's exact 400s.
 func ExampleNewRequestValidation() {
-	models, err := mapping.CompileModels(map[string]string{
+	models, err := model.Compile(map[string]string{
 		"Pet": `{"type": "object", "required": ["type"], "properties": {"type": {"enum": ["dog", "cat"]}}}`,
 	})
 	if err != nil {

@@ -388,7 +388,7 @@ func (b *petstore) Serve(ctx context.Context, req *event.Request) (*response.Res
 // TestHTTPIntegration runs the developer guide's request validation sample
 // API ("ReqValidators Sample") against a fake pet store.
 func TestHTTPIntegration(t *testing.T) {
-	models := mustModels(t, map[string]string{"RequestBodyModel": petRequestBodyModel})
+	models := mustModels(t, guideModels(t, "RequestBodyModel"))
 	responses := []IntegrationResponse{
 		{StatusCode: 200, SelectionPattern: `2\d{2}`},
 		{StatusCode: 400,
@@ -644,7 +644,7 @@ func FuzzPipeline(f *testing.F) {
 		p, err := NewPipeline(Method{
 			RequestValidator: RequestValidator{ValidateRequestBody: true},
 			RequestModels:    map[string]string{"application/json": "Input"},
-			Models:           mustModels(t, map[string]string{"Input": calcInputModel}),
+			Models:           mustModels(t, guideModels(t, "Input")),
 			Integration: Integration{Type: TypeAWS, Function: fn,
 				RequestTemplates: map[string]string{"application/json": `{"body": $input.json('$'), "raw": "$util.escapeJavaScript($input.body)"}`},
 				Responses: []IntegrationResponse{
@@ -662,4 +662,108 @@ func FuzzPipeline(f *testing.F) {
 			t.Fatalf("Serve() = %v, %v", resp, err)
 		}
 	})
+}
+
+// TestOverridesCarried follows docs/evidence/mapping.md (overrides): what
+// a request template leaves in $context.requestOverride and
+// $context.responseOverride, arbitrary keys and map-style assignments
+// included, reaches the response template and the response, in MOCK and
+// AWS integrations alike.
+func TestOverridesCarried(t *testing.T) {
+	const request = `#set($name = "q")
+#set($context.requestOverride.querystring[$name] = "bar")
+$context.requestOverride.header.put("X-Put", "put")
+#set($context.responseOverride.status = 444)
+#set($context.responseOverride.header.foo = "bar")
+#set($context.responseOverride.custom = '{"a": [1, 2]}')
+$context.responseOverride.put("other", {"k": "v"})
+{"statusCode": 200}`
+	const response = `#set($c = $util.parseJson($context.responseOverride.custom))
+q=$context.requestOverride.querystring.q put=$context.requestOverride.header.X-Put status=$context.responseOverride.status custom=$c.a[1] other=$context.responseOverride.other.k keys=$context.responseOverride.keySet()`
+	const want = "q=bar put=put status=444 custom=2 other=v keys=[header, status, custom, other]"
+	fn := func(ctx context.Context, payload []byte) ([]byte, error) { return payload, nil }
+	for _, typ := range []IntegrationType{TypeMock, TypeAWS} {
+		for _, withTemplate := range []bool{true, false} {
+			name := fmt.Sprintf("%s/response template %t", typ, withTemplate)
+			t.Run(name, func(t *testing.T) {
+				ir := IntegrationResponse{StatusCode: 200}
+				if withTemplate {
+					ir.ResponseTemplates = map[string]string{"application/json": response}
+				}
+				p := mustPipeline(t, Method{Integration: Integration{Type: typ, Function: fn,
+					RequestTemplates: map[string]string{"application/json": request},
+					Responses:        []IntegrationResponse{ir}}})
+				resp := serve(t, p, &event.Request{Method: "GET"})
+				if resp.StatusCode != 444 || resp.Header.Get("foo") != "bar" {
+					t.Errorf("response %d foo=%q; want the request template's 444 and foo: bar", resp.StatusCode, resp.Header.Get("foo"))
+				}
+				if withTemplate && string(resp.Body) != want {
+					t.Errorf("response template rendered %q; want %q", resp.Body, want)
+				}
+			})
+		}
+	}
+}
+
+// TestOverridesResponseTemplateWins checks that a response template that
+// sets an override the request template set wins, and that one that does
+// not keeps the request template's.
+func TestOverridesResponseTemplateWins(t *testing.T) {
+	p := mustPipeline(t, Method{Integration: Integration{Type: TypeMock,
+		RequestTemplates: map[string]string{"application/json": `#set($context.responseOverride.status = 444)#set($context.responseOverride.header.A = "req")#set($context.responseOverride.header.B = "req"){"statusCode": 200}`},
+		Responses: []IntegrationResponse{{StatusCode: 200, ResponseTemplates: map[string]string{
+			"application/json": `#set($context.responseOverride.status = 410)#set($context.responseOverride.header.B = "resp")gone`}}}}})
+	resp := serve(t, p, &event.Request{Method: "GET"})
+	if resp.StatusCode != 410 || resp.Header.Get("A") != "req" || resp.Header.Get("B") != "resp" || string(resp.Body) != "gone" {
+		t.Errorf("Serve() = %d A=%q B=%q %q; want 410 A=req B=resp gone", resp.StatusCode, resp.Header.Get("A"), resp.Header.Get("B"), resp.Body)
+	}
+}
+
+// TestOverrideOnce follows docs/evidence/mapping.md §11: a template that
+// overrides the same parameter twice fails, and API Gateway answers a 5XX;
+// we answer 500 {"message": "Internal server error"}, as for any template
+// that fails. A request template that fails calls no integration.
+func TestOverrideOnce(t *testing.T) {
+	const (
+		once   = `#set($context.responseOverride.status = 201)#set($context.responseOverride.header.X = "a"){"statusCode": 200}`
+		twice  = `#set($context.responseOverride.status = 201)#set($context.responseOverride.status = 202){"statusCode": 200}`
+		twiceH = `#set($context.responseOverride.header.X = "a")$context.responseOverride.header.put("X", "b")body`
+	)
+	for _, typ := range []IntegrationType{TypeMock, TypeAWS} {
+		for _, tc := range []struct {
+			name, request, response string
+			status                  int
+			called                  bool
+		}{
+			{"once", once, "", 201, true},
+			{"onceEach", once, `#set($context.responseOverride.status = 203)body`, 203, true},
+			{"twiceInRequest", twice, "", 500, false},
+			{"twiceInResponse", once, twiceH, 500, true},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", typ, tc.name), func(t *testing.T) {
+				called := false
+				fn := func(ctx context.Context, payload []byte) ([]byte, error) {
+					called = true
+					return payload, nil
+				}
+				ir := IntegrationResponse{StatusCode: 200}
+				if tc.response != "" {
+					ir.ResponseTemplates = map[string]string{"application/json": tc.response}
+				}
+				p := mustPipeline(t, Method{Integration: Integration{Type: typ, Function: fn,
+					RequestTemplates: map[string]string{"application/json": tc.request},
+					Responses:        []IntegrationResponse{ir}}})
+				resp := serve(t, p, &event.Request{Method: "GET"})
+				if resp.StatusCode != tc.status {
+					t.Errorf("Serve() status %d, want %d (body %s)", resp.StatusCode, tc.status, resp.Body)
+				}
+				if tc.status == 500 && string(resp.Body) != `{"message":"Internal server error"}` {
+					t.Errorf("Serve() body %s, want API Gateway's 500 body", resp.Body)
+				}
+				if typ == TypeAWS && called != tc.called {
+					t.Errorf("function called = %t, want %t", called, tc.called)
+				}
+			})
+		}
+	}
 }

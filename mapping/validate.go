@@ -1,138 +1,28 @@
 package mapping
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"iter"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/response"
 )
 
-// modelURLPrefix is where API Gateway puts an API's models; a model
-// references another as
-// https://apigateway.amazonaws.com/restapis/{restapi_id}/models/{model_name}.
-const modelURLPrefix = "https://apigateway.amazonaws.com/restapis/"
-
-// modelName matches the names API Gateway accepts for models.
-var modelName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
-
-// Models is the compiled set of an API's models: JSON Schema draft 4
-// documents that may reference each other with $ref. It is immutable and
-// safe for concurrent use.
-type Models struct {
-	schemas map[string]*jsonschema.Schema
-}
-
-// CompileModels compiles an API's models, given as model name to schema
-// text, once for all the methods that validate against them.
-//
-// A model references another model by its API Gateway URL,
-// https://apigateway.amazonaws.com/restapis/{restapi_id}/models/{name}, with
-// any restapi_id, and its own parts with "#/definitions/...". Schemas are
-// read as draft 4 whatever their $schema says, as API Gateway reads them.
-// Every problem found is reported, joined into one error.
-func CompileModels(models map[string]string) (*Models, error) {
-	docs := make(map[string]any, len(models))
-	var errs []error
-	names := make([]string, 0, len(models))
-	for name := range models {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if !modelName.MatchString(name) {
-			errs = append(errs, fmt.Errorf("mapping: invalid model name %q (want letters and digits)", name))
-			continue
-		}
-		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(models[name]))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("mapping: model %q: invalid JSON: %v", name, err))
-			continue
-		}
-		if obj, ok := doc.(map[string]any); ok {
-			// API Gateway validates with draft 4 only.
-			delete(obj, "$schema")
-		}
-		docs[name] = doc
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft4)
-	c.UseLoader(modelLoader(docs))
-	m := &Models{schemas: make(map[string]*jsonschema.Schema, len(docs))}
-	for _, name := range names {
-		sch, err := c.Compile(modelURLPrefix + "local/models/" + name)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("mapping: model %q: %v", name, err))
-			continue
-		}
-		m.schemas[name] = sch
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return m, nil
-}
-
-// Has reports whether m holds a model called name.
-func (m *Models) Has(name string) bool {
-	if m == nil {
-		return false
-	}
-	_, ok := m.schemas[name]
-	return ok
-}
-
-// Validate reports whether the JSON document body is valid against the
-// named model. An empty body is validated as the empty object {}, as API
-// Gateway does. The error describes the first problems found.
-func (m *Models) Validate(name string, body []byte) error {
-	if m == nil {
-		return fmt.Errorf("mapping: no model %q", name)
-	}
-	sch, ok := m.schemas[name]
-	if !ok {
-		return fmt.Errorf("mapping: no model %q", name)
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("mapping: body is not JSON: %v", err)
-	}
-	if err := sch.Validate(v); err != nil {
-		return err
-	}
-	return nil
-}
-
-// modelLoader resolves API Gateway model URLs to the API's own models and
-// refuses every other URL, so that compiling never touches the network or
-// the file system.
-type modelLoader map[string]any
-
-func (l modelLoader) Load(url string) (any, error) {
-	rest, ok := strings.CutPrefix(url, modelURLPrefix)
-	if ok {
-		if _, name, ok := strings.Cut(rest, "/models/"); ok {
-			if doc, ok := l[name]; ok {
-				return doc, nil
-			}
-			return nil, fmt.Errorf("mapping: $ref to unknown model %q", name)
-		}
-	}
-	return nil, fmt.Errorf("mapping: $ref %q is not a model of this API (want %s{restapi_id}/models/{name})", url, modelURLPrefix)
+// Models are an API's models, which request validation checks bodies
+// against. Package [github.com/lambdagate/lambdagate/mapping/model]
+// compiles them as API Gateway does (JSON Schema draft 4); it is a
+// package of its own so that programs that never validate do not link
+// (or initialize) a JSON Schema validator.
+type Models interface {
+	// Has reports whether the API has a model called name.
+	Has(name string) bool
+	// Validate reports whether the JSON document body is valid against
+	// the named model; an empty body is validated as {}.
+	Validate(name string, body []byte) error
 }
 
 // RequestValidator says what a method's request validator checks, as the
@@ -187,7 +77,7 @@ type RequestValidation struct {
 	required [len(paramLocations)][]string
 	// models maps a lower-case media type to a model name.
 	models     map[string]string
-	modelTable *Models
+	modelTable Models
 }
 
 // NewRequestValidation returns the validation of a method.
@@ -196,7 +86,7 @@ type RequestValidation struct {
 // "method.request.{header|path|querystring}.{name}" to whether the
 // parameter is required. requestModels maps a request media type
 // ("application/json") to the name of a model in models.
-func NewRequestValidation(v RequestValidator, params map[string]bool, requestModels map[string]string, models *Models) (*RequestValidation, error) {
+func NewRequestValidation(v RequestValidator, params map[string]bool, requestModels map[string]string, models Models) (*RequestValidation, error) {
 	rv := &RequestValidation{validator: v, modelTable: models}
 	var errs []error
 	for key, req := range params {
@@ -216,7 +106,7 @@ func NewRequestValidation(v RequestValidator, params map[string]bool, requestMod
 	if len(requestModels) > 0 {
 		rv.models = make(map[string]string, len(requestModels))
 		for ct, name := range requestModels {
-			if !models.Has(name) {
+			if models == nil || !models.Has(name) {
 				errs = append(errs, fmt.Errorf("mapping: request model %q for %q is not defined", name, ct))
 				continue
 			}

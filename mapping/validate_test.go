@@ -1,131 +1,48 @@
 package mapping
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
-// The models of the developer guide's request validation sample API
-// ("ReqValidators Sample") and of the Calc tutorial, verbatim.
-const (
-	petRequestBodyModel = `{
-        "type": "object",
-        "properties": {
-          "id":    { "type": "integer" },
-          "type":  { "type": "string", "enum": ["dog", "cat", "fish"] },
-          "name":  { "type": "string" },
-          "price": { "type": "number", "minimum": 25, "maximum": 500 }
-        },
-        "required": ["type", "name", "price"]
-      }`
-	calcInputModel = `{
-    "type":"object",
-    "properties":{
-        "a":{"type":"number"},
-        "b":{"type":"number"},
-        "op":{"type":"string"}
-    },
-    "title":"Input"
-}`
-	calcOutputModel = `{
-    "type":"object",
-    "properties":{
-        "c":{"type":"number"}
-    },
-    "title":"Output"
-}`
-	calcResultModel = `{
-    "type":"object",
-    "properties":{
-        "input":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Input"
-        },
-        "output":{
-            "$ref":"https://apigateway.amazonaws.com/restapis/restapi-id/models/Output"
-        }
-    },
-    "title":"Output"
-}`
-)
-
-func mustModels(tb testing.TB, m map[string]string) *Models {
+// guideModels are the models of the developer guide's request validation
+// sample API ("ReqValidators Sample": RequestBodyModel) and of the Calc
+// tutorial (Input, Output, Result), verbatim, shared with package model's
+// tests.
+func guideModels(tb testing.TB, names ...string) map[string]string {
 	tb.Helper()
-	models, err := CompileModels(m)
+	b, err := os.ReadFile(filepath.Join("model", "testdata", "guide-models.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var all map[string]string
+	if err := json.Unmarshal(b, &all); err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, n := range names {
+		out[n] = all[n]
+	}
+	return out
+}
+
+func mustModels(tb testing.TB, m map[string]string) *model.Set {
+	tb.Helper()
+	models, err := model.Compile(m)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return models
 }
 
-func TestCompileModelsErrors(t *testing.T) {
-	for _, tt := range []struct {
-		name   string
-		models map[string]string
-		want   string
-	}{
-		{"bad JSON", map[string]string{"A": `{"type":`}, `model "A": invalid JSON`},
-		{"bad name", map[string]string{"my-model": `{}`}, `invalid model name "my-model"`},
-		{"unknown model", map[string]string{"A": `{"$ref":"https://apigateway.amazonaws.com/restapis/x/models/B"}`}, `unknown model "B"`},
-		{"foreign URL", map[string]string{"A": `{"$ref":"https://example.com/schema.json"}`}, `"https://example.com/schema.json" is not a model of this API`},
-		{"bad schema", map[string]string{"A": `{"type": 5}`}, `model "A"`},
-		{"all reported", map[string]string{"A": `{`, "B": `[`}, `model "B"`},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := CompileModels(tt.models)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("CompileModels(%v) error = %v, want it to contain %q", tt.models, err, tt.want)
-			}
-		})
-	}
-}
-
-func TestModelsValidate(t *testing.T) {
-	models := mustModels(t, map[string]string{
-		"Input": calcInputModel, "Output": calcOutputModel, "Result": calcResultModel,
-		"Pet": petRequestBodyModel,
-		// Draft 4 spells exclusiveMaximum as a boolean; a draft-07 $schema
-		// does not change how API Gateway reads the model.
-		"Small": `{"$schema":"http://json-schema.org/draft-07/schema#","type":"number","maximum":10,"exclusiveMaximum":true}`,
-		// A relative $ref resolves among the API's models too, and
-		// #/definitions works inside a model.
-		"Pair": `{"type":"array","items":{"$ref":"#/definitions/Pet"},"definitions":{"Pet":{"$ref":"Pet"}}}`,
-	})
-	for _, tt := range []struct {
-		model, body string
-		ok          bool
-		reason      string
-	}{
-		{"Pet", `{"name":"Marco","type":"dog","price":260}`, true, "the doc's valid pet"},
-		{"Pet", `{"name":"Molly","type":"bird","price":269}`, false, "type outside the enum"},
-		{"Pet", `{"name":"Molly","type":"dog","price":501}`, false, "price above maximum"},
-		{"Pet", `{"name":"Molly","type":"dog","price":25}`, true, "minimum is inclusive"},
-		{"Pet", `{"name":"Molly","type":"dog","price":260,"id":1.5}`, false, "id must be an integer"},
-		{"Pet", ``, false, "an empty body is {} and misses required properties"},
-		{"Pet", `not json`, false, "not JSON"},
-		{"Input", ``, true, "{} is a valid Input"},
-		{"Input", `{"a":1,"b":2,"op":"+"}`, true, "tutorial body"},
-		{"Input", `{"a":"1","b":2,"op":"+"}`, false, "a string is not a number"},
-		{"Result", `{"input":{"a":1,"b":2,"op":"+"},"output":{"c":3}}`, true, "$ref by model URL"},
-		{"Result", `{"input":{"a":1,"b":2,"op":"+"},"output":{"c":"3"}}`, false, "$ref'd Output checks c"},
-		{"Small", `9.5`, true, "below exclusive maximum"},
-		{"Small", `10`, false, "draft 4 boolean exclusiveMaximum"},
-		{"Pair", `[{"name":"a","type":"cat","price":30}]`, true, "relative $ref"},
-		{"Pair", `[{"name":"a","type":"cow","price":30}]`, false, "relative $ref checks the item"},
-	} {
-		err := models.Validate(tt.model, []byte(tt.body))
-		if (err == nil) != tt.ok {
-			t.Errorf("Validate(%q, %q) = %v, want ok=%t (%s)", tt.model, tt.body, err, tt.ok, tt.reason)
-		}
-	}
-	if err := models.Validate("Nope", nil); err == nil || !strings.Contains(err.Error(), `no model "Nope"`) {
-		t.Errorf("Validate(%q) = %v, want no model error", "Nope", err)
-	}
-}
-
 func TestRequestValidation(t *testing.T) {
-	models := mustModels(t, map[string]string{"RequestBodyModel": petRequestBodyModel})
+	models := mustModels(t, guideModels(t, "RequestBodyModel"))
 	params := map[string]bool{
 		"method.request.header.h1":             true,
 		"method.request.header.x-header-param": true,

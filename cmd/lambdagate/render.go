@@ -9,7 +9,7 @@ import (
 	"io"
 
 	"github.com/lambdagate/lambdagate/event"
-	"github.com/lambdagate/lambdagate/mapping"
+	"github.com/lambdagate/lambdagate/mapping/vtl"
 )
 
 func init() {
@@ -120,12 +120,12 @@ Flags:`)
 		fmt.Fprintln(stderr, `lambdagate render: the request has no "template"`)
 		return 1
 	}
-	tmpl, err := mapping.Parse(*name, *req.Template)
+	tmpl, err := vtl.Parse(*name, *req.Template)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
-	in := &mapping.Input{
+	in := &vtl.Input{
 		Path:           event.Params(req.Params.Path),
 		QueryString:    event.Params(req.Params.QueryString),
 		Header:         event.Params(req.Params.Header),

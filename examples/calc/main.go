@@ -16,6 +16,7 @@ import (
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/mapping"
+	"github.com/lambdagate/lambdagate/mapping/model"
 )
 
 // Input is what the request templates render.
@@ -154,7 +155,7 @@ var errorsTo400 = mapping.IntegrationResponse{StatusCode: 400, SelectionPattern:
 // API is the REST API of the tutorial around fn, the Calc function at the
 // bytes level, with the stage "test".
 func API(fn mapping.LambdaFunc) (gateway.API, error) {
-	models, err := mapping.CompileModels(map[string]string{"Input": inputModel, "Output": outputModel, "Result": resultModel})
+	models, err := model.Compile(map[string]string{"Input": inputModel, "Output": outputModel, "Result": resultModel})
 	if err != nil {
 		return gateway.API{}, err
 	}

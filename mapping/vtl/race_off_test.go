@@ -1,0 +1,5 @@
+//go:build !race
+
+package vtl
+
+const raceEnabled = false
