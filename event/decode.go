@@ -193,6 +193,9 @@ type decoder struct {
 
 	r     *Request
 	force Source // the source to assume, from a typed event; Unknown to detect
+	// authz, when set, receives the members of an authorizer event
+	// (DecodeAuthorizer); Decode refuses authorizer events.
+	authz *authorizerFields
 }
 
 func (d *decoder) fail(err error) {
@@ -331,8 +334,14 @@ func (d *decoder) top(key string) {
 			if d.mark(&d.seen, fRequestContext, key) {
 				d.requestContext()
 			}
-		case "methodArn", "routeArn":
-			d.seen |= fAuthorizerEvent
+		case "methodArn", "routeArn", "type", "authorizationToken", "identitySource":
+			if d.authz != nil {
+				d.authorizerMember(key)
+				break
+			}
+			if key == "methodArn" || key == "routeArn" {
+				d.seen |= fAuthorizerEvent
+			}
 			s.Skip()
 		default:
 			if k := fold(key, topKeys); k != "" {
@@ -834,6 +843,9 @@ func (d *decoder) stringArray() []string {
 // finish detects the source and derives the uniform fields.
 func (d *decoder) finish() error {
 	r := d.r
+	if d.authz != nil && d.authz.typ != string(RequestAuthorizer) {
+		return nil // a TOKEN event carries no request; DecodeAuthorizer checks the type
+	}
 	d.section, d.field = "", ""
 	d.maps()
 	albMode := ALB
