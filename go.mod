@@ -10,3 +10,5 @@ require (
 )
 
 require golang.org/x/net v0.48.0
+
+require golang.org/x/time v0.16.0

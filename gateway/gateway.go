@@ -35,6 +35,7 @@ type Gateway struct {
 	logger  *slog.Logger
 	// bodyTimeout bounds the reading of a request body.
 	bodyTimeout time.Duration
+	authz       authConfig // authorizers, resource policy, API keys, throttles (auth.go)
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -42,6 +43,7 @@ type Gateway struct {
 // the integration itself (see Gateway.call).
 type binding struct {
 	integration Integration
+	auth        *routeAuth // nil: no authorizer, scopes or API key
 }
 
 func (*binding) Serve(context.Context, *event.Request) (*response.Response, error) {
@@ -79,6 +81,7 @@ func New(api API) (*Gateway, error) {
 		}
 	}
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
+	errs = append(errs, g.compileAuth(&api)...)
 	single := kind != event.HTTPAPI && kind != event.REST
 	for _, rt := range api.Routes {
 		in, err := api.checkIntegration(rt)
@@ -86,11 +89,15 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, err)
 			continue
 		}
+		ra, err := g.routeAuth(&api, rt, payloadVersion(in))
+		if err != nil {
+			errs = append(errs, err)
+		}
 		if single && rt.Key != "$default" {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
-		if err := g.router.Register(rt.Key, &binding{integration: in}); err != nil {
+		if err := g.router.Register(rt.Key, &binding{integration: in, auth: ra}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -156,6 +163,7 @@ type exchange struct {
 	resource  string       // the REST resource of the route
 	routeKey  string       // for the access log
 	callStart time.Time    // when the integration started; zero if none did
+	auth      authState    // what the authorization step found (auth.go)
 }
 
 // ServeHTTP answers one client request as the API would.
@@ -188,6 +196,9 @@ func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
 		return resp, true
 	}
 	if resp := g.readBody(x); resp != nil {
+		return resp, true
+	}
+	if resp := g.authorize(x); resp != nil {
 		return resp, true
 	}
 	return g.call(x)
@@ -375,6 +386,7 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 	// The route's parameters, in the route's order; the router reuses its
 	// storage, so the event gets a copy.
 	ev.PathParameters = append(event.Params(nil), x.params...)
+	g.applyGrant(x, ev)
 	return ev, nil
 }
 
