@@ -354,6 +354,14 @@ func (g *Gateway) applyGrant(x *exchange, ev *event.Request) {
 	}
 }
 
+// A compiler is an authorizer configuration that New turns into the
+// Authorizer that runs it, such as a LambdaAuthorizer with its cache.
+// Reaching it only through this interface keeps its code, and what it
+// imports, out of programs that never configure one.
+type compiler interface {
+	compile(g *Gateway, name string) (Authorizer, error)
+}
+
 // compileAuth checks the API's authorization settings and builds what
 // the authorization step needs, reporting every problem.
 func (g *Gateway) compileAuth(api *API) []error {
@@ -370,20 +378,13 @@ func (g *Gateway) compileAuth(api *API) []error {
 		case nil:
 			errs = append(errs, fmt.Errorf("gateway: authorizer %q is nil", name))
 			continue
-		case LambdaAuthorizer:
-			la, err := newLambdaAuth(g, name, v)
+		case compiler:
+			c, err := v.compile(g, name)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			a = la
-		case *LambdaAuthorizer:
-			la, err := newLambdaAuth(g, name, *v)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			a = la
+			a = c
 		case Checker:
 			if err := v.Check(kind); err != nil {
 				errs = append(errs, fmt.Errorf("gateway: authorizer %q: %w", name, err))

@@ -120,6 +120,15 @@ type cacheEntry struct {
 	grants  [2]*Grant // the grant for payload 1.0 shapes (and REST), for 2.0
 }
 
+// compile returns the authorizer that runs cfg in g.
+func (cfg LambdaAuthorizer) compile(g *Gateway, name string) (Authorizer, error) {
+	la, err := newLambdaAuth(g, name, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return la, nil
+}
+
 func newLambdaAuth(g *Gateway, name string, cfg LambdaAuthorizer) (*lambdaAuth, error) {
 	kind := g.kind
 	la := &lambdaAuth{g: g, name: name, cfg: cfg, cache: map[string]*cacheEntry{}}
