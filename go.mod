@@ -12,3 +12,5 @@ require (
 require golang.org/x/net v0.48.0
 
 require golang.org/x/time v0.16.0
+
+require github.com/go-jose/go-jose/v4 v4.1.9
