@@ -14,3 +14,8 @@ require golang.org/x/net v0.48.0
 require golang.org/x/time v0.16.0
 
 require github.com/go-jose/go-jose/v4 v4.1.9
+
+require (
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/smithy-go v1.28.9 // indirect
+)

@@ -296,18 +296,26 @@ func (g *Gateway) authorize(x *exchange) *response.Response {
 	return nil
 }
 
-// policyRefusal is the answer to a request the resource policy refuses:
-// 403 naming the caller (anonymous unless it signed the request) and the
-// method ARN with all but the last four digits of the account masked, as
-// API Gateway words it (docs/evidence/authorizers.md#resource-policies).
+// policyRefusal is the answer to a request the resource policy refuses,
+// naming the caller: anonymous unless it signed the request.
 func (g *Gateway) policyRefusal(x *exchange, explicit bool) *Refusal {
 	user := "anonymous"
 	if x.auth.env.PrincipalARN != "" {
 		user = x.auth.env.PrincipalARN
 	}
-	acct := g.accountID()
-	masked := strings.Repeat("*", max(len(acct)-4, 0)) + acct[max(len(acct)-4, 0):]
-	arn := strings.Replace(x.auth.req.ARN(), ":"+acct+":", ":"+masked+":", 1)
+	return AccessDenied(&x.auth.req, user, explicit)
+}
+
+// AccessDenied returns API Gateway's 403 for a caller (an IAM ARN, or
+// "anonymous") that a policy does not allow to invoke r's method: the
+// message names the caller and the method ARN with all but the last four
+// digits of the account masked, and ends in "with an explicit deny" when
+// a statement denied it (docs/evidence/authorizers.md#resource-policies).
+func AccessDenied(r *AuthRequest, user string, explicit bool) *Refusal {
+	acct := r.g.accountID()
+	cut := max(len(acct)-4, 0)
+	masked := strings.Repeat("*", cut) + acct[cut:]
+	arn := strings.Replace(r.ARN(), ":"+acct+":", ":"+masked+":", 1)
 	msg := "User: " + user + " is not authorized to perform: execute-api:Invoke on resource: " + arn
 	if explicit {
 		msg += " with an explicit deny"
