@@ -245,14 +245,7 @@ func (g *Gateway) authorize(x *exchange) *response.Response {
 		return refuseThrottled.response(g.kind)
 	}
 	a := &x.auth
-	a.req = AuthRequest{Kind: g.kind, HTTP: x.hr, Body: x.body, Stage: x.stageName(), RouteKey: x.routeKey,
-		Method: x.method, Path: x.arnPath(), Time: now, RequestID: x.requestID, SourceIP: remoteHost(x.hr.RemoteAddr), g: g, x: x}
-	if x.stage != nil {
-		a.req.StageVariables = x.stage.Variables
-	}
-	if ra != nil {
-		a.req.Scopes, a.req.Payload = ra.scopes, ra.payload
-	}
+	g.newAuthRequest(x, ra, now)
 	if len(a.req.arnBytes()) > maxARN {
 		return refuseARNTooLong.response(g.kind)
 	}
@@ -294,6 +287,52 @@ func (g *Gateway) authorize(x *exchange) *response.Response {
 		}
 	}
 	return nil
+}
+
+// newAuthRequest fills x's AuthRequest.
+func (g *Gateway) newAuthRequest(x *exchange, ra *routeAuth, now time.Time) {
+	a := &x.auth
+	a.req = AuthRequest{Kind: g.kind, HTTP: x.hr, Body: x.body, Stage: x.stageName(), RouteKey: x.routeKey,
+		Method: x.method, Path: x.arnPath(), Time: now, RequestID: x.requestID, SourceIP: remoteHost(x.hr.RemoteAddr), g: g, x: x}
+	if x.stage != nil {
+		a.req.StageVariables = x.stage.Variables
+	}
+	if ra != nil {
+		a.req.Scopes, a.req.Payload = ra.scopes, ra.payload
+	}
+}
+
+// AuthorizerEventAt returns the event the Lambda authorizer of the route
+// that takes hr would receive for it, received at t with request id id
+// (empty means a fresh one), without invoking anything: for fixtures, as
+// [Gateway.EventAt] is for integrations. It is an error when no route
+// takes hr, when the route has no Lambda authorizer, or when the request
+// lacks an identity source the authorizer needs (the gateway would answer
+// 401 without invoking it).
+func (g *Gateway) AuthorizerEventAt(hr *http.Request, t time.Time, id string) (*event.AuthorizerRequest, error) {
+	if id == "" {
+		id = event.NewRequestID(g.kind)
+	}
+	x := &exchange{hr: hr, start: t, requestID: id}
+	if resp := g.route(x); resp != nil {
+		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	if resp := g.readBody(x); resp != nil {
+		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	ra := x.binding.auth
+	la, ok := (*lambdaAuth)(nil), false
+	if ra != nil {
+		la, ok = ra.authorizer.(*lambdaAuth)
+	}
+	if !ok {
+		return nil, fmt.Errorf("gateway: route %q has no Lambda authorizer", x.routeKey)
+	}
+	g.newAuthRequest(x, ra, t)
+	if _, ok := la.identity(&x.auth.req); !ok {
+		return nil, fmt.Errorf("gateway: %s %s lacks an identity source of authorizer %q (or fails its validation expression): the gateway answers 401 without invoking it", hr.Method, hr.URL.EscapedPath(), la.name)
+	}
+	return la.event(&x.auth.req)
 }
 
 // policyRefusal is the answer to a request the resource policy refuses,

@@ -224,24 +224,9 @@ func newLambdaAuth(g *Gateway, name string, cfg LambdaAuthorizer) (*lambdaAuth, 
 
 // Authorize runs the Lambda authorizer for r.
 func (la *lambdaAuth) Authorize(ctx context.Context, r *AuthRequest) (*Grant, error) {
-	g, x := la.g, r.x
-	rest := g.kind == event.REST
-	// The cache key: the stage, then each identity value, length first.
-	key := append(x.auth.keyBuf[:0], r.Stage...)
-	missing := false
-	for _, s := range la.sources {
-		n := len(key)
-		key = append(key, 0, 0, 0, 0)
-		var ok bool
-		if key, ok = g.appendValue(key, s, x); !ok {
-			missing = true
-		}
-		binary.BigEndian.PutUint32(key[n:], uint32(len(key)-n-4))
-	}
-	if missing && (!rest || la.cfg.Type == event.TokenAuthorizer || la.ttl > 0) {
-		return nil, refuseUnauthorized
-	}
-	if la.regex != nil && !la.regex.MatchString(la.token(x)) {
+	rest := la.g.kind == event.REST
+	key, ok := la.identity(r)
+	if !ok {
 		return nil, refuseUnauthorized
 	}
 	e := la.lookup(key, r.Time)
@@ -278,6 +263,33 @@ func (la *lambdaAuth) Authorize(ctx context.Context, r *AuthRequest) (*Grant, er
 		return e.grants[1], nil
 	}
 	return e.grants[0], nil
+}
+
+// identity reads r's identity sources into the cache key (the stage,
+// then each value, length first) and reports whether the request may go
+// to the function: every identity source present where API Gateway checks
+// them (docs/evidence/authorizers.md#identity-sources), and a TOKEN
+// authorizer's token valid.
+func (la *lambdaAuth) identity(r *AuthRequest) ([]byte, bool) {
+	g, x := la.g, r.x
+	key := append(x.auth.keyBuf[:0], r.Stage...)
+	missing := false
+	for _, s := range la.sources {
+		n := len(key)
+		key = append(key, 0, 0, 0, 0)
+		var ok bool
+		if key, ok = g.appendValue(key, s, x); !ok {
+			missing = true
+		}
+		binary.BigEndian.PutUint32(key[n:], uint32(len(key)-n-4))
+	}
+	if missing && (g.kind != event.REST || la.cfg.Type == event.TokenAuthorizer || la.ttl > 0) {
+		return nil, false
+	}
+	if la.regex != nil && !la.regex.MatchString(la.token(x)) {
+		return nil, false
+	}
+	return key, true
 }
 
 // token returns a TOKEN authorizer's token: the last value of its header,
@@ -326,39 +338,10 @@ func (la *lambdaAuth) store(key string, e *cacheEntry) {
 // call invokes the authorizer function and reads its answer: the result
 // for this request, and the one to cache for later requests.
 func (la *lambdaAuth) call(ctx context.Context, r *AuthRequest) (fresh, cached *cacheEntry, err error) {
-	g, x := la.g, r.x
-	ev := &event.AuthorizerRequest{Type: la.cfg.Type}
-	if la.cfg.Type == event.TokenAuthorizer {
-		ev.AuthorizationToken, ev.MethodArn = la.token(x), r.ARN()
-	} else {
-		v := event.PayloadDefault
-		if g.kind == event.HTTPAPI {
-			v = la.cfg.PayloadVersion
-		}
-		req, err := g.event(x, v)
-		if err != nil {
-			return nil, nil, err
-		}
-		ev.Request, ev.Version = req, v
-		values := make([]string, 0, len(la.sources))
-		for _, s := range la.sources {
-			b, _ := g.appendValue(nil, s, x)
-			values = append(values, string(b))
-		}
-		switch v {
-		case event.PayloadV2:
-			ev.RouteArn, ev.IdentitySource = r.ARN(), values
-		case event.PayloadV1:
-			ev.MethodArn = r.ARN()
-			for i, s := range values {
-				if i > 0 {
-					ev.AuthorizationToken += ","
-				}
-				ev.AuthorizationToken += s
-			}
-		default:
-			ev.MethodArn = r.ARN()
-		}
+	g := la.g
+	ev, err := la.event(r)
+	if err != nil {
+		return nil, nil, err
 	}
 	timeout := la.cfg.Timeout
 	if timeout == 0 {
@@ -385,6 +368,45 @@ func (la *lambdaAuth) call(ctx context.Context, r *AuthRequest) (fresh, cached *
 	c := *fresh
 	c.grants[0] = la.grant(res, 0)
 	return fresh, &c, nil
+}
+
+// event returns the event the authorizer function receives for r.
+func (la *lambdaAuth) event(r *AuthRequest) (*event.AuthorizerRequest, error) {
+	g, x := la.g, r.x
+	ev := &event.AuthorizerRequest{Type: la.cfg.Type}
+	if la.cfg.Type == event.TokenAuthorizer {
+		ev.AuthorizationToken, ev.MethodArn = la.token(x), r.ARN()
+	} else {
+		v := event.PayloadDefault
+		if g.kind == event.HTTPAPI {
+			v = la.cfg.PayloadVersion
+		}
+		req, err := g.event(x, v)
+		if err != nil {
+			return nil, err
+		}
+		ev.Request, ev.Version = req, v
+		values := make([]string, 0, len(la.sources))
+		for _, s := range la.sources {
+			b, _ := g.appendValue(nil, s, x)
+			values = append(values, string(b))
+		}
+		switch v {
+		case event.PayloadV2:
+			ev.RouteArn, ev.IdentitySource = r.ARN(), values
+		case event.PayloadV1:
+			ev.MethodArn = r.ARN()
+			for i, s := range values {
+				if i > 0 {
+					ev.AuthorizationToken += ","
+				}
+				ev.AuthorizationToken += s
+			}
+		default:
+			ev.MethodArn = r.ARN()
+		}
+	}
+	return ev, nil
 }
 
 // grant returns the payload 1.0 (and REST) grant of a result: the flat
