@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/handler"
@@ -75,8 +77,22 @@ var testHandler = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Re
 })
 
 var testFunctions = map[string]func(){
-	"buffered":  func() { lambdagate.Start(testHandler) },
-	"streaming": func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
+	"buffered":   func() { lambdagate.Start(testHandler) },
+	"streaming":  func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
+	"authorizer": func() { lambdagate.Function{Invoker: authorizer.Func(testAuthorizer)}.Start() },
+}
+
+// testAuthorizer lets the token "allow" call GET on every path of the
+// API, and refuses others with 401.
+func testAuthorizer(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+	if req.AuthorizationToken != "allow" && (req.Request == nil || req.Request.Header.Get("Authorization") != "allow") {
+		return nil, authorizer.ErrUnauthorized
+	}
+	arn, err := event.ParseARN(req.ARN())
+	if err != nil {
+		return nil, err
+	}
+	return authorizer.Allow("tester", arn.Resource("*", "GET", "*")).WithContext("via", "runtime"), nil
 }
 
 // functionProcess is a function running under a local Runtime API.
@@ -270,6 +286,39 @@ func TestRuntimeStreaming(t *testing.T) {
 	if _, body, _ := bytes.Cut(out, make([]byte, 8)); string(body) != "hello /plain" {
 		t.Errorf("streaming /plain output %q", out)
 	}
+}
+
+// TestRuntimeAuthorizer runs a Lambda authorizer through Start and
+// aws-lambda-go's runtime loop: a TOKEN and a REQUEST event in, a policy
+// out, and a refusal that ends in the function error whose message API
+// Gateway turns into 401.
+func TestRuntimeAuthorizer(t *testing.T) {
+	p := startFunction(t, "authorizer")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	request, err := event.Builder{}.BuildAuthorizer(event.RequestAuthorizer, "GET", "/pets/7", http.Header{"Authorization": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []*event.AuthorizerRequest{event.NewAuthorizer("allow", "GET", "/pets/7"), request} {
+		in, _ := ev.MarshalJSON()
+		res, err := p.api.Invoke(ctx, in)
+		if err != nil || res.Error != nil {
+			t.Fatalf("%s: %v %+v", ev.Type, err, res.Error)
+		}
+		out := readAll(t, res.Body)
+		r, err := authorizer.ReadOutput(out, authorizer.RESTFormat)
+		if err != nil || r.PrincipalID != "tester" || r.StringContext()["via"] != "runtime" ||
+			r.Policy.Evaluate(authorizer.InvokeAction, ev.ARN(), &authorizer.Env{}, false) != authorizer.Allowed {
+			t.Errorf("%s: output %s: %v", ev.Type, out, err)
+		}
+	}
+	in, _ := event.NewAuthorizer("guess", "GET", "/pets/7").MarshalJSON()
+	res, err := p.api.Invoke(ctx, in)
+	if err != nil || res.Error == nil || res.Error.Message != "Unauthorized" {
+		t.Errorf("refusal: %v %+v, want the function error \"Unauthorized\"", err, res.Error)
+	}
+	p.alive(t)
 }
 
 func payload(t testing.TB, src event.Source, method, target string, body []byte) []byte {
