@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -72,10 +73,12 @@ var algorithms = []jose.SignatureAlgorithm{jose.RS256, jose.RS384, jose.RS512}
 // An Authorizer is a JWT authorizer for an HTTP API; it implements
 // gateway.Authorizer. It is safe for concurrent use.
 type Authorizer struct {
-	cfg    Config
-	where  byte // 'h' header or 'q' query
-	name   string
-	client *http.Client
+	cfg       Config
+	issuer    quoted
+	audiences []quoted
+	where     byte // 'h' header or 'q' query
+	name      string
+	client    *http.Client
 
 	mu      sync.RWMutex
 	keys    map[string]*rsa.PublicKey // by kid
@@ -90,7 +93,10 @@ type Authorizer struct {
 // key set given in process or as a file is read now; one behind a URL
 // when the first token needs it.
 func New(c Config) (*Authorizer, error) {
-	a := &Authorizer{cfg: c, client: c.Client, keys: map[string]*rsa.PublicKey{}}
+	a := &Authorizer{cfg: c, client: c.Client, keys: map[string]*rsa.PublicKey{}, issuer: quote(c.Issuer)}
+	for _, aud := range c.Audience {
+		a.audiences = append(a.audiences, quote(aud))
+	}
 	var errs []error
 	if c.Issuer == "" {
 		errs = append(errs, errors.New("jwtauth: no issuer"))
@@ -207,11 +213,11 @@ func (a *Authorizer) Verify(ctx context.Context, token string, now time.Time) (C
 	if len(token) > maxTokenLen {
 		return nil, invalid("the token is too large")
 	}
-	if alg, ok := headerAlgorithm(token); ok && !slices.Contains(algorithms, jose.SignatureAlgorithm(alg)) {
-		return nil, invalid("the token's signing algorithm is not supported")
-	}
 	tok, err := jwt.ParseSigned(token, algorithms)
 	if err != nil {
+		if alg, ok := headerAlgorithm(token); ok && !slices.Contains(algorithms, jose.SignatureAlgorithm(alg)) {
+			return nil, invalid("the token's signing algorithm is not supported")
+		}
 		return nil, invalid("the token is malformed")
 	}
 	if len(tok.Headers) != 1 {
@@ -255,26 +261,17 @@ func headerAlgorithm(token string) (string, bool) {
 // checkClaims checks the registered claims
 // (docs/evidence/authorizers.md#jwt-authorizers).
 func (a *Authorizer) checkClaims(c Claims, now time.Time) error {
-	var iss string
-	if json.Unmarshal(c["iss"], &iss) != nil || iss != a.cfg.Issuer {
+	if !jsonString(c["iss"], a.issuer) {
 		return invalid("the token does not have a valid issuer")
 	}
 	// aud when present, otherwise client_id.
-	var auds []string
-	if raw, ok := c["aud"]; ok {
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			auds = []string{one}
-		} else {
-			json.Unmarshal(raw, &auds)
-		}
-	} else {
-		var id string
-		if json.Unmarshal(c["client_id"], &id) == nil {
-			auds = []string{id}
-		}
+	ok := false
+	if raw, present := c["aud"]; present {
+		ok = a.audience(raw)
+	} else if raw, present := c["client_id"]; present && len(raw) > 0 && raw[0] == '"' {
+		ok = a.audience(raw)
 	}
-	if !intersects(auds, a.cfg.Audience) {
+	if !ok {
 		return invalid("the token does not have a valid audience")
 	}
 	exp, ok := numericDate(c["exp"])
@@ -297,9 +294,51 @@ func (a *Authorizer) checkClaims(c Claims, now time.Time) error {
 	return nil
 }
 
+// audience reports whether raw, a string or a list of strings, holds one
+// of the audiences.
+func (a *Authorizer) audience(raw json.RawMessage) bool {
+	for _, want := range a.audiences {
+		if jsonString(raw, want) {
+			return true
+		}
+	}
+	if len(raw) == 0 || raw[0] != '[' {
+		return false
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) != nil {
+		return false
+	}
+	return intersects(list, a.cfg.Audience)
+}
+
+// A quoted is a string and its JSON encoding, to compare claims with
+// without decoding them when the token encodes them plainly.
+type quoted struct {
+	s    string
+	json []byte
+}
+
+func quote(s string) quoted {
+	b, _ := json.Marshal(s)
+	return quoted{s, b}
+}
+
+// jsonString reports whether raw is the JSON string q.
+func jsonString(raw json.RawMessage, q quoted) bool {
+	if bytes.Equal(raw, q.json) {
+		return true
+	}
+	if len(raw) == 0 || raw[0] != '"' || !bytes.Contains(raw, []byte{'\\'}) {
+		return false // no escapes, and not the plain encoding
+	}
+	var s string
+	return json.Unmarshal(raw, &s) == nil && s == q.s
+}
+
 func numericDate(raw json.RawMessage) (time.Time, bool) {
-	var f float64
-	if json.Unmarshal(raw, &f) != nil {
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(f), 0), true

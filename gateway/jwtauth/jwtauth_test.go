@@ -323,3 +323,20 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestEscapedClaims: a token may escape characters of its claims (such as
+// "\/"); they compare decoded.
+func TestEscapedClaims(t *testing.T) {
+	k1, _ := keys(t)
+	s, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: k1, KeyID: "k1"}}, nil)
+	payload := fmt.Sprintf(`{"iss":"https:\/\/issuer.example","aud":["x","\u0061pi"],"exp":%d}`, now.Add(time.Hour).Unix())
+	obj, err := s.Sign([]byte(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := obj.CompactSerialize()
+	a, _ := jwtauth.New(jwtauth.Config{Issuer: issuer, Audience: []string{"api"}, KeySet: &publicKeySet})
+	if _, err := a.Verify(context.Background(), tok, now); err != nil {
+		t.Errorf("Verify: %v", err)
+	}
+}
