@@ -92,3 +92,16 @@ func TestMatchCost(t *testing.T) {
 		t.Errorf("Match allocates %.1f times", n)
 	}
 }
+
+// BenchmarkMatch matches the patterns authorizers commonly return
+// against a method ARN.
+func BenchmarkMatch(b *testing.B) {
+	const arn = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/GET/items/7/reviews"
+	patterns := []string{"arn:aws:execute-api:*:*:*/*/GET/items/*", "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/*/*/*", "*", "*/DELETE/*"}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range patterns {
+			Match(p, arn)
+		}
+	}
+}
