@@ -132,6 +132,7 @@ var packages = map[string]string{
 	"httptest":    "net/http/httptest",
 	"io":          "io",
 	"json":        "encoding/json",
+	"log":         "log",
 	"os":          "os",
 	"slog":        "log/slog",
 	"strings":     "strings",
