@@ -33,6 +33,11 @@
 //   - gateway, gateway/gatewaytest: the local API Gateway, the one engine
 //     that turns HTTP requests into events and function output into
 //     responses, and its test helper.
+//   - authorizer: writing Lambda authorizers and reading their answers
+//     (IAM policies and their evaluation); gateway/jwtauth and
+//     gateway/iamauth: JWT authorizers and IAM authorization for the
+//     local gateway, apart so that only programs using them link a JOSE
+//     library or the AWS SDK's signer.
 //
 // # Glossary
 //
@@ -63,6 +68,13 @@
 //     registers and what events carry.
 //   - Stage: an API Gateway stage; ALB target groups and function URLs
 //     have none.
+//   - Authorizer: what decides whether a request reaches its
+//     integration. The function that decides is a Lambda authorizer
+//     (authorizer.Func, authorizer.SimpleFunc, an Invoker); in gateway
+//     configuration, gateway.Authorizer is the one interface every kind
+//     implements (gateway.LambdaAuthorizer, jwtauth, iamauth), and
+//     event.Authorizer is what the integration's event carries of its
+//     answer (requestContext.authorizer).
 //   - Middleware: func(Handler) Handler. cors.CORS.HTTPMiddleware is the
 //     same stage for net/http handlers.
 //

@@ -25,6 +25,11 @@
 //
 //	func main() { lambdagate.Function{Invoker: authorizer.Func(authorize)}.Start() }
 //
+// Outside Lambda, Start serves the Local.API the authorizer guards: give
+// it one whose gateway.LambdaAuthorizer has the same Func as its
+// Function, so the local gateway runs the authorizer before each guarded
+// route, as API Gateway does (see examples/authz).
+//
 // Return [ErrUnauthorized] for 401; any other error is 500. Allow a
 // wildcard resource when results are cached: API Gateway caches the
 // policy by identity source and evaluates it against the caller's later
