@@ -38,17 +38,8 @@ type Func func(ctx context.Context, req *event.AuthorizerRequest) (*Response, er
 
 // Invoke runs f on the invoke payload.
 func (f Func) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	return invoke(ctx, payload, func(ctx context.Context, req *event.AuthorizerRequest) (any, error) {
-		resp, err := f(ctx, req)
-		if err == nil && resp == nil {
-			err = errors.New("authorizer: nil response and no error")
-		}
-		if err == nil {
-			if cerr := resp.Check(formatOf(req)); cerr != nil {
-				slog.WarnContext(ctx, "lambdagate: API Gateway refuses this authorizer response (500)", "error", cerr)
-			}
-		}
-		return resp, err
+	return invoke(ctx, payload, f, func(req *event.AuthorizerRequest, resp *Response) error {
+		return resp.Check(formatOf(req))
 	})
 }
 
@@ -58,13 +49,7 @@ type SimpleFunc func(ctx context.Context, req *event.AuthorizerRequest) (*Simple
 
 // Invoke runs f on the invoke payload.
 func (f SimpleFunc) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	return invoke(ctx, payload, func(ctx context.Context, req *event.AuthorizerRequest) (any, error) {
-		resp, err := f(ctx, req)
-		if err == nil && resp == nil {
-			err = errors.New("authorizer: nil response and no error")
-		}
-		return resp, err
-	})
+	return invoke(ctx, payload, f, nil)
 }
 
 // formatOf returns the policy response format of the API that sent req.
@@ -78,8 +63,10 @@ func formatOf(req *event.AuthorizerRequest) Format {
 	return RESTFormat
 }
 
-// invoke is the bytes path shared by Func and SimpleFunc.
-func invoke(ctx context.Context, payload []byte, call func(context.Context, *event.AuthorizerRequest) (any, error)) (out []byte, err error) {
+// invoke is the bytes path shared by Func and SimpleFunc: decode, call
+// f, check what it answered (check may be nil), encode.
+func invoke[R any](ctx context.Context, payload []byte, f func(context.Context, *event.AuthorizerRequest) (*R, error),
+	check func(*event.AuthorizerRequest, *R) error) (out []byte, err error) {
 	req, err := event.DecodeAuthorizer(payload)
 	if err != nil {
 		slog.ErrorContext(ctx, "lambdagate: cannot decode authorizer event", "error", err)
@@ -91,13 +78,21 @@ func invoke(ctx context.Context, payload []byte, call func(context.Context, *eve
 			out, err = nil, fmt.Errorf("authorizer: panic: %v", v)
 		}
 	}()
-	resp, err := call(ctx, req)
-	if errors.Is(err, ErrUnauthorized) {
+	resp, err := f(ctx, req)
+	switch {
+	case errors.Is(err, ErrUnauthorized):
 		return nil, ErrUnauthorized
+	case err == nil && resp == nil:
+		err = errors.New("authorizer: nil response and no error")
 	}
 	if err != nil {
 		slog.ErrorContext(ctx, "lambdagate: authorizer failed", "error", err)
 		return nil, err
+	}
+	if check != nil {
+		if cerr := check(req, resp); cerr != nil {
+			slog.WarnContext(ctx, "lambdagate: API Gateway refuses this authorizer response (500)", "error", cerr)
+		}
 	}
 	return json.Marshal(resp)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/netip"
 	"slices"
@@ -310,15 +311,9 @@ func (g *Gateway) newAuthRequest(x *exchange, ra *routeAuth, now time.Time) {
 // lacks an identity source the authorizer needs (the gateway would answer
 // 401 without invoking it).
 func (g *Gateway) AuthorizerEventAt(hr *http.Request, t time.Time, id string) (*event.AuthorizerRequest, error) {
-	if id == "" {
-		id = event.NewRequestID(g.kind)
-	}
-	x := &exchange{hr: hr, start: t, requestID: id}
-	if resp := g.route(x); resp != nil {
-		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
-	}
-	if resp := g.readBody(x); resp != nil {
-		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	x, err := g.routed(hr, t, id)
+	if err != nil {
+		return nil, err
 	}
 	ra := x.binding.auth
 	la, ok := (*lambdaAuth)(nil), false
@@ -333,6 +328,23 @@ func (g *Gateway) AuthorizerEventAt(hr *http.Request, t time.Time, id string) (*
 		return nil, fmt.Errorf("gateway: %s %s lacks an identity source of authorizer %q (or fails its validation expression): the gateway answers 401 without invoking it", hr.Method, hr.URL.EscapedPath(), la.name)
 	}
 	return la.event(&x.auth.req)
+}
+
+// routed returns the exchange of hr, received at t with request id id
+// (empty means a fresh one), routed and with its body read, or an error
+// naming the gateway's answer when one of those steps refuses it.
+func (g *Gateway) routed(hr *http.Request, t time.Time, id string) (*exchange, error) {
+	if id == "" {
+		id = event.NewRequestID(g.kind)
+	}
+	x := &exchange{hr: hr, start: t, requestID: id}
+	if resp := g.route(x); resp != nil {
+		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	if resp := g.readBody(x); resp != nil {
+		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	}
+	return x, nil
 }
 
 // policyRefusal is the answer to a request the resource policy refuses,
@@ -419,7 +431,7 @@ func (g *Gateway) compileAuth(api *API) []error {
 		errs = append(errs, fmt.Errorf("gateway: %v APIs have no authorizers, resource policies, API keys or usage plans", kind))
 	}
 	g.authz.authorizers = map[string]Authorizer{}
-	for _, name := range sortedNames(api.Authorizers) {
+	for _, name := range slices.Sorted(maps.Keys(api.Authorizers)) {
 		a := api.Authorizers[name]
 		switch v := a.(type) {
 		case nil:
@@ -481,15 +493,6 @@ func (g *Gateway) routeAuth(api *API, rt Route, payload event.PayloadVersion) (*
 		errs = append(errs, fmt.Errorf("gateway: route %q: API keys are a REST API feature; HTTP APIs have none", rt.Key))
 	}
 	return ra, errors.Join(errs...)
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // payloadVersion returns the payload version of an integration's events.

@@ -98,6 +98,15 @@ func (a *tokenAuthorizer) fn() authorizer.Func {
 	}
 }
 
+// withToken serves a request with the Authorization header token, or
+// none when token is empty.
+func withToken(s *gatewaytest.Server, method, target, token string) *http.Response {
+	if token == "" {
+		return s.Request(method, target, "")
+	}
+	return s.Request(method, target, "", "Authorization", token)
+}
+
 type outcome struct {
 	status    int
 	body      string // exact, unless empty
@@ -155,12 +164,7 @@ func TestRESTTokenAuthorizer(t *testing.T) {
 		{"no authorizer on the route", "GET", "/prod/open", "", outcome{status: 200}, false},
 	} {
 		before := fn.calls.Load()
-		var r *http.Response
-		if tt.token != "" {
-			r = s.Request(tt.method, tt.target, "", "Authorization", tt.token)
-		} else {
-			r = s.Request(tt.method, tt.target, "")
-		}
+		r := withToken(s, tt.method, tt.target, tt.token)
 		checkOutcome(t, tt.name, r, tt.want)
 		if invoked := fn.calls.Load() > before; invoked != tt.invoked {
 			t.Errorf("%s: authorizer invoked %t, want %t", tt.name, invoked, tt.invoked)
@@ -309,12 +313,7 @@ func TestHTTPAPILambdaAuthorizer(t *testing.T) {
 		{"payload 1.0", "GET", "/v1?q=z", "allow", outcome{status: 200, contains: `"authorizer":{"n":"7","ok":"true","tier":"gold"}`}},
 		{"payload 1.0, missing query", "GET", "/v1", "allow", outcome{status: 401, body: `{"message":"Unauthorized"}`}},
 	} {
-		var r *http.Response
-		if tt.token != "" {
-			r = s.Request(tt.method, tt.target, "", "Authorization", tt.token)
-		} else {
-			r = s.Request(tt.method, tt.target, "")
-		}
+		r := withToken(s, tt.method, tt.target, tt.token)
 		checkOutcome(t, tt.name, r, tt.want)
 	}
 	s.Request("GET", "/s?q=1", "", "Authorization", "yes")

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -419,7 +421,7 @@ func (la *lambdaAuth) grant(res *authorizer.Result, latency time.Duration) *Gran
 		b = append(jsonx.AppendKey(b, "principalId"), jsonx.AppendString(nil, res.PrincipalID)...)
 	}
 	ctx := res.StringContext()
-	for _, k := range sortedNames(ctx) {
+	for _, k := range slices.Sorted(maps.Keys(ctx)) {
 		b = jsonx.AppendString(jsonx.AppendKey(b, k), ctx[k])
 	}
 	if rest {

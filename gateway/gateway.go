@@ -484,15 +484,9 @@ func (g *Gateway) Event(hr *http.Request) (*event.Request, error) {
 // give byte-identical events, for fixtures. The command line tool prints
 // events with it.
 func (g *Gateway) EventAt(hr *http.Request, t time.Time, id string) (*event.Request, error) {
-	if id == "" {
-		id = event.NewRequestID(g.kind)
-	}
-	x := &exchange{hr: hr, start: t, requestID: id}
-	if resp := g.route(x); resp != nil {
-		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
-	}
-	if resp := g.readBody(x); resp != nil {
-		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	x, err := g.routed(hr, t, id)
+	if err != nil {
+		return nil, err
 	}
 	v := event.PayloadDefault
 	if p, ok := x.binding.integration.(Proxy); ok {

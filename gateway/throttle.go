@@ -3,7 +3,9 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -59,7 +61,7 @@ func newThrottles(g *Gateway, api *API) (*throttles, []error) {
 			}
 		}
 		m := map[string]*rate.Limiter{}
-		for _, k := range sortedNames(st.RouteThrottle) {
+		for _, k := range slices.Sorted(maps.Keys(st.RouteThrottle)) {
 			th := st.RouteThrottle[k]
 			if !contains(keys, k) {
 				errs = append(errs, fmt.Errorf("gateway: stage %q: throttle for route %q, which the API does not have", st.Name, k))
