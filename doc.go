@@ -36,6 +36,11 @@
 //   - lambdaservice: local Lambda, which runs a function's executable as
 //     processes speaking the Lambda Runtime API, each function an Invoker
 //     a gateway.Proxy calls, and serves the Lambda Invoke API.
+//   - authorizer: writing Lambda authorizers and reading their answers
+//     (IAM policies and their evaluation); gateway/jwtauth and
+//     gateway/iamauth: JWT authorizers and IAM authorization for the
+//     local gateway, apart so that only programs using them link a JOSE
+//     library or the AWS SDK's signer.
 //
 // # Glossary
 //
@@ -66,6 +71,13 @@
 //     registers and what events carry.
 //   - Stage: an API Gateway stage; ALB target groups and function URLs
 //     have none.
+//   - Authorizer: what decides whether a request reaches its
+//     integration. The function that decides is a Lambda authorizer
+//     (authorizer.Func, authorizer.SimpleFunc, an Invoker); in gateway
+//     configuration, gateway.Authorizer is the one interface every kind
+//     implements (gateway.LambdaAuthorizer, jwtauth, iamauth), and
+//     event.Authorizer is what the integration's event carries of its
+//     answer (requestContext.authorizer).
 //   - Middleware: func(Handler) Handler. cors.CORS.HTTPMiddleware is the
 //     same stage for net/http handlers.
 //

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate"
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/handler"
@@ -80,8 +82,22 @@ var testHandler = lambdagate.HandlerFunc(func(ctx context.Context, req *event.Re
 })
 
 var testFunctions = map[string]func(){
-	"buffered":  func() { lambdagate.Start(testHandler) },
-	"streaming": func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
+	"buffered":   func() { lambdagate.Start(testHandler) },
+	"streaming":  func() { lambdagate.Function{Handler: testHandler, InvokeMode: lambdagate.ResponseStream}.Start() },
+	"authorizer": func() { lambdagate.Function{Invoker: authorizer.Func(testAuthorizer)}.Start() },
+}
+
+// testAuthorizer lets the token "allow" call GET on every path of the
+// API, and refuses others with 401.
+func testAuthorizer(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+	if req.AuthorizationToken != "allow" && (req.Request == nil || req.Request.Header.Get("Authorization") != "allow") {
+		return nil, authorizer.ErrUnauthorized
+	}
+	arn, err := event.ParseARN(req.ARN())
+	if err != nil {
+		return nil, err
+	}
+	return authorizer.Allow("tester", arn.Resource("*", "GET", "*")).WithContext("via", "runtime").WithContext("pid", strconv.Itoa(os.Getpid())), nil
 }
 
 // functionProcess is a test function under the local Lambda service.
@@ -311,6 +327,47 @@ func TestRuntimeThroughGateway(t *testing.T) {
 				t.Errorf("GET %s: %d %q, want 200 %q", c.target, resp.StatusCode, body, c.want)
 			}
 		})
+	}
+}
+
+// TestRuntimeAuthorizer runs a Lambda authorizer through Start and
+// aws-lambda-go's runtime loop: a TOKEN and a REQUEST event in, a policy
+// out, and a refusal that ends in the function error whose message API
+// Gateway turns into 401.
+func TestRuntimeAuthorizer(t *testing.T) {
+	p := startFunction(t, "authorizer")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	request, err := event.Builder{}.BuildAuthorizer(event.RequestAuthorizer, "GET", "/pets/7", http.Header{"Authorization": {"allow"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// allow invokes an allowed event and returns the process id that
+	// answered it.
+	allow := func(ev *event.AuthorizerRequest) string {
+		t.Helper()
+		in, _ := ev.MarshalJSON()
+		out, err := p.fn.Invoke(ctx, in)
+		if err != nil {
+			t.Fatalf("%s: %v", ev.Type, err)
+		}
+		r, err := authorizer.ReadOutput(out, authorizer.RESTFormat)
+		if err != nil || r.PrincipalID != "tester" || r.StringContext()["via"] != "runtime" ||
+			r.Policy.Evaluate(authorizer.InvokeAction, ev.ARN(), &authorizer.Env{}, false) != authorizer.Allowed {
+			t.Errorf("%s: output %s: %v", ev.Type, out, err)
+		}
+		return r.StringContext()["pid"]
+	}
+	pid := allow(event.NewAuthorizer("allow", "GET", "/pets/7"))
+	allow(request)
+	in, _ := event.NewAuthorizer("guess", "GET", "/pets/7").MarshalJSON()
+	_, err = p.fn.Invoke(ctx, in)
+	var fe *lambdaservice.FunctionError
+	if !errors.As(err, &fe) || fe.Message != "Unauthorized" {
+		t.Errorf("refusal: %v, want the function error \"Unauthorized\"", err)
+	}
+	if now := allow(request); now != pid {
+		t.Errorf("the function process %s exited after the refusal; %s answers now", pid, now)
 	}
 }
 

@@ -21,6 +21,16 @@ import (
 	"github.com/lambdagate/lambdagate/internal/fieldset"
 )
 
+// The identifiers of the API, account and region that fabricated events
+// and the local gateway use when none are given: an account id of the
+// form AWS's documentation uses, an API id of the form API Gateway
+// assigns, and the region AWS's own tools default to.
+const (
+	DefaultAPIID     = "abcdef1234"
+	DefaultAccountID = "123456789012"
+	DefaultRegion    = "us-east-1"
+)
+
 // A Builder fabricates the event a source would send for an HTTP request,
 // for unit tests and for the local gateway. The zero value builds REST
 // events for stage "prod" with fixed-looking ids; set the fields to shape
@@ -47,7 +57,7 @@ type Builder struct {
 	// PathParameters are the matched route's parameters.
 	PathParameters map[string]string
 	// APIID, AccountID and Region identify the API; empty means
-	// "abcdef1234", "123456789012" and "us-east-1".
+	// DefaultAPIID, DefaultAccountID and DefaultRegion.
 	APIID     string
 	AccountID string
 	Region    string
@@ -240,18 +250,18 @@ func (b Builder) region() string {
 	if b.Region != "" {
 		return b.Region
 	}
-	return "us-east-1"
+	return DefaultRegion
 }
 
 // ids fills the identifiers, time and client fields common to sources.
 func (b Builder) ids(r *Request, hr *http.Request) {
 	r.APIID = b.APIID
 	if r.APIID == "" {
-		r.APIID = "abcdef1234"
+		r.APIID = DefaultAPIID
 	}
 	r.AccountID = b.AccountID
 	if r.AccountID == "" {
-		r.AccountID = "123456789012"
+		r.AccountID = DefaultAccountID
 	}
 	r.DomainName = b.DomainName
 	if r.DomainName == "" {
@@ -588,7 +598,7 @@ func lowerHeader(hr *http.Request, r *Request, ids *idSource) Header {
 // group, as an ALB event's host header carries it when the client gave
 // none.
 func albHost(r *Request) string {
-	region := "us-east-1"
+	region := DefaultRegion
 	if arn := strings.Split(r.Context.TargetGroupARN, ":"); len(arn) > 3 && arn[3] != "" {
 		region = arn[3]
 	}

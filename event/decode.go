@@ -71,11 +71,17 @@ func Decode(payload []byte) (*Request, error) {
 // base64 bodies, payloads over l.MaxPayload, nesting deeper than
 // l.MaxDepth and documents of no known source.
 func (l Limits) Decode(payload []byte) (*Request, error) {
+	return l.decode(payload, nil)
+}
+
+// decode reads payload within l, and for an authorizer event its
+// authorizer's fields into authz.
+func (l Limits) decode(payload []byte, authz *authorizerFields) (*Request, error) {
 	if max := l.maxPayload(); len(payload) > max {
 		return nil, &DecodeError{Err: fmt.Errorf("payload of %d bytes is over the %d byte limit", len(payload), max)}
 	}
 	buf := append([]byte(nil), payload...) // a copy, not zeroed first
-	d := decoder{s: jsonx.Scanner{MaxDepth: l.MaxDepth}}
+	d := decoder{s: jsonx.Scanner{MaxDepth: l.MaxDepth}, authz: authz}
 	d.s.Reset(buf)
 	return d.decode()
 }
@@ -222,6 +228,9 @@ type decoder struct {
 
 	r     *Request
 	force Source // the source to assume, from a typed event; Unknown to detect
+	// authz, when set, receives the members of an authorizer event
+	// (DecodeAuthorizer); Decode refuses authorizer events.
+	authz *authorizerFields
 }
 
 func (d *decoder) fail(err error) {
@@ -360,8 +369,14 @@ func (d *decoder) top(key string) {
 			if d.mark(&d.seen, fRequestContext, key) {
 				d.requestContext()
 			}
-		case "methodArn", "routeArn":
-			d.seen |= fAuthorizerEvent
+		case "methodArn", "routeArn", "type", "authorizationToken", "identitySource":
+			if d.authz != nil {
+				d.authorizerMember(key)
+				break
+			}
+			if key == "methodArn" || key == "routeArn" {
+				d.seen |= fAuthorizerEvent
+			}
 			s.Skip()
 		default:
 			if k := fold(key, topKeys); k != "" {
@@ -833,6 +848,9 @@ func (d *decoder) stringArray() []string {
 // finish detects the source and derives the uniform fields.
 func (d *decoder) finish() error {
 	r := d.r
+	if d.authz != nil && d.authz.typ != string(RequestAuthorizer) {
+		return nil // a TOKEN event carries no request; DecodeAuthorizer checks the type
+	}
 	d.section, d.field = "", ""
 	d.maps()
 	albMode := ALB

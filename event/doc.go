@@ -14,6 +14,16 @@
 // API with payload 1.0, and httpMethod a REST API. Authorizer events and
 // other documents are refused.
 //
+// # Authorizer events
+//
+// [DecodeAuthorizer] reads the event a Lambda authorizer receives (REST
+// TOKEN and REQUEST, HTTP API payload 1.0 and 2.0) into an
+// [AuthorizerRequest], in the same single pass: a REQUEST event's request
+// is decoded as its source's request events are. [ARN] parses and builds
+// the method and route ARNs those events carry and IAM policies name;
+// [Builder.BuildAuthorizer] fabricates authorizer events for tests. The
+// typed responses and the function side are in package authorizer.
+//
 // Decode is strict where encoding/json is lenient: invalid UTF-8 and
 // duplicate keys are errors. Member names match case-insensitively, as
 // encoding/json matches struct fields.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
@@ -23,8 +24,8 @@ type API struct {
 	// event.REST, event.ALB (a target group without multi-value headers),
 	// event.ALBMultiValue (with them) or event.FunctionURL.
 	Kind event.Source
-	// ID, AccountID and Region appear in events; empty means "abcdef1234",
-	// "123456789012" and "us-east-1".
+	// ID, AccountID and Region appear in events; empty means
+	// event.DefaultAPIID, event.DefaultAccountID and event.DefaultRegion.
 	ID        string
 	AccountID string
 	Region    string
@@ -70,6 +71,27 @@ type API struct {
 	// Logger receives one structured access line per request; nil means
 	// no access log.
 	Logger *slog.Logger
+
+	// Authorizers are the API's authorizers by name, which routes name
+	// in Route.Authorizer: a [LambdaAuthorizer], a JWT authorizer
+	// (gateway/jwtauth), IAM authorization (gateway/iamauth).
+	Authorizers map[string]Authorizer
+	// ResourcePolicy is a REST API's resource policy, evaluated before
+	// any authorizer; nil means none. Resources may use the
+	// "execute-api:/STAGE/VERB/PATH" shorthand.
+	ResourcePolicy *authorizer.Policy
+	// APIKeySource is where a REST API reads the API key of a method that
+	// requires one: HeaderKeySource (x-api-key, the default) or
+	// AuthorizerKeySource (a Lambda authorizer's usageIdentifierKey).
+	APIKeySource APIKeySource
+	// APIKeys are a REST API's API keys, and UsagePlans the plans that
+	// give them access to stages, with throttling and quotas.
+	APIKeys    []APIKey
+	UsagePlans []UsagePlan
+	// Now is the API's clock, which authorizer caching, throttling,
+	// quotas and token lifetimes read; nil means time.Now. Tests set it to
+	// move time without sleeping.
+	Now func() time.Time
 }
 
 // DefaultBodyTimeout is the time a client has to send a request body.
@@ -90,12 +112,27 @@ type Stage struct {
 	// Parent. Without it, a client's trace header is passed on as it is,
 	// or a new one made.
 	Tracing bool
+	// Throttle is the stage's default per-route (HTTP APIs) or per-method
+	// (REST) throttle; nil means none. RouteThrottle overrides it for
+	// the routes it names by key ("GET /pets/{id}", for REST the method
+	// and resource).
+	Throttle      *Throttle
+	RouteThrottle map[string]Throttle
 }
 
 // Route is one route (HTTP API) or method (REST) and its integration.
 type Route struct {
 	Key         string
 	Integration Integration
+	// Authorizer names the route's authorizer in API.Authorizers; empty
+	// means none.
+	Authorizer string
+	// AuthorizationScopes are the scopes a JWT authorizer requires: the
+	// token must carry at least one of them.
+	AuthorizationScopes []string
+	// APIKeyRequired makes a REST method require an API key of a usage
+	// plan that includes the stage.
+	APIKeyRequired bool
 }
 
 // An Integration is what a route calls: [Proxy] (a Lambda proxy

@@ -33,7 +33,11 @@
 //  5. Refuse bodies over the kind's quota with 413, from the
 //     Content-Length before reading any of the body when there is one;
 //     read the body within the body timeout.
-//  6. Run the integration with a context that carries the integration
+//  6. Authorize (REST and HTTP APIs; see Authorization below): the stage
+//     and route throttle, the resource policy, the route's authorizer,
+//     the API key and its usage plan. A refusal is answered with AWS's
+//     status, body and x-amzn-ErrorType, and no CORS headers.
+//  7. Run the integration with a context that carries the integration
 //     timeout. A [Proxy] integration gets the exact event the source
 //     sends (package event's Builder, with the route's key, resource and
 //     path parameters, stage variables, request id and time, the client
@@ -43,7 +47,7 @@
 //     invoke mode the body reaches the client chunk by chunk. A [Direct]
 //     integration, such as a mapping.Pipeline, answers the REST-shaped
 //     request itself.
-//  7. On timeout answer REST 504 {"message":"Endpoint request timed out"}
+//  8. On timeout answer REST 504 {"message":"Endpoint request timed out"}
 //     or HTTP API 503 {"message":"Service Unavailable"} at the deadline,
 //     whatever the integration does after (it runs on a goroutine of its
 //     own, so the connection is free for the client's next request); for
@@ -51,11 +55,11 @@
 //     Lambda's 6 MB is refused as Lambda refuses it; an output over the
 //     kind's quota is a function error (502 REST, 500 HTTP API), as is a
 //     panic; an invoke Lambda rejects is 500.
-//  8. Add CORS headers to integration responses (not to the gateway's own
+//  9. Add CORS headers to integration responses (not to the gateway's own
 //     answers), the request id header (REST x-amzn-RequestId, HTTP APIs
 //     apigw-requestid), and for REST rename the headers the gateway owns
 //     (WWW-Authenticate, Server, Date, …) to X-Amzn-Remapped-*.
-//  9. Log the request: in API Gateway's access log format when the stage
+//  10. Log the request: in API Gateway's access log format when the stage
 //     has an [AccessLog] (the console's CLF, JSON, XML and CSV presets, or
 //     any $context format), otherwise one structured line (log/slog) with
 //     the request id, route key, status and integration latency.
@@ -70,6 +74,30 @@
 // [Gateway.Match] and [Gateway.Event] run steps 1 to 4 (and read the
 // body, for Event) without calling anything. [Gateway.RoundTrip] serves a
 // request in process, as an http.RoundTripper.
+//
+// # Authorization
+//
+// [API.Authorizers] names the API's authorizers and each [Route] names
+// the one that guards it, with its AuthorizationScopes and, for REST,
+// APIKeyRequired. An [Authorizer] is one small interface; the kinds are:
+//
+//   - [LambdaAuthorizer]: REST TOKEN and REQUEST authorizers and HTTP API
+//     authorizers (payload 1.0 and 2.0, simple responses or policies),
+//     with identity sources, result caching by identity source values and
+//     IAM policy evaluation (package authorizer).
+//   - JWT authorizers of HTTP APIs: package gateway/jwtauth.
+//   - IAM authorization (SigV4): package gateway/iamauth.
+//
+// JWT and SigV4 verification live in those packages so that a function
+// that does not use them does not link them. [API.ResourcePolicy] is a
+// REST API's resource policy; [API.APIKeys] and [API.UsagePlans] are its
+// keys and usage plans (token bucket throttles, quotas per day, week or
+// month); [Stage] carries stage and per-route throttles for both kinds.
+// [API.Now] is the clock caching, throttles, quotas and token lifetimes
+// read, so tests move time instead of sleeping. An HTTP API route that
+// captures CORS preflights (ANY, OPTIONS, $default) runs its authorizer
+// for them, as AWS does. The rules and their evidence are in the
+// repository's docs/evidence/authorizers.md.
 //
 // # Limits and cost
 //
@@ -128,8 +156,9 @@
 // # Differences from AWS
 //
 // Header names reach events in net/http's canonical case (a REST API keeps
-// the client's case); edge-optimized CloudFront headers, throttling, usage
-// plans, API keys, authorizers and WebSocket APIs are not emulated. A
+// the client's case); edge-optimized CloudFront headers, Cognito user pool
+// authorizers, the account-level throttle and WebSocket APIs are not
+// emulated. A
 // function that ignores its context keeps running after a timeout, as it
 // would in Lambda until its own timeout.
 package gateway

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,8 +42,9 @@ type Gateway struct {
 	// serializes their writes.
 	accessLogs map[*Stage]*accessLogger
 	accessMu   sync.Mutex
-	// apiID and accountID are the API's, defaults filled in.
-	apiID, accountID string
+	// apiID, accountID and region are the API's, defaults filled in.
+	apiID, accountID, region string
+	authz                    authConfig // authorizers, resource policy, API keys, throttles (auth.go)
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -50,6 +52,7 @@ type Gateway struct {
 // the integration itself (see Gateway.call).
 type binding struct {
 	integration Integration
+	auth        *routeAuth // nil: no authorizer, scopes or API key
 }
 
 func (*binding) Serve(context.Context, *event.Request) (*response.Response, error) {
@@ -79,13 +82,9 @@ func New(api API) (*Gateway, error) {
 			stages = []Stage{{Name: "$default"}}
 		}
 	}
-	g.apiID, g.accountID = api.ID, api.AccountID
-	if g.apiID == "" {
-		g.apiID = "abcdef1234"
-	}
-	if g.accountID == "" {
-		g.accountID = "123456789012"
-	}
+	g.apiID = cmp.Or(api.ID, event.DefaultAPIID)
+	g.accountID = cmp.Or(api.AccountID, event.DefaultAccountID)
+	g.region = cmp.Or(api.Region, event.DefaultRegion)
 	g.accessLogs = map[*Stage]*accessLogger{}
 	for i := range stages {
 		st := &stages[i]
@@ -101,6 +100,7 @@ func New(api API) (*Gateway, error) {
 		}
 	}
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
+	errs = append(errs, g.compileAuth(&api)...)
 	single := kind != event.HTTPAPI && kind != event.REST
 	for _, rt := range api.Routes {
 		in, err := api.checkIntegration(rt)
@@ -108,11 +108,15 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, err)
 			continue
 		}
+		ra, err := g.routeAuth(&api, rt, payloadVersion(in))
+		if err != nil {
+			errs = append(errs, err)
+		}
 		if single && rt.Key != "$default" {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
-		if err := g.router.Register(rt.Key, &binding{integration: in}); err != nil {
+		if err := g.router.Register(rt.Key, &binding{integration: in, auth: ra}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -181,6 +185,7 @@ type exchange struct {
 	extended  string       // REST: the extended request id, x-amz-apigw-id
 	trace     trace.Header // the trace the gateway passes on
 	rec       accessRecord // what the access log says of the request
+	auth      authState    // what the authorization step found (auth.go)
 }
 
 // ServeHTTP answers one client request as the API would.
@@ -259,6 +264,9 @@ func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
 		return resp, true
 	}
 	if resp := g.readBody(x); resp != nil {
+		return resp, true
+	}
+	if resp := g.authorize(x); resp != nil {
 		return resp, true
 	}
 	return g.call(x)
@@ -427,9 +435,9 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 	b := event.Builder{
 		Source:            g.kind,
 		Version:           v,
-		APIID:             g.api.ID,
-		AccountID:         g.api.AccountID,
-		Region:            g.api.Region,
+		APIID:             g.apiID,
+		AccountID:         g.accountID,
+		Region:            g.region,
 		DomainName:        g.domainName(x.hr),
 		SourceIP:          remoteHost(x.hr.RemoteAddr),
 		BinaryMediaTypes:  g.api.BinaryMediaTypes,
@@ -460,6 +468,7 @@ func (g *Gateway) event(x *exchange, v event.PayloadVersion) (*event.Request, er
 	// The route's parameters, in the route's order; the router reuses its
 	// storage, so the event gets a copy.
 	ev.PathParameters = append(event.Params(nil), x.params...)
+	g.applyGrant(x, ev)
 	return ev, nil
 }
 
@@ -557,12 +566,9 @@ func (g *Gateway) Event(hr *http.Request) (*event.Request, error) {
 // give byte-identical events, for fixtures. The command line tool prints
 // events with it.
 func (g *Gateway) EventAt(hr *http.Request, t time.Time, id string) (*event.Request, error) {
-	x := g.newExchange(hr, t, id)
-	if resp := g.route(x); resp != nil {
-		return nil, fmt.Errorf("gateway: no route takes %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
-	}
-	if resp := g.readBody(x); resp != nil {
-		return nil, fmt.Errorf("gateway: %s %s: the gateway answers %d %s", hr.Method, hr.URL.EscapedPath(), resp.Status(), resp.Body)
+	x, err := g.routed(hr, t, id)
+	if err != nil {
+		return nil, err
 	}
 	v := event.PayloadDefault
 	if p, ok := x.binding.integration.(Proxy); ok {

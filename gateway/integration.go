@@ -239,8 +239,17 @@ func invokeOutcome(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	return errFunction
+	return &functionErr{err}
 }
+
+// functionErr is a function error (errors.Is(err, errFunction)) that
+// keeps the function's own error, whose message a Lambda authorizer's
+// caller reads.
+type functionErr struct{ cause error }
+
+func (e *functionErr) Error() string        { return errFunction.Error() + ": " + e.cause.Error() }
+func (e *functionErr) Is(target error) bool { return target == errFunction }
+func (e *functionErr) Unwrap() error        { return e.cause }
 
 // remapped are the response headers a REST API renames to
 // X-Amzn-Remapped-<name> when a proxy integration returns them, because

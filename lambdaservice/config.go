@@ -3,6 +3,7 @@ package lambdaservice
 import (
 	"errors"
 	"fmt"
+	"github.com/lambdagate/lambdagate/event"
 	"io"
 	"maps"
 	"os"
@@ -18,10 +19,10 @@ import (
 // defaults are Lambda's, except where a local machine needs its own.
 type Config struct {
 	// Region is the AWS Region the functions see (AWS_REGION) and their
-	// ARNs name; "us-east-1" when empty.
+	// ARNs name; event.DefaultRegion when empty.
 	Region string
 	// AccountID is the twelve-digit account in the functions' ARNs;
-	// "123456789012" when empty.
+	// event.DefaultAccountID when empty.
 	AccountID string
 	// Logs receives the functions' standard output and error, line by
 	// line, each prefixed with the function's name and the request id of
@@ -45,8 +46,6 @@ type Config struct {
 
 // The defaults of Config and FunctionConfig.
 const (
-	DefaultRegion      = "us-east-1"
-	DefaultAccountID   = "123456789012"
 	DefaultConcurrency = 10
 	DefaultInitTimeout = 10 * time.Second
 	DefaultTimeout     = 3 * time.Second
@@ -67,12 +66,12 @@ var (
 func (c Config) withDefaults() (Config, error) {
 	var errs []error
 	if c.Region == "" {
-		c.Region = DefaultRegion
+		c.Region = event.DefaultRegion
 	} else if !regionPattern.MatchString(c.Region) {
 		errs = append(errs, fmt.Errorf("lambdaservice: invalid region %q", c.Region))
 	}
 	if c.AccountID == "" {
-		c.AccountID = DefaultAccountID
+		c.AccountID = event.DefaultAccountID
 	} else if !accountID.MatchString(c.AccountID) {
 		errs = append(errs, fmt.Errorf("lambdaservice: invalid account id %q (want twelve digits)", c.AccountID))
 	}

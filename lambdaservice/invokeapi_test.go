@@ -218,15 +218,15 @@ func TestInvokeWithResponseStream(t *testing.T) {
 	}
 }
 
-type event struct {
+type streamEvent struct {
 	typ     string
 	payload []byte
 }
 
 // decodeEvents reads an event stream, checking each message's lengths
 // and checksums.
-func decodeEvents(b []byte) ([]event, error) {
-	var events []event
+func decodeEvents(b []byte) ([]streamEvent, error) {
+	var events []streamEvent
 	for len(b) > 0 {
 		if len(b) < 16 {
 			return nil, fmt.Errorf("truncated message")
@@ -237,7 +237,7 @@ func decodeEvents(b []byte) ([]event, error) {
 			return nil, fmt.Errorf("bad message framing or checksum")
 		}
 		h := b[12 : 12+hlen]
-		e := event{payload: b[12+hlen : total-4]}
+		e := streamEvent{payload: b[12+hlen : total-4]}
 		for len(h) > 0 {
 			n := int(h[0])
 			name := string(h[1 : 1+n])

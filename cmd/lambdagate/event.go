@@ -32,9 +32,16 @@ route key, resource and path parameters; a route that does not take the
 path is an error. A WebSocket --route of $connect or $disconnect makes a
 CONNECT or DISCONNECT event.
 
-Example:
+With --authorizer-event token or request, the event is the one a Lambda
+authorizer of the route gets (REST TOKEN or REQUEST; HTTP APIs send
+REQUEST events, payload 2.0 for --source http and 1.0 for http1), with
+its identity sources (--identity-source, repeatable; default the
+Authorization header).
+
+Examples:
 
 	lambdagate event --route 'GET /pets/{id}' /pets/7
+	lambdagate event --source rest --authorizer-event token -H 'Authorization: Bearer abc' /pets/7
 
 Flags:
 `
@@ -58,6 +65,9 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	routeKey := fs.String("route", "", "the route that takes the request: a route key such as 'GET /pets/{id}' (HTTP and REST APIs; a REST resource alone means ANY), or a WebSocket route key")
 	authorizer := fs.String("authorizer", "", "authorizer output as a JSON object, for requestContext.authorizer (HTTP APIs: {\"jwt\":...} or {\"lambda\":...}; REST: {\"principalId\":...})")
 	requestID := fs.String("request-id", "", "request id; fixes every generated id, for reproducible fixtures")
+	authEvent := fs.String("authorizer-event", "", "print the event a Lambda authorizer of the route gets instead: `token` (REST) or request")
+	var identity multiFlag
+	fs.Var(&identity, "identity-source", "an authorizer identity source, such as `method.request.header.Authorization` (REST) or $request.querystring.key (HTTP APIs) (repeatable)")
 	at := fs.String("time", "", "request time, RFC 3339 (default now)")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -139,6 +149,20 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		h.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d does
 	}
 
+	if *authEvent != "" {
+		a, err := authorizerEvent(authSpec{kind: kind, payload: payload, stage: *stage, vars: vars, routeKey: *routeKey,
+			typ: *authEvent, sources: identity}, m, fs.Arg(0), h, body, when, *requestID)
+		if err != nil {
+			fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
+			return 1
+		}
+		out, _ := a.MarshalJSON()
+		var indented bytes.Buffer
+		json.Indent(&indented, out, "", "  ")
+		stdout.Write(unescapeHTML(indented.Bytes()))
+		io.WriteString(stdout, "\n")
+		return 0
+	}
 	var req *event.Request
 	if kind == event.WebSocket {
 		b := event.Builder{Source: kind, Stage: *stage, StageVariables: vars, RouteKey: *routeKey, RequestID: *requestID, Time: when, Authorizer: auth}
@@ -195,14 +219,25 @@ func gatewayEvent(kind event.Source, payload event.PayloadVersion, stage string,
 		}
 		api.Stages = []gateway.Stage{{Name: stage, Variables: vars}}
 	}
+	g, hr, err := localRequest(api, method, target, h, body)
+	if err != nil {
+		return nil, err
+	}
+	return g.EventAt(hr, when, id)
+}
+
+// localRequest builds the gateway of api and the request a client would
+// send it for method and target (a path after the stage, or an absolute
+// URL, whose host becomes the API's domain).
+func localRequest(api gateway.API, method, target string, h http.Header, body []byte) (*gateway.Gateway, *http.Request, error) {
 	hr, err := http.NewRequest(method, target, bytes.NewReader(body))
 	if err != nil || !strings.HasPrefix(target, "/") && hr.URL.Host == "" {
-		return nil, fmt.Errorf("target %q is neither a path nor an absolute URL", target)
+		return nil, nil, fmt.Errorf("target %q is neither a path nor an absolute URL", target)
 	}
 	api.DomainName = hr.URL.Host // an absolute URL names the API's domain
 	g, err := gateway.New(api)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hr.Header = h
 	if hr.URL.Host == "" {
@@ -215,7 +250,7 @@ func gatewayEvent(kind event.Source, payload event.PayloadVersion, stage string,
 			hr.URL.RawPath = p + hr.URL.RawPath
 		}
 	}
-	return g.EventAt(hr, when, id)
+	return g, hr, nil
 }
 
 // unusedInvoker stands for the function of event's routes: the gateway
