@@ -156,12 +156,12 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 
 // invoke sends the event for a GET of target from src and returns the
 // output, or the function error.
-func (p *functionProcess) invoke(t *testing.T, src event.Source, target string) ([]byte, *lambdaservice.FunctionError) {
+func (p *functionProcess) invoke(t *testing.T, src event.Source, target string) ([]byte, *handler.FunctionError) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := p.fn.Invoke(ctx, payload(t, src, "GET", target, nil))
-	var fe *lambdaservice.FunctionError
+	var fe *handler.FunctionError
 	if errors.As(err, &fe) {
 		return nil, fe
 	}
@@ -362,7 +362,7 @@ func TestRuntimeAuthorizer(t *testing.T) {
 	allow(request)
 	in, _ := event.NewAuthorizer("guess", "GET", "/pets/7").MarshalJSON()
 	_, err = p.fn.Invoke(ctx, in)
-	var fe *lambdaservice.FunctionError
+	var fe *handler.FunctionError
 	if !errors.As(err, &fe) || fe.Message != "Unauthorized" {
 		t.Errorf("refusal: %v, want the function error \"Unauthorized\"", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/lambdagate/lambdagate/internal/race"
+
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/response"
 )
@@ -43,7 +45,7 @@ func TestAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("AllocsPerRun in -short mode")
 	}
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("the race detector allocates")
 	}
 	ctx := context.Background()

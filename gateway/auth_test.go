@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/internal/race"
+
 	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
@@ -549,7 +551,7 @@ func TestAuthConfig(t *testing.T) {
 // result is cached allocates no more than the same request without an
 // authorizer.
 func TestCachedAuthorizerAllocs(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || race.Enabled {
 		t.Skip("allocation counts")
 	}
 	fn := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {

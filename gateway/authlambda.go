@@ -445,13 +445,9 @@ func lambdaContextV2(res *authorizer.Result) json.RawMessage {
 // errorMessage of a remote function's error document, or the error text
 // of an in-process function.
 func functionErrorMessage(err error) string {
-	var fe *FunctionError
+	var fe *handler.FunctionError
 	if errors.As(err, &fe) {
-		var v struct {
-			ErrorMessage string `json:"errorMessage"`
-		}
-		json.Unmarshal(fe.Payload, &v)
-		return v.ErrorMessage
+		return fe.Message
 	}
 	var f *functionErr
 	if errors.As(err, &f) {

@@ -173,7 +173,7 @@ var (
 	// answered.
 	errTimeout = errors.New("gateway: integration timed out")
 	// errRejected: Lambda rejected the invoke, so the function never ran
-	// (an error with an InvokeRejected method that reports true).
+	// (a *handler.InvokeError).
 	errRejected = errors.New("gateway: invoke rejected")
 	// errFunction: the function failed; Lambda reports a function error.
 	errFunction = errors.New("gateway: function error")
@@ -217,7 +217,7 @@ func withLambdaContext(ctx context.Context, t trace.Header) (context.Context, st
 	if !ok {
 		lc = &lambdacontext.LambdaContext{
 			AwsRequestID:       event.NewRequestID(event.FunctionURL),
-			InvokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:function",
+			InvokedFunctionArn: "arn:aws:lambda:" + event.DefaultRegion + ":" + event.DefaultAccountID + ":function:function",
 		}
 		ctx = lambdacontext.NewContext(ctx, lc)
 	}
@@ -232,8 +232,7 @@ func invokeOutcome(ctx context.Context, err error) error {
 	case err == nil:
 		return nil
 	}
-	var rej interface{ InvokeRejected() bool }
-	if errors.As(err, &rej) && rej.InvokeRejected() {
+	if _, ok := errors.AsType[*handler.InvokeError](err); ok {
 		return errRejected
 	}
 	if ctx.Err() != nil {

@@ -3,11 +3,13 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"fmt"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/lambdagate/lambdagate/handler"
 
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/trace"
@@ -26,37 +28,6 @@ type Remote struct {
 	Client *http.Client
 }
 
-// InvokeError is a rejected invoke: the Invoke API could not be reached or
-// answered an error status, so the function never ran. API Gateway answers
-// such failures with 500.
-type InvokeError struct {
-	Status int   // the Invoke API's status, 0 if it could not be reached
-	Err    error // the cause
-}
-
-func (e *InvokeError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("gateway: invoke rejected with status %d: %v", e.Status, e.Err)
-	}
-	return fmt.Sprintf("gateway: invoke failed: %v", e.Err)
-}
-
-func (e *InvokeError) Unwrap() error { return e.Err }
-
-// InvokeRejected marks the error as a rejected invoke, not a function error.
-func (e *InvokeError) InvokeRejected() bool { return true }
-
-// FunctionError is a function error reported by the Invoke API
-// (X-Amz-Function-Error); Payload is the error document.
-type FunctionError struct {
-	Kind    string // the X-Amz-Function-Error value, "Unhandled" or "Handled"
-	Payload []byte
-}
-
-func (e *FunctionError) Error() string {
-	return fmt.Sprintf("gateway: function error (%s): %s", e.Kind, e.Payload)
-}
-
 func (r *Remote) url() string {
 	name := r.Name
 	if name == "" {
@@ -73,40 +44,48 @@ func (r *Remote) client() *http.Client {
 }
 
 // Invoke invokes the function synchronously (RequestResponse) and returns
-// its output. A function error is a *FunctionError; a failed or rejected
-// invoke is an *InvokeError.
+// its output. A function error is a *handler.FunctionError; a failed or
+// rejected invoke is a *handler.InvokeError.
 func (r *Remote) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	out, status, fnErr, err := r.post(ctx, payload, "RequestResponse")
+	a, err := r.post(ctx, payload, "RequestResponse")
 	if err != nil {
 		return nil, err
 	}
-	if status != http.StatusOK {
-		return nil, &InvokeError{Status: status, Err: fmt.Errorf("%s", bytes.TrimSpace(out))}
+	if a.status != http.StatusOK {
+		return nil, invokeError(a)
 	}
-	if fnErr != "" {
-		return nil, &FunctionError{Kind: fnErr, Payload: out}
+	if a.functionError != "" {
+		return nil, handler.ReadFunctionError(a.body)
 	}
-	return out, nil
+	return a.body, nil
 }
 
 // InvokeAsync invokes the function with X-Amz-Invocation-Type: Event,
 // which Lambda accepts with 202 and an empty payload, without waiting for
 // the function.
 func (r *Remote) InvokeAsync(ctx context.Context, payload []byte) error {
-	out, status, _, err := r.post(ctx, payload, "Event")
+	a, err := r.post(ctx, payload, "Event")
 	if err != nil {
 		return err
 	}
-	if status != http.StatusAccepted && status != http.StatusOK {
-		return &InvokeError{Status: status, Err: fmt.Errorf("%s", bytes.TrimSpace(out))}
+	if a.status != http.StatusAccepted && a.status != http.StatusOK {
+		return invokeError(a)
 	}
 	return nil
 }
 
-func (r *Remote) post(ctx context.Context, payload []byte, invocationType string) ([]byte, int, string, error) {
+// An answer is the Invoke API's answer to an invoke.
+type answer struct {
+	status        int
+	body          []byte
+	functionError string // X-Amz-Function-Error
+	errorType     string // X-Amzn-ErrorType
+}
+
+func (r *Remote) post(ctx context.Context, payload []byte, invocationType string) (answer, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.url(), bytes.NewReader(payload))
 	if err != nil {
-		return nil, 0, "", &InvokeError{Err: err}
+		return answer{}, &handler.InvokeError{Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Amz-Invocation-Type", invocationType)
@@ -115,12 +94,27 @@ func (r *Remote) post(ctx context.Context, payload []byte, invocationType string
 	}
 	resp, err := r.client().Do(req)
 	if err != nil {
-		return nil, 0, "", &InvokeError{Err: err}
+		return answer{}, &handler.InvokeError{Err: err}
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(io.LimitReader(resp.Body, quota.LambdaResponse+1))
 	if err != nil {
-		return nil, 0, "", &InvokeError{Status: resp.StatusCode, Err: err}
+		return answer{}, &handler.InvokeError{Status: resp.StatusCode, Err: err}
 	}
-	return out, resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"), nil
+	return answer{resp.StatusCode, out, resp.Header.Get("X-Amz-Function-Error"), resp.Header.Get("X-Amzn-ErrorType")}, nil
+}
+
+// invokeError returns the rejection the Invoke API answered: its status,
+// the error code of its X-Amzn-ErrorType header (without the
+// ":http://internal..." suffix Lambda may add), and the message of
+// Lambda's error document ({"Type":"User","message":"..."}) or, for
+// another body, the body.
+func invokeError(a answer) *handler.InvokeError {
+	code, _, _ := strings.Cut(a.errorType, ":")
+	var d struct{ Message string }
+	msg := string(bytes.TrimSpace(a.body))
+	if json.Unmarshal(a.body, &d) == nil && d.Message != "" {
+		msg = d.Message
+	}
+	return &handler.InvokeError{Status: a.status, Code: code, Message: msg}
 }

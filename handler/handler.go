@@ -40,8 +40,10 @@ func Chain(h Handler, mw ...Middleware) Handler {
 }
 
 // An Invoker is a Lambda function at the bytes level: it takes the invoke
-// payload (the event JSON) and returns the function output; an error is a
-// function error. It has the method set of aws-lambda-go's lambda.Handler,
+// payload (the event JSON) and returns the function output. An error is a
+// function error ([FunctionError] when it came through Lambda), except an
+// [InvokeError], an invoke that never reached the function. It has the
+// method set of aws-lambda-go's lambda.Handler,
 // so an [Adapter], any lambda.Handler and the local gateway's remote
 // functions are Invokers.
 type Invoker interface {

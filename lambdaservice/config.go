@@ -3,7 +3,6 @@ package lambdaservice
 import (
 	"errors"
 	"fmt"
-	"github.com/lambdagate/lambdagate/event"
 	"io"
 	"maps"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lambdagate/lambdagate/event"
 )
 
 // Config configures a [Service]. The zero Config is ready to use: the

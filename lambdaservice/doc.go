@@ -35,9 +35,9 @@
 //
 // # Failures
 //
-// Each ends the invocation with the function error Lambda reports
-// ([FunctionError]), and an instance that failed is replaced by the next
-// invoke:
+// Each ends the invocation with the function error Lambda reports (a
+// [handler.FunctionError]), and an instance that failed is replaced by
+// the next invoke:
 //
 //   - the runtime reports an error (POST .../error): the document it
 //     posted, as posted; the instance goes on;
@@ -56,9 +56,9 @@
 //     the runtime is answered 413 as Lambda answers it.
 //
 // An invoke the service refuses before anything runs (unknown function,
-// payload over the quota or not JSON, throttled, service closed) is an
-// [InvokeError], which reports itself as rejected (InvokeRejected), as
-// gateway.Remote's errors do.
+// payload over the quota or not JSON, throttled, service closed) is a
+// [handler.InvokeError], which the gateway answers as a rejected invoke,
+// as it answers gateway.Remote's.
 //
 // # Logs
 //

@@ -8,6 +8,8 @@ import (
 	"hash/crc32"
 	"io"
 	"net/http"
+
+	"github.com/lambdagate/lambdagate/handler"
 )
 
 // serveStream answers a response streaming invoke
@@ -22,7 +24,7 @@ func (s *Service) serveStream(w http.ResponseWriter, r *http.Request, f *Functio
 		return
 	}
 	h := w.Header()
-	var fe *FunctionError
+	var fe *handler.FunctionError
 	if o.err != nil {
 		fe = o.err
 		h.Set("Content-Type", "application/json")

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdagate/lambdagate/handler"
+
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambdagate/lambdagate/internal/quota"
@@ -72,8 +74,8 @@ func (f *Function) Instances() int {
 // 6 MB, or the function error Lambda reports for a larger one.
 //
 // A function error (the function reported one, timed out, crashed, failed
-// to initialise) is a *FunctionError; an invoke the service refused is an
-// *InvokeError; if ctx ends first, Invoke returns its error and the
+// to initialise) is a *handler.FunctionError; an invoke the service refused is an
+// *handler.InvokeError; if ctx ends first, Invoke returns its error and the
 // invocation goes on in its instance, as in Lambda, until it ends or times
 // out. When ctx carries aws-lambda-go's lambdacontext.LambdaContext, as
 // the gateway's invokes do, its AwsRequestID is the invocation's request
@@ -91,7 +93,7 @@ func (f *Function) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // the output reaches the returned reader as the function posts it. The
 // reader's ContentType method returns the content type the runtime posted
 // (application/vnd.awslambda.http-integration-response for an HTTP
-// response); reading returns a *FunctionError if the invocation fails
+// response); reading returns a *handler.FunctionError if the invocation fails
 // midway; Close abandons the rest. Errors are as for Invoke.
 func (f *Function) InvokeStream(ctx context.Context, payload []byte) (io.Reader, error) {
 	o, err := f.call(ctx, payload, "InvokeWithResponseStream", true)
@@ -178,7 +180,7 @@ type invocation struct {
 type outcome struct {
 	output []byte      // buffered output
 	body   *streamBody // streamed output
-	err    *FunctionError
+	err    *handler.FunctionError
 }
 
 // finish sets the invocation's outcome, if none is set yet, and reports
@@ -294,7 +296,7 @@ func (f *Function) invoke(ctx context.Context, inv *invocation) (outcome, error)
 			return outcome{}, ctx.Err()
 		}
 	}
-	return outcome{}, &InvokeError{Status: 502, Code: "ServiceException", Message: "instances of " + f.name + " kept exiting before taking the invocation"}
+	return outcome{}, refused(502, "ServiceException", "instances of "+f.name+" kept exiting before taking the invocation")
 }
 
 // limit returns the most instances that may run; f.mu is held.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/handler"
+
 	"github.com/lambdagate/lambdagate/internal/proctest"
 	"github.com/lambdagate/lambdagate/internal/testfn"
 )
@@ -99,13 +101,13 @@ func contextOf(t testing.TB, f *Function) testfn.Context {
 	return c
 }
 
-// functionError returns err as a *FunctionError, failing the test if it
+// functionError returns err as a *handler.FunctionError, failing the test if it
 // is not one.
-func functionError(t testing.TB, err error) *FunctionError {
+func functionError(t testing.TB, err error) *handler.FunctionError {
 	t.Helper()
-	var fe *FunctionError
+	var fe *handler.FunctionError
 	if !errors.As(err, &fe) {
-		t.Fatalf("error %v (%T), want a *FunctionError", err, err)
+		t.Fatalf("error %v (%T), want a *handler.FunctionError", err, err)
 	}
 	return fe
 }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/lambdagate/lambdagate/handler"
 )
 
 // An instance is one execution environment of a function: a process of
@@ -37,8 +39,8 @@ type instance struct {
 	stopping    bool // kill was called
 	initialized bool // the runtime has asked for an invocation
 	initDur     time.Duration
-	initErr     *FunctionError // posted to /init/error
-	cur         *invocation    // the invocation handed to the runtime, until its next call
+	initErr     *handler.FunctionError // posted to /init/error
+	cur         *invocation            // the invocation handed to the runtime, until its next call
 	curStart    time.Time
 	curTimer    *time.Timer
 	responded   bool // cur's response or error has been posted

