@@ -369,6 +369,33 @@ func TestRuntimeAuthorizer(t *testing.T) {
 	if now := allow(request); now != pid {
 		t.Errorf("the function process %s exited after the refusal; %s answers now", pid, now)
 	}
+
+	// The same process as a REST API's TOKEN authorizer: its
+	// "Unauthorized" function error is the gateway's 401.
+	echo := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		via, _ := req.Authorizer.Lambda()["via"].(string)
+		return response.Text(200, via), nil
+	})
+	gw := gateway.MustNew(gateway.API{
+		Kind:        event.REST,
+		Authorizers: map[string]gateway.Authorizer{"token": gateway.LambdaAuthorizer{Function: p.fn, NoCache: true}},
+		Routes:      []gateway.Route{{Key: "GET /pets/{id}", Integration: gateway.Proxy{Function: handler.NewAdapter(echo)}, Authorizer: "token"}},
+	})
+	for _, c := range []struct {
+		token, want string
+		status      int
+	}{
+		{"allow", "runtime", 200},
+		{"guess", `{"message":"Unauthorized"}`, 401},
+	} {
+		hr := httptest.NewRequest("GET", "/prod/pets/7", nil)
+		hr.Header.Set("Authorization", c.token)
+		w := httptest.NewRecorder()
+		gw.ServeHTTP(w, hr)
+		if w.Code != c.status || w.Body.String() != c.want {
+			t.Errorf("token %q: %d %s, want %d %s", c.token, w.Code, w.Body, c.status, c.want)
+		}
+	}
 }
 
 func payload(t testing.TB, src event.Source, method, target string, body []byte) []byte {
