@@ -10,3 +10,5 @@ require (
 )
 
 require golang.org/x/net v0.48.0
+
+require github.com/coder/websocket v1.8.15

@@ -35,6 +35,8 @@ type Gateway struct {
 	logger  *slog.Logger
 	// bodyTimeout bounds the reading of a request body.
 	bodyTimeout time.Duration
+	// ws is the WebSocket side of a WebSocket API (websocket.go).
+	ws *wsAPI
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -65,7 +67,7 @@ func New(api API) (*Gateway, error) {
 	stages := api.Stages
 	if len(stages) == 0 {
 		switch kind {
-		case event.REST:
+		case event.REST, event.WebSocket:
 			stages = []Stage{{Name: "prod"}}
 		case event.HTTPAPI:
 			stages = []Stage{{Name: "$default"}}
@@ -79,18 +81,34 @@ func New(api API) (*Gateway, error) {
 		}
 	}
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
-	single := kind != event.HTTPAPI && kind != event.REST
+	single := kind != event.HTTPAPI && kind != event.REST && kind != event.WebSocket
+	if kind == event.WebSocket {
+		ws, err := newWebSocket(g, api)
+		if err != nil {
+			return nil, errors.Join(append(errs, err)...)
+		}
+		g.ws = ws
+	}
 	for _, rt := range api.Routes {
 		in, err := api.checkIntegration(rt)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		if rt.TwoWay && kind != event.WebSocket {
+			errs = append(errs, fmt.Errorf("gateway: route %q: only WebSocket routes are two-way", rt.Key))
+			continue
+		}
 		if single && rt.Key != "$default" {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
-		if err := g.router.Register(rt.Key, &binding{integration: in}); err != nil {
+		if g.ws != nil {
+			err = g.ws.register(rt, in)
+		} else {
+			err = g.router.Register(rt.Key, &binding{integration: in})
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -160,6 +178,10 @@ type exchange struct {
 
 // ServeHTTP answers one client request as the API would.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	if g.ws != nil {
+		g.ws.serveHTTP(w, hr)
+		return
+	}
 	x := &exchange{w: w, hr: hr, start: time.Now(), requestID: event.NewRequestID(g.kind)}
 	resp, own := g.serve(x)
 	if g.cors != nil && !own {

@@ -128,6 +128,9 @@ func (s *Server) URL() string {
 	s.once.Do(func() {
 		s.srv = httptest.NewServer(s.Gateway)
 		s.tb.Cleanup(s.srv.Close)
+		// Cleanups run last first: the gateway closes its WebSocket
+		// connections, which net/http leaves open, before the server.
+		s.tb.Cleanup(func() { s.Gateway.Close() })
 	})
 	return s.srv.URL
 }
