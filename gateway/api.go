@@ -72,6 +72,12 @@ type API struct {
 	// body (when the server supports read deadlines, as net/http's
 	// does); zero means [DefaultBodyTimeout].
 	BodyTimeout time.Duration
+	// Upgrader is the WebSocket protocol under a WebSocket API, which
+	// New requires for one: websocket.Upgrader{} of package
+	// gateway/websocket. It is a field rather than an import of package
+	// gateway's so that programs serving other kinds of API do not carry
+	// a WebSocket library.
+	Upgrader Upgrader
 	// RouteSelectionExpression is a WebSocket API's route selection
 	// expression, evaluated on each message's JSON body to find its route
 	// (see route.NewWebSocket); empty means "$request.body.action".

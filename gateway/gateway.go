@@ -83,11 +83,9 @@ func New(api API) (*Gateway, error) {
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
 	single := kind != event.HTTPAPI && kind != event.REST && kind != event.WebSocket
 	if kind == event.WebSocket {
-		ws, err := newWebSocket(g, api)
-		if err != nil {
-			return nil, errors.Join(append(errs, err)...)
-		}
-		g.ws = ws
+		var wsErrs []error
+		g.ws, wsErrs = newWebSocket(g, api)
+		errs = append(errs, wsErrs...)
 	}
 	for _, rt := range api.Routes {
 		in, err := api.checkIntegration(rt)

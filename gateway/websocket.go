@@ -15,19 +15,25 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/coder/websocket"
-
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/wsproto"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
 )
+
+// Upgrader is the WebSocket protocol under WebSocket APIs, which
+// API.Upgrader takes: package gateway/websocket's Upgrader. Package
+// gateway does not import a WebSocket library itself, so that programs
+// serving other kinds of API do not carry one.
+type Upgrader = wsproto.Upgrader
 
 // wsAPI is the WebSocket side of a Gateway of kind event.WebSocket: the
 // handshake at each stage's URL, the connections, the messages and their
 // routes, and the Management API under /STAGE/@connections/. The rules
 // and their evidence are in docs/evidence/websocket.md.
 type wsAPI struct {
-	g *Gateway
+	g        *Gateway
+	upgrader Upgrader
 	// selector selects message routes with the API's route selection
 	// expression; routes holds what each key runs.
 	selector *route.WebSocketRouter
@@ -45,17 +51,23 @@ type wsRoute struct {
 	twoWay bool
 }
 
-// newWebSocket returns the WebSocket side of g for api.
-func newWebSocket(g *Gateway, api API) (*wsAPI, error) {
+// newWebSocket returns the WebSocket side of g for api, and the problems
+// of api's WebSocket settings.
+func newWebSocket(g *Gateway, api API) (*wsAPI, []error) {
+	var errs []error
 	expr := api.RouteSelectionExpression
 	if expr == "" {
 		expr = "$request.body.action"
 	}
 	sel, err := route.NewWebSocket(expr)
 	if err != nil {
-		return nil, fmt.Errorf("gateway: %w", err)
+		errs = append(errs, fmt.Errorf("gateway: %w", err))
+		sel, _ = route.NewWebSocket("$request.body.action") // so that the routes are still checked
 	}
-	return &wsAPI{g: g, selector: sel, routes: map[string]wsRoute{}, conns: map[string]*wsConn{}}, nil
+	if api.Upgrader == nil {
+		errs = append(errs, errors.New(`gateway: a WebSocket API needs API.Upgrader: import "github.com/lambdagate/lambdagate/gateway/websocket" and set Upgrader: websocket.Upgrader{}`))
+	}
+	return &wsAPI{g: g, upgrader: api.Upgrader, selector: sel, routes: map[string]wsRoute{}, conns: map[string]*wsConn{}}, errs
 }
 
 // register adds a route; the selector checks its key.
@@ -73,13 +85,13 @@ func (a *wsAPI) register(rt Route, in Integration) error {
 // The close codes and reasons the gateway closes connections with
 // (docs/evidence/websocket.md#limits).
 const (
-	closeGoingAway   = websocket.StatusGoingAway // idle timeout, duration, gateway closed
-	closeNormal      = websocket.StatusNormalClosure
-	closeTooBig      = websocket.StatusMessageTooBig
-	closeUnsupported = websocket.StatusUnsupportedData
+	closeGoingAway   = 1001 // idle timeout, duration, gateway closed
+	closeNormal      = 1000
+	closeTooBig      = 1009
+	closeUnsupported = 1003
 	// closeAbnormal is the status of a connection that ended without a
 	// close frame; it is never sent.
-	closeAbnormal = websocket.StatusAbnormalClosure
+	closeAbnormal = 1006
 )
 
 // deleteReason is the disconnectReason of a connection closed through the
@@ -154,7 +166,7 @@ type wsConn struct {
 	sourceIP    string
 	userAgent   string
 	connectedAt time.Time
-	ws          *websocket.Conn
+	ws          wsproto.Conn
 	meter       *meteredConn
 
 	// admitted is closed once $connect succeeded, ready once the
@@ -168,7 +180,7 @@ type wsConn struct {
 	// closing holds the code and reason of the gateway's own close, the
 	// first one only.
 	closeOnce  sync.Once
-	closeCode  websocket.StatusCode
+	closeCode  int
 	closeWhy   string
 	closedByUs atomic.Bool
 	closeDone  chan struct{} // closed when the gateway's close handshake ended
@@ -226,18 +238,13 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 		subprotocol = resp.Header.Get("Sec-WebSocket-Protocol")
 	}
 
-	opts := &websocket.AcceptOptions{InsecureSkipVerify: true} // API Gateway checks no Origin
-	if subprotocol != "" {
-		opts.Subprotocols = []string{subprotocol}
-	}
 	mw := &meteredWriter{ResponseWriter: w, frame: int64(a.g.limits.Frame)}
 	close(c.admitted)
-	ws, err := websocket.Accept(mw, hr, opts)
+	ws, err := a.upgrader.Upgrade(mw, hr, subprotocol, a.g.limits.Message)
 	if err != nil {
 		close(c.ready)
-		return // Accept answered the client
+		return // the upgrader answered the client
 	}
-	ws.SetReadLimit(int64(a.g.limits.Message))
 	c.ws, c.meter = ws, mw.conn
 	close(c.ready)
 	code, reason := c.serve()
@@ -264,7 +271,7 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 
 // serve reads the connection's messages until it ends, and returns the
 // close code and reason the $disconnect event carries.
-func (c *wsConn) serve() (websocket.StatusCode, string) {
+func (c *wsConn) serve() (int, string) {
 	lim := c.a.g.limits
 	idle := time.AfterFunc(lim.Idle, c.idleCheck)
 	defer idle.Stop()
@@ -272,16 +279,12 @@ func (c *wsConn) serve() (websocket.StatusCode, string) {
 	defer life.Stop()
 	ctx := context.Background()
 	for {
-		typ, r, err := c.ws.Reader(ctx)
-		if err == nil && typ == websocket.MessageBinary {
+		binary, msg, err := c.ws.Read(ctx)
+		if err == nil && binary {
 			// WebSocket APIs take no binary frames [DOC]
 			// (docs/evidence/websocket.md#binary-frames).
 			c.close(closeUnsupported, "Unsupported data")
 			err = errors.New("binary frame")
-		}
-		var msg []byte
-		if err == nil {
-			msg, err = io.ReadAll(r)
 		}
 		if err != nil {
 			return c.endStatus(err)
@@ -295,11 +298,11 @@ func (c *wsConn) serve() (websocket.StatusCode, string) {
 // endStatus returns the close code and reason of a connection whose read
 // ended with err: the gateway's own close, the client's close frame, or
 // 1006 for a connection that dropped.
-func (c *wsConn) endStatus(err error) (websocket.StatusCode, string) {
+func (c *wsConn) endStatus(err error) (int, string) {
 	switch {
 	case c.meter.tooBig.Load():
 		c.close(closeTooBig, "Frame too big")
-	case errors.Is(err, websocket.ErrMessageTooBig):
+	case errors.Is(err, wsproto.ErrMessageTooBig):
 		c.close(closeTooBig, "Message too big")
 	}
 	if c.closedByUs.Load() {
@@ -307,7 +310,7 @@ func (c *wsConn) endStatus(err error) (websocket.StatusCode, string) {
 		// reason are set before closedByUs.
 		return c.closeCode, c.closeWhy
 	}
-	var ce websocket.CloseError
+	var ce *wsproto.CloseError
 	if errors.As(err, &ce) {
 		c.ws.CloseNow() // the library answered the client's close frame
 		return ce.Code, ce.Reason
@@ -319,7 +322,7 @@ func (c *wsConn) endStatus(err error) (websocket.StatusCode, string) {
 // close closes the connection from the gateway's side with code and
 // reason, once; later calls do nothing. It returns at once; the close
 // handshake runs on.
-func (c *wsConn) close(code websocket.StatusCode, reason string) {
+func (c *wsConn) close(code int, reason string) {
 	if c.ended.Load() {
 		return
 	}
@@ -397,30 +400,10 @@ func errorFrame(message, connectionID, requestID string) []byte {
 // send sends data to the client as one message, text when it is UTF-8
 // and binary otherwise, in frames of at most the frame quota.
 func (c *wsConn) send(data []byte) error {
-	typ := websocket.MessageText
-	if !utf8.Valid(data) {
-		typ = websocket.MessageBinary
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c.touch()
-	frame := c.a.g.limits.Frame
-	if len(data) <= frame {
-		return c.ws.Write(ctx, typ, data)
-	}
-	wr, err := c.ws.Writer(ctx, typ)
-	if err != nil {
-		return err
-	}
-	for len(data) > 0 {
-		n := min(frame, len(data))
-		if _, err := wr.Write(data[:n]); err != nil {
-			wr.Close()
-			return err
-		}
-		data = data[n:]
-	}
-	return wr.Close()
+	return c.ws.Write(ctx, !utf8.Valid(data), data, c.a.g.limits.Frame)
 }
 
 // event builds the event of type typ for the route key, through

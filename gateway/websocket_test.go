@@ -25,6 +25,7 @@ import (
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
+	gwws "github.com/lambdagate/lambdagate/gateway/websocket"
 	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
@@ -318,7 +319,11 @@ func TestWebSocketRouteResponses(t *testing.T) {
 		{`{"action":"oneway","do":"sleep"}`, "error:Endpoint request timed out"},
 	} {
 		c.Send(tt.msg)
-		got, err := c.ReceiveErr(500 * time.Millisecond)
+		wait := gatewaytest.WaitTimeout
+		if tt.want == "" {
+			wait = 500 * time.Millisecond
+		}
+		got, err := c.ReceiveErr(wait)
 		if err != nil {
 			// A read that timed out closes a coder/websocket connection.
 			c = s.Dial("/prod")
@@ -630,6 +635,10 @@ func TestWebSocketRemote(t *testing.T) {
 // TestWebSocketAPICheck checks the configuration errors of WebSocket APIs.
 func TestWebSocketAPICheck(t *testing.T) {
 	fn := gateway.Proxy{Function: handler.NewAdapter(handler.Func(func(context.Context, *event.Request) (*response.Response, error) { return nil, nil }))}
+	up := gwws.Upgrader{}
+	if _, err := gateway.New(gateway.API{Kind: event.WebSocket}); err == nil || !strings.Contains(err.Error(), "gateway/websocket") {
+		t.Errorf("a WebSocket API without an Upgrader: %v, want the error naming package gateway/websocket", err)
+	}
 	for _, tt := range []struct {
 		api  gateway.API
 		want string
@@ -643,6 +652,9 @@ func TestWebSocketAPICheck(t *testing.T) {
 		{gateway.API{Kind: event.HTTPAPI, Routes: []gateway.Route{{Key: "$default", Integration: fn, TwoWay: true}}}, "only WebSocket routes are two-way"},
 		{gateway.API{Kind: event.WebSocket, Timeout: 30 * time.Second}, "timeout"},
 	} {
+		if tt.api.Kind == event.WebSocket {
+			tt.api.Upgrader = up
+		}
 		_, err := gateway.New(tt.api)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("New(%+v) = %v, want an error containing %q", tt.api, err, tt.want)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	gwws "github.com/lambdagate/lambdagate/gateway/websocket"
 	"github.com/lambdagate/lambdagate/handler"
 )
 
@@ -26,8 +27,12 @@ type Server struct {
 }
 
 // New builds the gateway for api, failing tb if the definition is invalid.
+// A WebSocket API without an Upgrader gets package gateway/websocket's.
 func New(tb testing.TB, api gateway.API) *Server {
 	tb.Helper()
+	if api.Kind == event.WebSocket && api.Upgrader == nil {
+		api.Upgrader = gwws.Upgrader{}
+	}
 	g, err := gateway.New(api)
 	if err != nil {
 		tb.Fatalf("gatewaytest: %v", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/lambdagate/lambdagate/connection"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	gwws "github.com/lambdagate/lambdagate/gateway/websocket"
 	"github.com/lambdagate/lambdagate/handler"
 )
 
@@ -25,10 +26,11 @@ const WaitTimeout = 5 * time.Second
 // handler: "$connect", "$disconnect", "$default", custom keys) that are
 // Lambda proxy integrations running in process. Message routes are
 // one-way, as in AWS by default; build a gateway.API with Route.TwoWay
-// and call [New] for two-way routes. Connect with [Server.Dial].
+// and call [New] for two-way routes ([New] sets the API's Upgrader when
+// it has none). Connect with [Server.Dial].
 func WebSocket(tb testing.TB, routes map[string]handler.Handler) *Server {
 	tb.Helper()
-	return New(tb, gateway.API{Kind: event.WebSocket, Routes: proxyRoutes(routes)})
+	return New(tb, gateway.API{Kind: event.WebSocket, Upgrader: gwws.Upgrader{}, Routes: proxyRoutes(routes)})
 }
 
 // WebSocketURL returns the ws:// URL of the server's loopback socket
