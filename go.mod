@@ -12,3 +12,8 @@ require (
 require golang.org/x/net v0.48.0
 
 require github.com/coder/websocket v1.8.15
+
+require (
+	github.com/aws/aws-sdk-go-v2 v1.48.0
+	github.com/aws/smithy-go v1.28.9 // indirect
+)
