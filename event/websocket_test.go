@@ -153,3 +153,57 @@ func members(m map[string]any, prefix string) map[string]bool {
 	}
 	return out
 }
+
+// TestWebSocketMessage checks that a message event made from the
+// connection's template is the event Build makes for it, but for the ids
+// and time, which are fresh.
+func TestWebSocketMessage(t *testing.T) {
+	b := event.Builder{Source: event.WebSocket, EventType: "MESSAGE", Stage: "prod", ConnectionID: "R1kmxc2VNjMCFIA=",
+		StageVariables: map[string]string{"v": "1"}, SourceIP: "192.0.2.7", DomainName: "127.0.0.1:8080", Time: time.Unix(1705751697, 419e6)}
+	h := http.Header{"User-Agent": {"ua/1"}}
+	tmpl, err := b.Build("GET", "/", h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Unix(1705751700, 453e6)
+	for _, body := range []string{`{"action":"x"}`, "", "\xff\x00"} {
+		got := tmpl.WebSocketMessage("x", []byte(body), at)
+		b.Time, b.RouteKey = at, "x"
+		want, err := b.Build("GET", "/", h, []byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Context.ConnectedAt = tmpl.Context.ConnectedAt
+		if !wsID.MatchString(got.RequestID) || got.RequestID != got.Context.ExtendedRequestID || got.RequestID == tmpl.RequestID ||
+			!wsID.MatchString(string(got.Context.MessageID[1:len(got.Context.MessageID)-1])) {
+			t.Errorf("ids: request %q extended %q message %s", got.RequestID, got.Context.ExtendedRequestID, got.Context.MessageID)
+		}
+		got.RequestID, got.Context.ExtendedRequestID, got.Context.MessageID = want.RequestID, want.Context.ExtendedRequestID, want.Context.MessageID
+		gj, _ := got.MarshalJSON()
+		wj, _ := want.MarshalJSON()
+		if string(gj) != string(wj) {
+			t.Errorf("body %q:\n got %s\nwant %s", body, gj, wj)
+		}
+	}
+}
+
+// BenchmarkWebSocketMessage compares a message event made from the
+// connection's template with one built from scratch.
+func BenchmarkWebSocketMessage(b *testing.B) {
+	bld := event.Builder{Source: event.WebSocket, EventType: "MESSAGE", Stage: "prod", ConnectionID: "R1kmxc2VNjMCFIA=", DomainName: "127.0.0.1:8080"}
+	h := http.Header{"User-Agent": {"ua/1"}}
+	body := []byte(`{"action":"echo","data":"hello"}`)
+	tmpl, _ := bld.Build("GET", "/", h, nil)
+	b.Run("template", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			tmpl.WebSocketMessage("echo", body, time.Now())
+		}
+	})
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			bld.Build("GET", "/", h, body)
+		}
+	})
+}
