@@ -12,6 +12,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
+	"github.com/lambdagate/lambdagate/internal/jsonx"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -150,6 +151,75 @@ func (w *WebSocketRouter) Evaluate(body []byte) (key string, ok bool) {
 	if w.parts == nil {
 		return "", false
 	}
+	if key, sure := w.evaluateScan(body); sure {
+		return key, true
+	}
+	return w.evaluateDecode(body)
+}
+
+// evaluateScan evaluates the expression with the JSON scanner, without
+// decoding the body into values: it validates the body, then reads the
+// member each variable names. sure is false when it cannot give the
+// answer evaluateDecode gives: for a body the scanner refuses (which may
+// still be JSON to encoding/json, such as a string that is not UTF-8 or
+// nesting over the scanner's depth) and for an object or array value,
+// whose text is encoding/json's re-encoding. Scanning takes a tenth of
+// decoding's time, 0.17 µs and 1 allocation against 1.7 µs and 15
+// (BenchmarkEvaluate); FuzzEvaluate checks that both give the same key.
+func (w *WebSocketRouter) evaluateScan(body []byte) (key string, sure bool) {
+	var s jsonx.Scanner
+	s.Reset(body)
+	s.Skip()
+	if s.End() != nil {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range w.parts {
+		if p.path == nil {
+			b.WriteString(p.lit)
+			continue
+		}
+		v := body
+		for _, name := range p.path {
+			v = member(v, name)
+		}
+		switch {
+		case len(v) == 0 || v[0] == 'n': // missing, or null
+		case v[0] == '"':
+			s.Reset(v)
+			b.WriteString(s.String())
+		case v[0] == '{' || v[0] == '[':
+			return "", false
+		default: // a number, true or false: its text
+			b.Write(v)
+		}
+	}
+	return b.String(), true
+}
+
+// member returns the value of the last member named name of the object
+// doc (encoding/json keeps the last of repeated names), or nil when doc
+// is no object or has no such member. doc is valid JSON.
+func member(doc []byte, name string) []byte {
+	var s jsonx.Scanner
+	s.Reset(doc)
+	if s.Kind() != '{' || !s.Object() {
+		return nil
+	}
+	var found []byte
+	for first := true; s.More(first, '}'); first = false {
+		k := s.Key()
+		v := s.Raw()
+		if k == name {
+			found = v
+		}
+	}
+	return found
+}
+
+// evaluateDecode evaluates the expression on the body decoded with
+// encoding/json: the definition of Evaluate's results.
+func (w *WebSocketRouter) evaluateDecode(body []byte) (key string, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
