@@ -168,6 +168,9 @@ type wsConn struct {
 	connectedAt time.Time
 	ws          wsproto.Conn
 	meter       *meteredConn
+	// message is the connection's MESSAGE event, which each message's
+	// event copies (event.Request.WebSocketMessage).
+	message *event.Request
 
 	// admitted is closed once $connect succeeded, ready once the
 	// handshake is done too (ws is nil if it failed). Before admitted
@@ -187,9 +190,24 @@ type wsConn struct {
 	// ended is set once the connection was served; timers that fire
 	// later do nothing.
 	ended atomic.Bool
-	// inflight counts message integrations still running; only the
-	// connection's own goroutine adds to it.
+	// Messages are read and run by workers, leader and followers: the
+	// worker holding readTok reads the next message, hands readTok on and
+	// runs the message, so that a message never waits for a goroutine to
+	// wake up. waiting counts the workers waiting for readTok (one is
+	// started when none is), inflight all of them; the worker whose read
+	// fails sends the close code and reason on readEnd, and stop tells the
+	// others to end.
+	readTok  chan struct{}
+	waiting  atomic.Int32
+	readEnd  chan closeStatus
+	stop     chan struct{}
 	inflight sync.WaitGroup
+}
+
+// closeStatus is how a connection ended, as $disconnect reports it.
+type closeStatus struct {
+	code   int
+	reason string
 }
 
 // connect runs $connect for a handshake and, when it succeeds, serves the
@@ -208,7 +226,8 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 	now := time.Now()
 	c := &wsConn{a: a, id: event.NewRequestID(event.WebSocket), stage: st, domain: a.g.domainName(hr),
 		sourceIP: remoteHost(hr.RemoteAddr), userAgent: hr.Header.Get("User-Agent"),
-		connectedAt: now, admitted: make(chan struct{}), ready: make(chan struct{}), closeDone: make(chan struct{})}
+		connectedAt: now, admitted: make(chan struct{}), ready: make(chan struct{}), closeDone: make(chan struct{}),
+		readTok: make(chan struct{}, 1), readEnd: make(chan closeStatus, 1), stop: make(chan struct{})}
 	c.lastActive.Store(now.UnixNano())
 
 	// The connection is known (and the Management API answers 410 for
@@ -246,6 +265,11 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 		return // the upgrader answered the client
 	}
 	c.ws, c.meter = ws, mw.conn
+	if c.message, err = c.event("MESSAGE", "$default", nil, nil, now); err != nil {
+		ws.CloseNow() // cannot happen: a MESSAGE event has no request parts
+		close(c.ready)
+		return
+	}
 	close(c.ready)
 	code, reason := c.serve()
 	c.inflight.Wait()
@@ -269,17 +293,41 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 	}
 }
 
-// serve reads the connection's messages until it ends, and returns the
-// close code and reason the $disconnect event carries.
+// serve reads and runs the connection's messages until it ends, and
+// returns the close code and reason the $disconnect event carries.
 func (c *wsConn) serve() (int, string) {
 	lim := c.a.g.limits
 	idle := time.AfterFunc(lim.Idle, c.idleCheck)
 	defer idle.Stop()
 	life := time.AfterFunc(lim.Duration, func() { c.close(closeGoingAway, "Going away") })
 	defer life.Stop()
-	ctx := context.Background()
+	c.readTok <- struct{}{}
+	c.inflight.Add(1)
+	go c.worker()
+	end := <-c.readEnd
+	close(c.stop)
+	return end.code, end.reason
+}
+
+// worker reads a message when it holds readTok and runs it, until the
+// connection ends. Each message runs on its own, as API Gateway invokes
+// an integration per message. Workers live as long as the connection,
+// so that their stacks, once grown, serve the next messages: with a
+// goroutine per message, growing stacks took a fifth of the echo
+// benchmark's time, and handing each message to a waiting goroutine
+// put a wake-up on every message's path.
+func (c *wsConn) worker() {
+	defer c.inflight.Done()
 	for {
-		binary, msg, err := c.ws.Read(ctx)
+		c.waiting.Add(1)
+		select {
+		case <-c.readTok:
+			c.waiting.Add(-1)
+		case <-c.stop:
+			c.waiting.Add(-1)
+			return
+		}
+		binary, msg, err := c.ws.Read(context.Background())
 		if err == nil && binary {
 			// WebSocket APIs take no binary frames [DOC]
 			// (docs/evidence/websocket.md#binary-frames).
@@ -287,11 +335,17 @@ func (c *wsConn) serve() (int, string) {
 			err = errors.New("binary frame")
 		}
 		if err != nil {
-			return c.endStatus(err)
+			code, reason := c.endStatus(err)
+			c.readEnd <- closeStatus{code, reason} // readTok stays taken: no one reads again
+			return
 		}
 		c.touch()
-		c.inflight.Add(1)
-		go c.message(msg)
+		c.readTok <- struct{}{}
+		if c.waiting.Load() == 0 {
+			c.inflight.Add(1)
+			go c.worker()
+		}
+		c.run(msg)
 	}
 }
 
@@ -359,16 +413,12 @@ func (c *wsConn) idleCheck() {
 	time.AfterFunc(idle-since, c.idleCheck)
 }
 
-// message runs the route a message selects.
-func (c *wsConn) message(msg []byte) {
-	defer c.inflight.Done()
+// run runs the route a message selects.
+func (c *wsConn) run(msg []byte) {
 	a := c.a
 	sel := event.Request{Source: event.WebSocket, Body: msg, Context: event.Context{EventType: "MESSAGE"}}
 	key, ok := a.selector.Select(&sel)
-	ev, err := c.event("MESSAGE", key, nil, msg, time.Now())
-	if err != nil {
-		return
-	}
+	ev := c.message.WebSocketMessage(key, msg, time.Now())
 	if !ok {
 		// No route takes it [3P] (docs/evidence/gateway.md#websocket-routing).
 		a.log(ev, http.StatusForbidden)
@@ -376,7 +426,27 @@ func (c *wsConn) message(msg []byte) {
 		return
 	}
 	rt := a.routes[key]
-	resp, failed := a.run(context.Background(), rt.in, ev)
+	// At the integration timeout the client gets the timeout message at
+	// once, whatever the function does after; what it returns later is
+	// dropped.
+	ctx, cancel := context.WithTimeout(context.Background(), a.g.timeout)
+	defer cancel()
+	var answered atomic.Bool
+	timedOut := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() { // runs at the deadline only: stop comes before cancel
+		defer close(timedOut)
+		if answered.CompareAndSwap(false, true) {
+			a.log(ev, http.StatusGatewayTimeout)
+			c.send(errorFrame("Endpoint request timed out", c.id, ev.RequestID))
+		}
+	})
+	resp, failed := a.call(ctx, rt.in, ev)
+	if !stop() {
+		<-timedOut
+	}
+	if !answered.CompareAndSwap(false, true) {
+		return
+	}
 	a.log(ev, resp.Status())
 	switch {
 	case failed:
@@ -399,11 +469,13 @@ func errorFrame(message, connectionID, requestID string) []byte {
 
 // send sends data to the client as one message, text when it is UTF-8
 // and binary otherwise, in frames of at most the frame quota.
+//
+// A write has no deadline of its own: a client that stops reading holds
+// it until the idle timeout or the connection's duration closes the
+// connection, which ends it.
 func (c *wsConn) send(data []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
 	c.touch()
-	return c.ws.Write(ctx, !utf8.Valid(data), data, c.a.g.limits.Frame)
+	return c.ws.Write(context.Background(), !utf8.Valid(data), data, c.a.g.limits.Frame)
 }
 
 // event builds the event of type typ for the route key, through
@@ -463,33 +535,40 @@ func (a *wsAPI) run(ctx context.Context, in Integration, ev *event.Request) (*re
 	}
 	done := make(chan result, 1)
 	go func() {
-		var r result
-		defer func() {
-			if v := recover(); v != nil {
-				r = result{response.FunctionError(event.WebSocket), true}
-			}
-			done <- r
-		}()
-		switch in := in.(type) {
-		case Proxy:
-			r.resp, r.failed = a.proxy(ctx, in, ev)
-		case Direct:
-			resp, err := in.Handler.Serve(ctx, ev)
-			if err != nil || resp == nil {
-				resp, r.failed = response.FunctionError(event.WebSocket), true
-			}
-			r.resp = resp
-		}
+		resp, failed := a.call(ctx, in, ev)
+		done <- result{resp, failed}
 	}()
 	select {
 	case r := <-done:
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return timeoutResponse(event.WebSocket), true
-		}
 		return r.resp, r.failed
 	case <-ctx.Done():
 		return timeoutResponse(event.WebSocket), true
 	}
+}
+
+// call runs an integration on a WebSocket event under ctx, which carries
+// the integration timeout, and returns as run does once the integration
+// returned.
+func (a *wsAPI) call(ctx context.Context, in Integration, ev *event.Request) (resp *response.Response, failed bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, failed = response.FunctionError(event.WebSocket), true
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			resp, failed = timeoutResponse(event.WebSocket), true
+		}
+	}()
+	switch in := in.(type) {
+	case Proxy:
+		return a.proxy(ctx, in, ev)
+	case Direct:
+		resp, err := in.Handler.Serve(ctx, ev)
+		if err != nil || resp == nil {
+			return response.FunctionError(event.WebSocket), true
+		}
+		return resp, false
+	}
+	return response.FunctionError(event.WebSocket), true
 }
 
 // proxy invokes a Lambda proxy integration with ev and reads its output

@@ -661,3 +661,30 @@ func TestWebSocketAPICheck(t *testing.T) {
 		}
 	}
 }
+
+// TestWebSocketConcurrentMessages checks that each message runs on its
+// own, as API Gateway invokes an integration per message: a slow message
+// does not hold back the next one's answer.
+func TestWebSocketConcurrentMessages(t *testing.T) {
+	release := make(chan struct{})
+	fn := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		if strings.Contains(string(req.Body), "slow") {
+			select {
+			case <-release:
+			case <-ctx.Done():
+			}
+		}
+		return response.Text(200, string(req.Body)), nil
+	})
+	s := gatewaytest.New(t, gateway.API{Kind: event.WebSocket, Routes: []gateway.Route{
+		{Key: "$default", Integration: gateway.Proxy{Function: handler.NewAdapter(fn)}, TwoWay: true},
+	}})
+	c := s.Dial("/prod")
+	c.Send("slow")
+	c.Send("fast 1")
+	c.Expect("fast 1")
+	c.Send("fast 2")
+	c.Expect("fast 2")
+	close(release)
+	c.Expect("slow")
+}
