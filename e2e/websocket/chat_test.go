@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/browser"
 )
 
 // Time limits: the whole test, and each wait in a page.
@@ -24,23 +26,6 @@ const (
 	testTimeout = 120 * time.Second
 	waitTimeout = 15 * time.Second
 )
-
-// chromiumPath returns the browser to drive: $CHROMIUM if set, else
-// chromium or chromium-browser on PATH. It fails the test when there is
-// none, so that the test can never pass without a browser.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("chromium not found on PATH: install the Debian package chromium (apt-get install -y chromium) or set CHROMIUM to a Chromium binary")
-	return ""
-}
 
 // startChat builds examples/chat and runs it on a loopback port, as
 // go run ./examples/chat does, and returns the stage's ws:// URL. The
@@ -134,7 +119,7 @@ window.next = (n, ms) => new Promise((resolve) => {
 // frame quota, which a browser sends as one frame, and checks that the
 // connection closes with 1009, as AWS closes it.
 func TestBrowserChat(t *testing.T) {
-	chromium := chromiumPath(t)
+	chromium := browser.Path(t)
 	wsURL := startChat(t)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -151,28 +136,16 @@ func TestBrowserChat(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	if _, err := chromedp.Run(browser, chromedp.Navigate(pageURL)); err != nil {
+	bctx, stop := browser.Start(ctx, t, chromium)
+	defer stop()
+	if _, err := chromedp.Run(bctx, chromedp.Navigate(pageURL)); err != nil {
 		t.Fatalf("starting %s and loading the page: %v", chromium, err)
 	}
 
 	// tab opens a tab on the page and connects it as name.
 	tab := func(name string) (context.Context, context.CancelFunc) {
 		t.Helper()
-		tctx, cancel := chromedp.NewContext(browser)
+		tctx, cancel := chromedp.NewContext(bctx)
 		u, _ := json.Marshal(wsURL + "?name=" + name)
 		if _, err := chromedp.Run(tctx, chromedp.Navigate(pageURL)); err != nil {
 			t.Fatalf("%s: loading the page: %v", name, err)
