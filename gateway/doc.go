@@ -125,7 +125,8 @@
 //     output chooses the subprotocol.
 //   - Each message is routed by API.RouteSelectionExpression (default
 //     $request.body.action) to a custom route or $default, and runs on
-//     its own, as API Gateway invokes an integration per message. A
+//     its own, as API Gateway invokes an integration per message (at
+//     most 100 of a connection at once; more wait to be read). A
 //     two-way route (Route.TwoWay) sends the output's body back; a failed
 //     or timed-out integration sends {"message": "Internal server error",
 //     ...} or {"message": "Endpoint request timed out", ...}, a message no

@@ -199,6 +199,7 @@ type wsConn struct {
 	// others to end.
 	readTok  chan struct{}
 	waiting  atomic.Int32
+	workers  atomic.Int32
 	readEnd  chan closeStatus
 	stop     chan struct{}
 	inflight sync.WaitGroup
@@ -303,6 +304,7 @@ func (c *wsConn) serve() (int, string) {
 	defer life.Stop()
 	c.readTok <- struct{}{}
 	c.inflight.Add(1)
+	c.workers.Add(1)
 	go c.worker()
 	end := <-c.readEnd
 	close(c.stop)
@@ -318,6 +320,7 @@ func (c *wsConn) serve() (int, string) {
 // put a wake-up on every message's path.
 func (c *wsConn) worker() {
 	defer c.inflight.Done()
+	defer c.workers.Add(-1)
 	for {
 		c.waiting.Add(1)
 		select {
@@ -341,13 +344,23 @@ func (c *wsConn) worker() {
 		}
 		c.touch()
 		c.readTok <- struct{}{}
-		if c.waiting.Load() == 0 {
+		// At maxMessages running, the next message waits for one to end:
+		// a client cannot pile up goroutines and memory with messages
+		// whose integrations are slow.
+		if c.waiting.Load() == 0 && c.workers.Load() < maxMessages {
 			c.inflight.Add(1)
+			c.workers.Add(1)
 			go c.worker()
 		}
 		c.run(msg)
 	}
 }
+
+// maxMessages is how many messages of one connection run at once; more
+// wait to be read. API Gateway's limit is the account's Lambda
+// concurrency (1,000 by default); a local gateway bounds each connection
+// instead.
+const maxMessages = 100
 
 // endStatus returns the close code and reason of a connection whose read
 // ended with err: the gateway's own close, the client's close frame, or

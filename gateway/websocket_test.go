@@ -688,3 +688,55 @@ func TestWebSocketConcurrentMessages(t *testing.T) {
 	close(release)
 	c.Expect("slow")
 }
+
+// TestWebSocketMessageBound floods a connection with messages whose
+// integration blocks: at most 100 run at once, the others wait to be
+// read, and all are answered once the integrations return.
+func TestWebSocketMessageBound(t *testing.T) {
+	before := runtime.NumGoroutine()
+	release := make(chan struct{})
+	var mu sync.Mutex
+	running, most := 0, 0
+	fn := handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return response.Text(200, "done"), nil
+	})
+	s := gatewaytest.New(t, gateway.API{Kind: event.WebSocket, Routes: []gateway.Route{
+		{Key: "$default", Integration: gateway.Proxy{Function: handler.NewAdapter(fn)}, TwoWay: true},
+	}})
+	c := s.Dial("/prod")
+	const n = 250
+	for range n {
+		c.Send("x")
+	}
+	deadline := time.Now().Add(gatewaytest.WaitTimeout)
+	for {
+		mu.Lock()
+		r := running
+		mu.Unlock()
+		if r == 100 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // time for a 101st to start, were it allowed
+	mu.Lock()
+	if most != 100 {
+		t.Errorf("%d messages ran at once, want 100", most)
+	}
+	mu.Unlock()
+	if n := runtime.NumGoroutine() - before; n > 100+20 {
+		t.Errorf("%d goroutines for a connection with 100 messages running", n)
+	}
+	close(release)
+	for range n {
+		c.Expect("done")
+	}
+}
