@@ -243,7 +243,7 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 	}()
 
 	var subprotocol string
-	if rt, ok := a.routes["$connect"]; ok {
+	if rt, ok := a.routes["$connect"]; ok && isUpgrade(hr) {
 		ev, err := c.event("CONNECT", "$connect", hr, nil, now)
 		if err != nil {
 			a.g.writePlain(w, badRequest())
@@ -292,6 +292,24 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 			a.log(ev, resp.Status())
 		}
 	}
+}
+
+// isUpgrade reports whether hr asks for a WebSocket, so that $connect
+// runs only for handshakes; the upgrader answers other requests (426).
+func isUpgrade(hr *http.Request) bool {
+	return hr.Method == http.MethodGet && headerHasToken(hr.Header, "Connection", "upgrade") &&
+		headerHasToken(hr.Header, "Upgrade", "websocket")
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // serve reads and runs the connection's messages until it ends, and

@@ -403,6 +403,9 @@ func TestWebSocketConnect(t *testing.T) {
 	if r, body := s.Fetch("GET", "/prod", ""); r.StatusCode != http.StatusUpgradeRequired {
 		t.Errorf("GET /prod without an upgrade = %d %q, want 426", r.StatusCode, body)
 	}
+	if _, r := s.Fetch("GET", "/prod?as=denied", ""); r == `{"message":"Unauthorized"}` {
+		t.Error("a request that is no handshake ran $connect")
+	}
 }
 
 // TestWebSocketDisconnect checks disconnectStatusCode and
