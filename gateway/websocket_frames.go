@@ -90,34 +90,58 @@ func (c *meteredConn) Close() error {
 
 // frameReader passes a client's WebSocket stream on while reading each
 // frame header (RFC 6455 section 5.2): two bytes, a 2- or 8-byte extended
-// length, a 4-byte mask key. At a header whose payload length is over
-// max it ends the stream with errFrameTooBig, passing on only the bytes
-// before that header. It costs a few comparisons per header and nothing
-// per payload byte.
+// length, a 4-byte mask key. It holds a header back until it is whole; at
+// one whose payload length is over max it ends the stream with
+// errFrameTooBig, having passed on only the bytes before that header. It
+// costs a few comparisons per header byte and nothing per payload byte.
 type frameReader struct {
 	r      io.Reader
 	max    int64
 	tooBig *atomic.Bool
 
 	hdr  [14]byte
-	n    int   // header bytes seen
+	n    int   // header bytes seen, held back
 	need int   // header length, known once two bytes are seen
 	left int64 // payload bytes of the current frame still to pass
 	err  error
 }
 
 func (f *frameReader) Read(p []byte) (int, error) {
-	if f.err != nil {
-		return 0, f.err
+	for {
+		if f.err != nil {
+			return 0, f.err
+		}
+		held := f.n
+		if len(p) <= held {
+			return 0, io.ErrShortBuffer
+		}
+		copy(p, f.hdr[:held])
+		n, err := f.r.Read(p[held:])
+		n += held
+		pass, stop := f.scan(p[:n], held)
+		if stop {
+			return pass, nil
+		}
+		if err != nil {
+			// The stream ends: a header it cut short goes on as it is.
+			f.n, f.need, f.err = 0, 0, err
+			return n, err
+		}
+		if pass > 0 {
+			return pass, nil
+		}
 	}
-	n, err := f.r.Read(p)
-	start := -1 // where in p the current header began, if it did
-	if f.n > 0 {
-		start = -2 // it began in an earlier read
-	}
-	for i := 0; i < n; {
+}
+
+// scan follows the frames through p, whose first from bytes are the
+// header bytes held back before, and returns how many bytes of p may
+// pass: all but a header still incomplete at the end, or, at a header
+// over the quota, those before it (stop).
+func (f *frameReader) scan(p []byte, from int) (pass int, stop bool) {
+	start := 0 // where the current header began
+	for i := from; i < len(p); {
 		if f.left > 0 {
-			k := min(int64(n-i), f.left)
+			k := min(int64(len(p)-i), f.left)
 			f.left -= k
 			i += int(k)
 			continue
@@ -160,13 +184,9 @@ func (f *frameReader) Read(p []byte) (int, error) {
 		if length > f.max {
 			f.err = errFrameTooBig
 			f.tooBig.Store(true)
-			if start >= 0 {
-				return start, nil
-			}
-			return 0, f.err
+			return start, true
 		}
 		f.left = length
-		start = -1
 	}
-	return n, err
+	return len(p) - f.n, false
 }
