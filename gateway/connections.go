@@ -35,6 +35,8 @@ func (a *wsAPI) manage(w http.ResponseWriter, hr *http.Request, id string) {
 			managementError(w, http.StatusRequestEntityTooLarge, "PayloadTooLargeException", "Message too long")
 			return
 		}
+		// The body must arrive within the body timeout, as for any API.
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(a.g.bodyTimeout))
 		data, err := io.ReadAll(io.LimitReader(hr.Body, int64(max)+1))
 		if err != nil {
 			managementError(w, http.StatusBadRequest, "BadRequestException", "Could not read the request body")

@@ -1,11 +1,14 @@
 package gateway_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -741,5 +744,32 @@ func TestWebSocketMessageBound(t *testing.T) {
 	close(release)
 	for range n {
 		c.Expect("done")
+	}
+}
+
+// TestManagementAPISlowBody checks that a POST whose body trickles is
+// cut at the API's body timeout instead of holding the server.
+func TestManagementAPISlowBody(t *testing.T) {
+	fn := newRecorder()
+	api := wsAPI(fn, "$connect")
+	api.BodyTimeout = 200 * time.Millisecond
+	s := gatewaytest.New(t, api)
+	s.Dial("/prod")
+	id := fn.next(t).Context.ConnectionID
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	fmt.Fprintf(conn, "POST /prod/@connections/%s HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\npartial", id)
+	conn.SetReadDeadline(time.Now().Add(gatewaytest.WaitTimeout))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a trickling body: %v", err)
+	}
+	resp.Body.Close()
+	if d := time.Since(start); resp.StatusCode != http.StatusBadRequest || d > 2*time.Second {
+		t.Errorf("trickling body: %d after %v, want 400 at the 200ms body timeout", resp.StatusCode, d)
 	}
 }
