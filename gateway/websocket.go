@@ -171,6 +171,11 @@ type wsConn struct {
 	// message is the connection's MESSAGE event, which each message's
 	// event copies (event.Request.WebSocketMessage).
 	message *event.Request
+	// authorizer is the output of the $connect authorizer, which every
+	// event of the connection carries (requestContext.authorizer); nil
+	// until authorizers are emulated, when connect sets it before
+	// $connect runs, or refuses the handshake with 401 or 403.
+	authorizer any
 
 	// admitted is closed once $connect succeeded, ready once the
 	// handshake is done too (ws is nil if it failed). Before admitted
@@ -525,6 +530,7 @@ func (c *wsConn) event(typ, key string, hr *http.Request, body []byte, t time.Ti
 		Time:         t,
 		EventType:    typ,
 		ConnectionID: c.id,
+		Authorizer:   c.authorizer,
 	}
 	if len(c.stage.Variables) > 0 {
 		b.StageVariables = c.stage.Variables
