@@ -31,8 +31,12 @@
 //   - cors: API Gateway's CORS behaviour.
 //   - nethttp: any net/http handler as a Handler.
 //   - gateway, gateway/gatewaytest: the local API Gateway, the one engine
-//     that turns HTTP requests into events and function output into
-//     responses, and its test helper.
+//     that turns HTTP requests and WebSocket messages into events and
+//     function output into responses, and its test helper;
+//     gateway/websocket, the WebSocket protocol under its WebSocket APIs.
+//   - connection, connection/sigv4: the function side of WebSocket APIs,
+//     a client of the API Gateway Management API (@connections), signed
+//     for AWS by sigv4, with an in-memory fake for tests.
 //   - lambdaservice: local Lambda, which runs a function's executable as
 //     processes speaking the Lambda Runtime API, each function an Invoker
 //     a gateway.Proxy calls, and serves the Lambda Invoke API.

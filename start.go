@@ -216,6 +216,8 @@ func describe(kind event.Source, api gateway.API) string {
 		return "an HTTP API"
 	case event.REST:
 		return "a REST API"
+	case event.WebSocket:
+		return "a WebSocket API"
 	case event.FunctionURL:
 		return "a function URL"
 	case event.ALBMultiValue:

@@ -1,5 +1,7 @@
 #!/bin/sh
-# Runs the browser end-to-end tests of package cors (module e2e).
+# Runs the browser end-to-end tests (module e2e): package cors's, and the
+# WebSocket chat example's with the AWS SDK's Management API client
+# (package e2e/websocket).
 # Installs Debian's chromium first when it is missing (needs root and
 # Debian's package mirrors). Without a browser the tests fail, naming the
 # package to install.
@@ -18,3 +20,4 @@ fi
 cd e2e
 go vet ./...
 go test -count=1 -timeout 5m .
+go test -count=1 -timeout 5m ./websocket

@@ -7,14 +7,14 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/browser"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/cors"
@@ -28,23 +28,6 @@ const (
 	testTimeout  = 90 * time.Second
 	fetchTimeout = 15 * time.Second
 )
-
-// chromiumPath returns the browser to drive: $CHROMIUM if set, else
-// chromium or chromium-browser on PATH. It fails the test when there is
-// none, so that the test can never pass without a browser.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Fatal("chromium not found on PATH: install the Debian package chromium (apt-get install -y chromium) or set CHROMIUM to a Chromium binary")
-	return ""
-}
 
 // reqLog records the requests a server saw, as "METHOD /path".
 type reqLog struct {
@@ -183,7 +166,7 @@ const fetchJS = `(async () => {
 })()`
 
 func TestBrowserCORS(t *testing.T) {
-	chromium := chromiumPath(t)
+	chromium := browser.Path(t)
 
 	var page, apiLog, appLog reqLog
 	pageURL := listen(t, page.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -244,21 +227,8 @@ func TestBrowserCORS(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
+	bctx, stop := browser.Start(ctx, t, chromium)
+	defer stop()
 	if _, err := chromedp.Run(bctx, chromedp.Navigate(pageURL+"/")); err != nil {
 		t.Fatalf("starting %s and loading the page: %v", chromium, err)
 	}

@@ -3,6 +3,8 @@
 // module's dependencies.
 //
 // TestRouteIntegration runs the CORS middleware around a real route.Router.
+// Package e2e/websocket drives the WebSocket chat example in two browser
+// tabs and calls the local Management API with the AWS SDK's client.
 // The browser tests need the Chromium browser (Debian package chromium) and fail,
 // naming the package, when it is missing. Run them with
 //

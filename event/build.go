@@ -373,9 +373,16 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 	if c.EventType == "" {
 		c.EventType = "MESSAGE"
 	}
+	// A WebSocket API's ids share one format: 16 characters of base64
+	// ending in "=", and requestId repeats extendedRequestId [DOC samples]
+	// (docs/evidence/websocket.md#event-fields).
+	if b.RequestID == "" {
+		r.RequestID = ids.websocket()
+	}
+	c.ExtendedRequestID = r.RequestID
 	c.ConnectionID = b.ConnectionID
 	if c.ConnectionID == "" {
-		c.ConnectionID = ids.b64(10)
+		c.ConnectionID = ids.websocket()
 	}
 	c.MessageDirection = "IN"
 	c.ConnectedAt = r.Time.UnixMilli()
@@ -390,16 +397,21 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 			r.RouteKey = "$default"
 		}
 	}
-	// A WebSocket event's requestContext has no path, resource or
-	// resource id.
-	r.Resource, r.PathParameters, r.Context.ResourcePath, r.Context.ResourceID, r.Context.Path = "", nil, "", "", ""
-	if c.EventType != "CONNECT" {
-		// Only $connect carries the HTTP handshake.
-		r.Method, r.RawPath, r.Path, r.Context.Path, r.Context.HTTPMethod = "", "", "", "", ""
+	// No event carries the method, path, resource or account; only
+	// CONNECT carries the handshake's headers (without Upgrade) and
+	// query, and DISCONNECT four fixed headers.
+	r.AccountID = ""
+	r.Resource, r.PathParameters, c.ResourcePath, c.ResourceID = "", nil, "", ""
+	r.Method, r.RawPath, r.Path, c.Path, c.HTTPMethod = "", "", "", "", ""
+	switch c.EventType {
+	case "CONNECT":
+		r.Header.Del("Upgrade")
+	case "DISCONNECT":
+		r.Header = Header{{"Host", r.DomainName}, {"x-api-key", ""}, {"X-Forwarded-For", ""}, {"x-restapi", ""}}
+		r.Query, r.RawQuery, r.Cookies = nil, "", nil
+	default:
 		r.Header, r.Query, r.RawQuery, r.Cookies = nil, nil, "", nil
-	}
-	if c.EventType == "MESSAGE" {
-		c.MessageID = json.RawMessage(`"` + ids.b64(10) + `"`)
+		c.MessageID = json.RawMessage(`"` + ids.websocket() + `"`)
 	}
 	// WebSocket events carry neither domainPrefix nor protocol; binary
 	// frames arrive base64-encoded.
@@ -655,12 +667,15 @@ func matchBinary(types []string, ct string) bool {
 }
 
 // NewRequestID returns a fresh gateway request id in the source's format:
-// a UUID for REST and WebSocket APIs and function URLs, a short base64 id
-// for HTTP APIs ("LV7fzho-PHcEJPw=").
+// a UUID for REST APIs and function URLs, a short base64 id for HTTP APIs
+// ("LV7fzho-PHcEJPw=") and WebSocket APIs ("R1koeHsUtjMFbRw=").
 func NewRequestID(src Source) string {
 	ids := newIDSource("")
-	if src == HTTPAPI {
+	switch src {
+	case HTTPAPI:
 		return ids.b64(10)
+	case WebSocket:
+		return ids.websocket()
 	}
 	return ids.uuid()
 }
@@ -715,6 +730,10 @@ func (g *idSource) hex(n int) string { return hex.EncodeToString(g.bytes(n)) }
 func (g *idSource) b64(n int) string {
 	return strings.TrimRight(base64.URLEncoding.EncodeToString(g.bytes(n)), "=") + "="
 }
+
+// websocket returns an id in a WebSocket API's format: 11 random bytes
+// in base64, 16 characters ending in "=" ("R1kmxc2VNjMCFIA=").
+func (g *idSource) websocket() string { return g.b64(11) }
 
 func (g *idSource) uuid() string {
 	b := g.bytes(16)

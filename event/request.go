@@ -96,8 +96,8 @@ type Request struct {
 	// cache lines.
 
 	// Method is the HTTP method as sent by the client (httpMethod, or
-	// requestContext.http.method). WebSocket events carry no method except
-	// on $connect, where it is GET.
+	// requestContext.http.method). WebSocket events carry none, not even
+	// $connect's (docs/evidence/websocket.md#event-fields).
 	Method string
 	// Path is the path to route on: the event's path with the stage prefix
 	// removed. It keeps the encoding the source delivered: percent-encoded

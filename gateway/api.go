@@ -21,8 +21,9 @@ import (
 type API struct {
 	// Kind is the kind of API, named by the event source it sends:
 	// event.HTTPAPI (the zero value, event.Unknown, means it too),
-	// event.REST, event.ALB (a target group without multi-value headers),
-	// event.ALBMultiValue (with them) or event.FunctionURL.
+	// event.REST, event.WebSocket, event.ALB (a target group without
+	// multi-value headers), event.ALBMultiValue (with them) or
+	// event.FunctionURL.
 	Kind event.Source
 	// ID, AccountID and Region appear in events; empty means
 	// event.DefaultAPIID, event.DefaultAccountID and event.DefaultRegion.
@@ -37,13 +38,17 @@ type API struct {
 	DomainName string
 	// Stages are the deployed stages of an API Gateway API. None means the
 	// "$default" stage for an HTTP API (served at the root) and a "prod"
-	// stage for a REST API. HTTP APIs serve a named stage under /NAME/ and
-	// $default at the root; REST APIs serve every stage under /NAME/. ALB
+	// stage for a REST or WebSocket API. HTTP APIs serve a named stage
+	// under /NAME/ and $default at the root; REST APIs serve every stage
+	// under /NAME/, and WebSocket APIs at /NAME (with the Management API
+	// under /NAME/@connections/). ALB
 	// target groups and function URLs have no stages.
 	Stages []Stage
 	// Routes are the routes (HTTP APIs: route keys such as
-	// "GET /pets/{id}" or "$default") or methods on resources (REST:
-	// "GET /pets/{id}", "ANY /{proxy+}"), each with its integration. An
+	// "GET /pets/{id}" or "$default"; WebSocket APIs: "$connect",
+	// "$disconnect", "$default" and custom keys) or methods on resources
+	// (REST: "GET /pets/{id}", "ANY /{proxy+}"), each with its
+	// integration. An
 	// ALB target group or a function URL has one route, "$default": the
 	// function everything goes to.
 	Routes []Route
@@ -55,9 +60,9 @@ type API struct {
 	CORS *cors.Config
 	// BinaryMediaTypes are a REST API's binary media types.
 	BinaryMediaTypes []string
-	// Timeout is the integration timeout: 50 ms to 29 s for REST (default
-	// 29 s), 50 ms to 30 s for HTTP APIs (default 30 s). For ALB target
-	// groups and function URLs it stands for the function's own timeout,
+	// Timeout is the integration timeout: 50 ms to 29 s for REST and
+	// WebSocket APIs (default 29 s), 50 ms to 30 s for HTTP APIs (default
+	// 30 s). For ALB target groups and function URLs it stands for the function's own timeout,
 	// at most Lambda's 15 minutes (the default); a function that runs
 	// past it is a function error, 502.
 	Timeout time.Duration
@@ -68,6 +73,16 @@ type API struct {
 	// body (when the server supports read deadlines, as net/http's
 	// does); zero means [DefaultBodyTimeout].
 	BodyTimeout time.Duration
+	// Upgrader is the WebSocket protocol under a WebSocket API, which
+	// New requires for one: websocket.Upgrader{} of package
+	// gateway/websocket. It is a field rather than an import of package
+	// gateway's so that programs serving other kinds of API do not carry
+	// a WebSocket library.
+	Upgrader Upgrader
+	// RouteSelectionExpression is a WebSocket API's route selection
+	// expression, evaluated on each message's JSON body to find its route
+	// (see route.NewWebSocket); empty means "$request.body.action".
+	RouteSelectionExpression string
 	// Logger receives one structured access line per request; nil means
 	// no access log.
 	Logger *slog.Logger
@@ -120,7 +135,8 @@ type Stage struct {
 	RouteThrottle map[string]Throttle
 }
 
-// Route is one route (HTTP API) or method (REST) and its integration.
+// Route is one route (HTTP API, WebSocket API) or method (REST) and its
+// integration.
 type Route struct {
 	Key         string
 	Integration Integration
@@ -133,6 +149,10 @@ type Route struct {
 	// APIKeyRequired makes a REST method require an API key of a usage
 	// plan that includes the stage.
 	APIKeyRequired bool
+	// TwoWay makes a WebSocket route two-way, as a route response does:
+	// the body of the integration's output goes back to the client as a
+	// message. A one-way route (the default) sends nothing back.
+	TwoWay bool
 }
 
 // An Integration is what a route calls: [Proxy] (a Lambda proxy
@@ -196,7 +216,7 @@ func (api *API) kind() event.Source {
 // its largest allowed value.
 func defaultTimeout(kind event.Source) time.Duration {
 	switch kind {
-	case event.REST:
+	case event.REST, event.WebSocket:
 		return 29 * time.Second
 	case event.HTTPAPI:
 		return 30 * time.Second
@@ -209,16 +229,14 @@ func (api *API) check() []error {
 	var errs []error
 	kind := api.kind()
 	switch kind {
-	case event.HTTPAPI, event.REST, event.ALB, event.ALBMultiValue, event.FunctionURL:
-	case event.WebSocket:
-		errs = append(errs, errors.New("gateway: WebSocket APIs are not emulated yet; route their events with route.NewWebSocket"))
+	case event.HTTPAPI, event.REST, event.ALB, event.ALBMultiValue, event.FunctionURL, event.WebSocket:
 	default:
 		errs = append(errs, fmt.Errorf("gateway: unknown API kind %v", kind))
 	}
 	if max := defaultTimeout(kind); api.Timeout != 0 && (api.Timeout < 50*time.Millisecond || api.Timeout > max) {
 		errs = append(errs, fmt.Errorf("gateway: timeout %v outside 50ms..%v", api.Timeout, max))
 	}
-	hasStages := kind == event.HTTPAPI || kind == event.REST
+	hasStages := kind == event.HTTPAPI || kind == event.REST || kind == event.WebSocket
 	if !hasStages && len(api.Stages) > 0 {
 		errs = append(errs, fmt.Errorf("gateway: %v APIs have no stages", kind))
 	}
@@ -227,12 +245,12 @@ func (api *API) check() []error {
 		switch {
 		case s.Name == "":
 			errs = append(errs, errors.New("gateway: stage with an empty name"))
-		case s.Name == "$default" && kind == event.REST:
-			errs = append(errs, errors.New(`gateway: REST APIs have no "$default" stage`))
+		case s.Name == "$default" && kind != event.HTTPAPI:
+			errs = append(errs, fmt.Errorf(`gateway: %v APIs have no "$default" stage`, kind))
 		case strings.ContainsAny(s.Name, "/?#%"):
 			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q", s.Name))
-		case kind == event.REST && !restStageName(s.Name):
-			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q: REST stage names have only letters, digits, '-' and '_', at most 128", s.Name))
+		case kind != event.HTTPAPI && !restStageName(s.Name):
+			errs = append(errs, fmt.Errorf("gateway: invalid stage name %q: %v stage names have only letters, digits, '-' and '_', at most 128", s.Name, kind))
 		}
 		if s.Tracing && kind != event.REST {
 			errs = append(errs, fmt.Errorf("gateway: stage %q: X-Ray tracing is a REST stage setting", s.Name))

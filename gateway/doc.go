@@ -1,7 +1,7 @@
 // Package gateway is API Gateway on your machine: an http.Handler that
-// behaves as an HTTP API, a REST API, an Application Load Balancer target
-// group or a function URL in front of Lambda functions, with no Docker
-// and no AWS account. It is lambdagate's one engine for the path
+// behaves as an HTTP API, a REST API, a WebSocket API, an Application Load
+// Balancer target group or a function URL in front of Lambda functions,
+// with no Docker and no AWS account. It is lambdagate's one engine for the path
 //
 //	HTTP request → the event AWS sends → invoke → function output → the response AWS gives
 //
@@ -153,12 +153,48 @@
 // Lambda Invoke API ([Remote]), as the Lambda Runtime Interface Emulator
 // and other local Lambda services serve it.
 //
+// # WebSocket APIs
+//
+// A WebSocket API (Kind event.WebSocket) serves each stage's handshake at
+// /STAGE and the API Gateway Management API under /STAGE/@connections/,
+// with the WebSocket protocol of API.Upgrader (package gateway/websocket;
+// package gateway does not import a WebSocket library, so that programs
+// serving other kinds of API do not carry one):
+//
+//   - $connect gets the handshake's headers and query; a non-2xx output
+//     refuses the handshake with that status and body, a failed function
+//     with 502, a timeout with 504. Without a $connect route every
+//     handshake is accepted. A Sec-WebSocket-Protocol header in the
+//     output chooses the subprotocol.
+//   - Each message is routed by API.RouteSelectionExpression (default
+//     $request.body.action) to a custom route or $default, and runs on
+//     its own, as API Gateway invokes an integration per message (at
+//     most 100 of a connection at once; more wait to be read). A
+//     two-way route (Route.TwoWay) sends the output's body back; a failed
+//     or timed-out integration sends {"message": "Internal server error",
+//     ...} or {"message": "Endpoint request timed out", ...}, a message no
+//     route takes {"message": "Forbidden", ...}. A binary frame closes the
+//     connection with 1003.
+//   - $disconnect gets the close code and reason of whichever side
+//     closed: the client's close frame, 1006 for a dropped connection,
+//     1000 "Connection Closed Normally" for DELETE @connections, 1009 for
+//     a frame or message over the quota, 1001 "Going away" at the idle
+//     timeout, at the connection's duration and at [Gateway.Close].
+//   - POST @connections/ID sends the body to the client (in frames of at
+//     most the frame quota, text when UTF-8), GET returns connectedAt,
+//     lastActiveAt and identity, DELETE disconnects; a connection that is
+//     gone, or still in $connect, is 410 GoneException. Signatures are
+//     accepted and not checked.
+//
+// Limits holds the quotas (128 KB messages, 32 KB frames, 10 minutes
+// idle, 2 hours in all). Events have the members of AWS's captured
+// samples, built by package event.
+//
 // # Differences from AWS
 //
 // Header names reach events in net/http's canonical case (a REST API keeps
 // the client's case); edge-optimized CloudFront headers, Cognito user pool
-// authorizers, the account-level throttle and WebSocket APIs are not
-// emulated. A
+// authorizers and the account-level throttle are not emulated. A
 // function that ignores its context keeps running after a timeout, as it
 // would in Lambda until its own timeout.
 package gateway

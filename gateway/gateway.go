@@ -45,6 +45,8 @@ type Gateway struct {
 	// apiID, accountID and region are the API's, defaults filled in.
 	apiID, accountID, region string
 	authz                    authConfig // authorizers, resource policy, API keys, throttles (auth.go)
+	// ws is the WebSocket side of a WebSocket API (websocket.go).
+	ws *wsAPI
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -76,7 +78,7 @@ func New(api API) (*Gateway, error) {
 	stages := api.Stages
 	if len(stages) == 0 {
 		switch kind {
-		case event.REST:
+		case event.REST, event.WebSocket:
 			stages = []Stage{{Name: "prod"}}
 		case event.HTTPAPI:
 			stages = []Stage{{Name: "$default"}}
@@ -101,11 +103,20 @@ func New(api API) (*Gateway, error) {
 	}
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
 	errs = append(errs, g.compileAuth(&api)...)
-	single := kind != event.HTTPAPI && kind != event.REST
+	single := kind != event.HTTPAPI && kind != event.REST && kind != event.WebSocket
+	if kind == event.WebSocket {
+		var wsErrs []error
+		g.ws, wsErrs = newWebSocket(g, api)
+		errs = append(errs, wsErrs...)
+	}
 	for _, rt := range api.Routes {
 		in, err := api.checkIntegration(rt)
 		if err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if rt.TwoWay && kind != event.WebSocket {
+			errs = append(errs, fmt.Errorf("gateway: route %q: only WebSocket routes are two-way", rt.Key))
 			continue
 		}
 		ra, err := g.routeAuth(&api, rt, payloadVersion(in))
@@ -116,7 +127,12 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
-		if err := g.router.Register(rt.Key, &binding{integration: in, auth: ra}); err != nil {
+		if g.ws != nil {
+			err = g.ws.register(rt, in)
+		} else {
+			err = g.router.Register(rt.Key, &binding{integration: in, auth: ra})
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -190,6 +206,10 @@ type exchange struct {
 
 // ServeHTTP answers one client request as the API would.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	if g.ws != nil {
+		g.ws.serveHTTP(w, hr)
+		return
+	}
 	x := g.newExchange(hr, time.Now(), "")
 	x.w = w
 	resp, own := g.serve(x)

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/internal/quota"
@@ -32,6 +33,19 @@ type Limits struct {
 	// Output is the largest function output the service passes on:
 	// Lambda's 6 MB, or 1 MB for ALB target groups (502 beyond).
 	Output int
+
+	// A WebSocket API's quotas, none of which AWS lets an account raise
+	// (docs/evidence/websocket.md#limits). Message is the largest
+	// message, 128 KB, and Frame the largest frame, 32 KB: a larger one
+	// closes the connection with code 1009, and data posted through
+	// @connections over Message is refused with 413. Idle is the time a
+	// connection may pass without a message either way, 10 minutes, and
+	// Duration the longest a connection lasts, 2 hours; both close it with
+	// code 1001.
+	Message  int
+	Frame    int
+	Idle     time.Duration
+	Duration time.Duration
 }
 
 // albLine and albHeaders are an ALB's limits on the request line or one
@@ -53,6 +67,16 @@ func (l Limits) For(kind event.Source) Limits {
 		set(&l.Body, quota.GatewayPayload)
 		set(&l.Header, quota.GatewayHeader)
 		set(&l.Output, quota.LambdaResponse)
+		if kind == event.WebSocket {
+			set(&l.Message, 128<<10)
+			set(&l.Frame, 32<<10)
+			if l.Idle == 0 {
+				l.Idle = 10 * time.Minute
+			}
+			if l.Duration == 0 {
+				l.Duration = 2 * time.Hour
+			}
+		}
 	case event.ALB, event.ALBMultiValue:
 		set(&l.Body, quota.ALBBody)
 		set(&l.Header, albHeaders)

@@ -59,7 +59,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	return srv.Serve(netutil.LimitListener(ln, max))
 }
 
-// Close closes the listener and every connection at once.
+// Close closes the listener and every connection at once, WebSocket
+// connections included (see [Gateway.Close]).
 func (s *Server) Close() error {
 	s.mu.Lock()
 	srv := s.srv
@@ -67,7 +68,9 @@ func (s *Server) Close() error {
 	if srv == nil {
 		return nil
 	}
-	return srv.Close()
+	err := srv.Close()
+	s.Gateway.Close()
+	return err
 }
 
 func orDefault(d, def time.Duration) time.Duration {

@@ -27,13 +27,17 @@ import (
 // ids (and the stack, for a panic) and answers what the gateway answers
 // for a failed function:
 //
-//   - REST and WebSocket APIs: 502 {"message":"Internal server error"} with
+//   - REST APIs: 502 {"message":"Internal server error"} with
 //     x-amzn-ErrorType: InternalServerErrorException.
 //   - HTTP APIs: 500 {"message":"Internal Server Error"}.
 //   - ALB and function URLs, which have no documented error body of their
-//     own, and payloads that are not an HTTP event at all: Invoke returns
-//     the error, so Lambda records a function error and the service sends
-//     its own response (502 for ALB and function URLs).
+//     own, WebSocket APIs, whose client gets an error message only when
+//     the function fails (an output is sent nowhere on a one-way route),
+//     and payloads that are not an HTTP event at all: Invoke returns the
+//     error, so Lambda records a function error and the service sends its
+//     own response (502 for ALB and function URLs; for WebSocket APIs a
+//     refused handshake on $connect and an error message otherwise,
+//     docs/evidence/websocket.md#message-errors).
 //
 // An output over Lambda's 6 MB quota for a buffered response is not sent:
 // Lambda would refuse it, and aws-lambda-go's runtime exits when that
@@ -162,7 +166,7 @@ func (a *Adapter) call(ctx context.Context, req *event.Request) (resp *response.
 // response, or a function error for sources without one.
 func (a *Adapter) errorOutput(req *event.Request, cause error) ([]byte, error) {
 	switch req.Source {
-	case event.ALB, event.ALBMultiValue, event.FunctionURL:
+	case event.ALB, event.ALBMultiValue, event.FunctionURL, event.WebSocket:
 		return nil, cause
 	}
 	resp := response.FunctionError(req.Source)

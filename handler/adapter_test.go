@@ -88,11 +88,11 @@ func TestInvokeFailures(t *testing.T) {
 			p, _ := req.MarshalJSON()
 			out, err := a.Invoke(context.Background(), p)
 			switch src {
-			case event.ALB, event.ALBMultiValue, event.FunctionURL:
+			case event.ALB, event.ALBMultiValue, event.FunctionURL, event.WebSocket:
 				if err == nil {
 					t.Errorf("%s/%v: Invoke = %s, want a function error", name, src, out)
 				}
-			case event.REST, event.WebSocket:
+			case event.REST:
 				var v1 events.APIGatewayProxyResponse
 				if err != nil || json.Unmarshal(out, &v1) != nil || v1.StatusCode != 502 ||
 					v1.Body != `{"message":"Internal server error"}` ||

@@ -67,3 +67,30 @@ func FuzzMatch(f *testing.F) {
 		compare(t, api, strings.Split(routes, "\n"), [][2]string{{method, path}})
 	})
 }
+
+// FuzzEvaluate checks route selection on arbitrary message bodies: the
+// scanning evaluation gives the key the decoding one gives, whenever it
+// gives one, and Evaluate never panics.
+func FuzzEvaluate(f *testing.F) {
+	for _, seed := range []string{
+		`{"action":"sendmessage","data":"hi"}`, `{"action":"a","action":"b"}`, `{"service":"chat","action":"join"}`,
+		`{"m":{"kind":"ping"}}`, `{"action":1.50e3}`, `{"action":true}`, `{"action":null}`, `{"action":{"b":1,"a":2}}`,
+		`{"action":"\u00e9\ud83d\ude00"}`, `[1,2]`, `"action"`, `not json`, `{"action":"x"} trailing`, `{"action":"\xff"}`,
+		` {"action" : "spaced" } `, `{"m":[{"kind":"x"}]}`, ``,
+	} {
+		f.Add(seed, "$request.body.action")
+		f.Add(seed, "${request.body.service}/${request.body.action}")
+		f.Add(seed, "$request.body.m.kind")
+	}
+	f.Fuzz(func(t *testing.T, body, expr string) {
+		w, err := NewWebSocket(expr)
+		if err != nil || w.parts == nil {
+			return
+		}
+		got, ok := w.Evaluate([]byte(body))
+		want, wantOK := w.evaluateDecode([]byte(body))
+		if got != want || ok != wantOK {
+			t.Errorf("Evaluate(%q) with %q = %q, %v; decoding gives %q, %v", body, expr, got, ok, want, wantOK)
+		}
+	})
+}

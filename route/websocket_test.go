@@ -152,3 +152,22 @@ func TestWebSocketSampleEvents(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEvaluate compares the scanning evaluation of a selection
+// expression with the decoding one it stands in for.
+func BenchmarkEvaluate(b *testing.B) {
+	w, _ := NewWebSocket("$request.body.action")
+	body := []byte(`{"action":"sendmessage","data":"hello, everyone in the room"}`)
+	b.Run("scan", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			w.Evaluate(body)
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			w.evaluateDecode(body)
+		}
+	})
+}

@@ -52,3 +52,23 @@ func TestRealClient(t *testing.T) {
 		t.Errorf("GET over loopback = %q %v", got, r.Header)
 	}
 }
+
+// A WebSocket API: connect over a loopback socket, send a message the
+// selection expression routes, and read what the gateway pushes, here
+// an answer the function posts back through the Management API.
+func ExampleWebSocket() {
+	var s *gatewaytest.Server
+	reply := lambdagate.HandlerFunc(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		err := s.Connections(req.Stage).Post(ctx, req.Context.ConnectionID, []byte("you said "+string(req.Body)))
+		return response.Text(200, ""), err
+	})
+	s = gatewaytest.WebSocket(t, map[string]lambdagate.Handler{"sendmessage": reply})
+	c := s.Dial("/prod")
+	c.Send(`{"action":"sendmessage"}`)
+	fmt.Println(c.Receive())
+	c.Send(`{"action":"other"}`) // no route and no $default
+	fmt.Println(c.Receive()[:25])
+	// Output:
+	// you said {"action":"sendmessage"}
+	// {"message": "Forbidden",
+}

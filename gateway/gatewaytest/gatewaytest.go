@@ -12,6 +12,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	gwws "github.com/lambdagate/lambdagate/gateway/websocket"
 	"github.com/lambdagate/lambdagate/handler"
 )
 
@@ -26,8 +27,12 @@ type Server struct {
 }
 
 // New builds the gateway for api, failing tb if the definition is invalid.
+// A WebSocket API without an Upgrader gets package gateway/websocket's.
 func New(tb testing.TB, api gateway.API) *Server {
 	tb.Helper()
+	if api.Kind == event.WebSocket && api.Upgrader == nil {
+		api.Upgrader = gwws.Upgrader{}
+	}
 	g, err := gateway.New(api)
 	if err != nil {
 		tb.Fatalf("gatewaytest: %v", err)
@@ -128,6 +133,9 @@ func (s *Server) URL() string {
 	s.once.Do(func() {
 		s.srv = httptest.NewServer(s.Gateway)
 		s.tb.Cleanup(s.srv.Close)
+		// Cleanups run last first: the gateway closes its WebSocket
+		// connections, which net/http leaves open, before the server.
+		s.tb.Cleanup(func() { s.Gateway.Close() })
 	})
 	return s.srv.URL
 }
