@@ -55,6 +55,8 @@ type Pipeline struct {
 	// by increasing status code; def is the default response.
 	responses []*integrationResponse
 	def       *integrationResponse
+	// method is the configuration the pipeline was built from (describe.go).
+	method Method
 }
 
 type paramMapping struct {
@@ -83,6 +85,7 @@ func NewPipeline(m Method) (*Pipeline, error) {
 	}
 	in := m.Integration
 	p := &Pipeline{
+		method:      m,
 		name:        name,
 		typ:         IntegrationType(strings.ToUpper(string(in.Type))),
 		fn:          in.Function,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -29,6 +30,8 @@ var modelName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 // safe for concurrent use.
 type Models struct {
 	schemas map[string]*jsonschema.Schema
+	// sources are the schema texts by model name (describe.go).
+	sources map[string]string
 }
 
 // CompileModels compiles an API's models, given as model name to schema
@@ -69,7 +72,7 @@ func CompileModels(models map[string]string) (*Models, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
 	c.UseLoader(modelLoader(docs))
-	m := &Models{schemas: make(map[string]*jsonschema.Schema, len(docs))}
+	m := &Models{schemas: make(map[string]*jsonschema.Schema, len(docs)), sources: maps.Clone(models)}
 	for _, name := range names {
 		sch, err := c.Compile(modelURLPrefix + "local/models/" + name)
 		if err != nil {
