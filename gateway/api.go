@@ -114,6 +114,9 @@ type Proxy struct {
 	// support. Streaming needs a Function that is also a
 	// handler.StreamInvoker, as an Adapter is.
 	InvokeMode handler.InvokeMode
+	// Timeout is the integration's own timeout (timeoutInMillis); zero
+	// means the API's.
+	Timeout time.Duration
 }
 
 func (Proxy) integration() {}
@@ -123,6 +126,9 @@ func (Proxy) integration() {}
 // response: a mapping.Pipeline for a Lambda custom integration or a MOCK.
 type Direct struct {
 	Handler handler.Handler
+	// Timeout is the integration's own timeout (timeoutInMillis); zero
+	// means the API's.
+	Timeout time.Duration
 }
 
 func (Direct) integration() {}
@@ -230,7 +236,14 @@ func (api *API) checkIntegration(rt Route) (Integration, error) {
 		if in != nil {
 			return api.checkIntegration(Route{Key: rt.Key, Integration: *in})
 		}
+	case HTTP:
+		return compileHTTP(kind, rt.Key, in)
+	case *httpIntegration, *stageIntegration:
+		return in, nil
 	case Proxy:
+		if err := checkOwnTimeout(kind, rt.Key, in.Timeout); err != nil {
+			return nil, err
+		}
 		if in.Function == nil {
 			return nil, fmt.Errorf("gateway: route %q: proxy integration without a function", rt.Key)
 		}
@@ -266,10 +279,21 @@ func (api *API) checkIntegration(rt Route) (Integration, error) {
 		}
 		return in, nil
 	case Direct:
+		if err := checkOwnTimeout(kind, rt.Key, in.Timeout); err != nil {
+			return nil, err
+		}
 		if in.Handler == nil {
 			return nil, fmt.Errorf("gateway: route %q: direct integration without a handler", rt.Key)
 		}
 		return in, nil
 	}
 	return nil, fmt.Errorf("gateway: route %q has no integration", rt.Key)
+}
+
+// checkOwnTimeout checks an integration's own timeout.
+func checkOwnTimeout(kind event.Source, key string, t time.Duration) error {
+	if max := defaultTimeout(kind); t != 0 && (t < 50*time.Millisecond || t > max) {
+		return fmt.Errorf("gateway: route %q: integration timeout %v outside 50ms..%v", key, t, max)
+	}
+	return nil
 }

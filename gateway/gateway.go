@@ -81,7 +81,7 @@ func New(api API) (*Gateway, error) {
 	g.router = route.New(route.Config{Source: kind, IgnoreTrailingSlash: api.IgnoreTrailingSlash})
 	single := kind != event.HTTPAPI && kind != event.REST
 	for _, rt := range api.Routes {
-		in, err := api.checkIntegration(rt)
+		in, err := g.checkRoute(&api, stages, rt)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -39,12 +39,7 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		switch in := x.binding.integration.(type) {
-		case Proxy:
-			r.resp, r.own = g.proxy(ctx, x, in)
-		case Direct:
-			r.resp, r.own = g.direct(ctx, x, in)
-		}
+		r.resp, r.own = g.run(ctx, x, x.binding.integration)
 		done <- r
 	}()
 	defer cancel()
@@ -70,9 +65,29 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	}
 }
 
+// run runs integration in for x.
+func (g *Gateway) run(ctx context.Context, x *exchange, in Integration) (*response.Response, bool) {
+	switch in := in.(type) {
+	case Proxy:
+		return g.proxy(ctx, x, in)
+	case Direct:
+		return g.direct(ctx, x, in)
+	case *httpIntegration:
+		return g.httpProxy(ctx, x, in)
+	case *stageIntegration:
+		return g.perStage(ctx, x, in)
+	}
+	return response.FunctionError(g.kind), true
+}
+
 // proxy runs a Lambda proxy integration: the event the source sends, the
 // function's output read as the source reads it.
 func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.Response, bool) {
+	if in.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
+		defer cancel()
+	}
 	ev, err := g.event(x, in.PayloadVersion)
 	if err != nil {
 		return badRequest(), true
@@ -123,6 +138,11 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 
 // direct runs a Direct integration on the REST-shaped request.
 func (g *Gateway) direct(ctx context.Context, x *exchange, in Direct) (resp *response.Response, own bool) {
+	if in.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
+		defer cancel()
+	}
 	ev, err := g.event(x, event.PayloadDefault)
 	if err != nil {
 		return badRequest(), true
