@@ -70,6 +70,14 @@ type API struct {
 	// Logger receives one structured access line per request; nil means
 	// no access log.
 	Logger *slog.Logger
+
+	// GatewayResponses customize a REST API's own answers by type
+	// (gatewayresponses.go).
+	GatewayResponses map[ResponseType]GatewayResponse
+	// MinimumCompressionSize turns on a REST API's response compression:
+	// bodies of at least this many bytes (0 to 10,485,760) are compressed
+	// for clients that ask (compress.go); nil means no compression.
+	MinimumCompressionSize *int
 }
 
 // DefaultBodyTimeout is the time a client has to send a request body.
@@ -87,6 +95,9 @@ type Stage struct {
 type Route struct {
 	Key         string
 	Integration Integration
+	// Validator checks a REST method's requests before the integration
+	// runs, as a request validator does; nil means none.
+	Validator Validator
 }
 
 // An Integration is what a route calls: [Proxy] (a Lambda proxy
@@ -201,6 +212,9 @@ func (api *API) check() []error {
 	}
 	if api.CORS != nil && kind != event.HTTPAPI {
 		errs = append(errs, fmt.Errorf("gateway: only HTTP APIs have built-in CORS; a %v API answers CORS in its integrations (for REST, cors.NewREST)", kind))
+	}
+	if m := api.MinimumCompressionSize; m != nil && (kind != event.REST || *m < 0 || *m > MaxMinimumCompressionSize) {
+		errs = append(errs, fmt.Errorf("gateway: minimum compression size %d: a REST API setting of 0..%d", *m, MaxMinimumCompressionSize))
 	}
 	if len(api.BinaryMediaTypes) > 0 && kind != event.REST {
 		errs = append(errs, fmt.Errorf("gateway: binary media types are a REST API setting, not a %v one", kind))

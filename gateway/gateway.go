@@ -35,6 +35,11 @@ type Gateway struct {
 	logger  *slog.Logger
 	// bodyTimeout bounds the reading of a request body.
 	bodyTimeout time.Duration
+	// responses are a REST API's gateway response customizations
+	// (gatewayresponses.go); minCompress is the minimum compression size,
+	// -1 for none (compress.go).
+	responses   gatewayResponses
+	minCompress int
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -42,6 +47,7 @@ type Gateway struct {
 // the integration itself (see Gateway.call).
 type binding struct {
 	integration Integration
+	validator   Validator
 }
 
 func (*binding) Serve(context.Context, *event.Request) (*response.Response, error) {
@@ -90,7 +96,10 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
-		if err := g.router.Register(rt.Key, &binding{integration: in}); err != nil {
+		if rt.Validator != nil && kind != event.REST {
+			errs = append(errs, fmt.Errorf("gateway: route %q: request validators are a REST API setting", rt.Key))
+		}
+		if err := g.router.Register(rt.Key, &binding{integration: in, validator: rt.Validator}); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -104,6 +113,13 @@ func New(api API) (*Gateway, error) {
 			g.cors = c
 		}
 	}
+	g.minCompress = -1
+	if m := api.MinimumCompressionSize; m != nil {
+		g.minCompress = *m
+	}
+	responses, err := compileGatewayResponses(kind, api.GatewayResponses)
+	errs = append(errs, err)
+	g.responses = responses
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -151,11 +167,12 @@ type exchange struct {
 	path      string // the path routing sees: decoded for HTTP APIs
 	body      []byte
 	binding   *binding
-	method    string       // the method routed on: X-HTTP-Method-Override's, for REST
-	params    event.Params // the route's path parameters, in route order
-	resource  string       // the REST resource of the route
-	routeKey  string       // for the access log
-	callStart time.Time    // when the integration started; zero if none did
+	method    string        // the method routed on: X-HTTP-Method-Override's, for REST
+	params    event.Params  // the route's path parameters, in route order
+	resource  string        // the REST resource of the route
+	routeKey  string        // for the access log
+	callStart time.Time     // when the integration started; zero if none did
+	gwError   *GatewayError // the typed own answer, when a step knows its type
 }
 
 // ServeHTTP answers one client request as the API would.
@@ -164,6 +181,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	resp, own := g.serve(x)
 	if g.cors != nil && !own {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
+	}
+	if own && g.responses != nil {
+		resp = g.customize(x, resp, x.gwError)
+	}
+	if !own && g.minCompress >= 0 {
+		resp = g.compress(x, resp)
 	}
 	g.write(x, resp)
 }
@@ -188,6 +211,9 @@ func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
 		return resp, true
 	}
 	if resp := g.readBody(x); resp != nil {
+		return resp, true
+	}
+	if resp := g.validate(x); resp != nil {
 		return resp, true
 	}
 	return g.call(x)

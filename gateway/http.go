@@ -232,7 +232,7 @@ func (g *Gateway) mapContext(x *exchange) *mapContext {
 		header: x.hr.Header, query: x.hr.URL.Query(), params: map[string]string{}, body: x.body,
 		requestID: x.requestID, apiID: g.api.ID, accountID: g.api.AccountID, routeKey: x.routeKey,
 		method: x.method, domainName: g.domainName(x.hr), sourceIP: remoteHost(x.hr.RemoteAddr),
-		userAgent: x.hr.UserAgent(), epoch: x.start.UnixMilli(), path: x.path,
+		userAgent: x.hr.UserAgent(), epoch: x.start.UnixMilli(), path: x.path, resource: x.resource,
 	}
 	for _, p := range x.params {
 		c.params[p.Name] = p.Value
@@ -456,4 +456,60 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// HTTPBackend is the endpoint of an HTTP custom (non-proxy) integration
+// on the network: a mapping.Backend (and a handler.Handler) that sends
+// the integration request a mapping pipeline built to URL, whose scheme
+// and host (and any base path) come before the request's mapped path, and
+// returns the endpoint's response.
+type HTTPBackend struct {
+	// URL is the endpoint's base, such as "https://petstore.example.com".
+	URL string
+	// Client sends the requests; nil means one that does not follow
+	// redirects.
+	Client *http.Client
+}
+
+// Serve sends req to the endpoint. An endpoint that cannot be reached is
+// an error, which a pipeline answers with 500.
+func (b HTTPBackend) Serve(ctx context.Context, req *event.Request) (*response.Response, error) {
+	path := req.RawPath
+	if path == "" {
+		path = req.Path
+	}
+	target := strings.TrimRight(b.URL, "/") + path
+	if req.RawQuery != "" {
+		target += "?" + req.RawQuery
+	}
+	hr, err := http.NewRequestWithContext(ctx, req.Method, target, bytes.NewReader(req.Body))
+	if err != nil {
+		return nil, fmt.Errorf("gateway: HTTP backend %q: %w", b.URL, err)
+	}
+	for _, f := range req.Header {
+		hr.Header.Add(f.Name, f.Value)
+	}
+	client := b.Client
+	if client == nil {
+		client = defaultHTTPClient
+	}
+	res, err := client.Do(hr)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: HTTP backend %q: %w", b.URL, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, quota.GatewayPayload+1))
+	if err != nil || len(body) > quota.GatewayPayload {
+		return nil, fmt.Errorf("gateway: HTTP backend %q: response body unreadable or over %d bytes", b.URL, quota.GatewayPayload)
+	}
+	resp := &response.Response{StatusCode: res.StatusCode, Body: body}
+	for _, k := range sortedKeys(res.Header) {
+		if k == "Content-Length" || slices.Contains(hopByHop, k) {
+			continue
+		}
+		for _, v := range res.Header[k] {
+			resp.Header.Add(k, v)
+		}
+	}
+	return resp, nil
 }

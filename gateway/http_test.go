@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
+	"github.com/lambdagate/lambdagate/mapping"
 )
 
 // backend is an HTTP server on loopback that answers with what it
@@ -230,5 +232,39 @@ func TestStageURI(t *testing.T) {
 	}
 	if got, _ := gateway.ExpandStageVariables("a${stageVariables.x}b", map[string]string{"x": "1"}); got != "a1b" {
 		t.Errorf("ExpandStageVariables = %q", got)
+	}
+}
+
+// TestHTTPBackend runs a REST HTTP custom integration (a mapping
+// pipeline) against a loopback endpoint: the mapped path, query and
+// header reach it, and a selection pattern on its status picks the
+// integration response.
+func TestHTTPBackend(t *testing.T) {
+	be := backend(t)
+	p := mapping.MustPipeline(mapping.Method{
+		Name: "GET /pets/{id}",
+		Integration: mapping.Integration{
+			Type: mapping.TypeHTTP, Backend: gateway.HTTPBackend{URL: be.URL}, HTTPMethod: "GET", Path: "/store/pets/{petId}",
+			RequestParameters: map[string]string{
+				"integration.request.path.petId":         "method.request.path.id",
+				"integration.request.querystring.status": "method.request.querystring.s",
+				"integration.request.header.X-From":      "'custom'",
+			},
+			Responses: []mapping.IntegrationResponse{
+				{StatusCode: 200, ResponseTemplates: map[string]string{"application/json": `{"path":"$input.path('$.path')","from":"$input.path('$.from')"}`}},
+				{StatusCode: 404, SelectionPattern: "404", ResponseTemplates: map[string]string{"application/json": `{"missing":true}`}},
+			},
+		},
+	})
+	s := gatewaytest.New(t, gateway.API{Kind: event.REST, Routes: []gateway.Route{{Key: "GET /pets/{id}", Integration: gateway.Direct{Handler: p}}}})
+	if resp, body := s.Fetch("GET", "/prod/pets/7", ""); resp.StatusCode != 200 || body != `{"path":"/store/pets/7","from":"custom"}` {
+		t.Errorf("GET /prod/pets/7 = %d %q", resp.StatusCode, body)
+	}
+	if resp, body := s.Fetch("GET", "/prod/pets/7?s=404", ""); resp.StatusCode != 404 || body != `{"missing":true}` {
+		t.Errorf("GET /prod/pets/7?s=404 = %d %q", resp.StatusCode, body)
+	}
+	dead := gateway.HTTPBackend{URL: "http://127.0.0.1:1"}
+	if _, err := dead.Serve(context.Background(), &event.Request{Method: "GET", Path: "/"}); err == nil {
+		t.Error("an unreachable backend gave no error")
 	}
 }

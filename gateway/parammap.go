@@ -260,6 +260,7 @@ type mapContext struct {
 	query      map[string][]string
 	params     map[string]string // path parameters
 	path       string            // the request path without the stage
+	resource   string            // the REST resource of the route
 	body       []byte
 	stageVars  map[string]string
 	requestID  string
