@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/getkin/kin-openapi v0.153.0
+	github.com/google/go-cmp v0.7.0
 	github.com/lambdagate/lambdagate v0.0.0
 	go.yaml.in/yaml/v4 v4.0.0
 )

@@ -264,6 +264,21 @@ func (im *importer) stages() []gateway.Stage {
 	if s := im.def.stage; s != "" {
 		return []gateway.Stage{{Name: s}}
 	}
+	if v, ok := im.doc.Extensions[stagesExtension]; ok {
+		var st []struct {
+			Name      string            `json:"name"`
+			Variables map[string]string `json:"variables"`
+		}
+		if err := decodeStrict(v, &st); err != nil {
+			im.r.fail(pointer(stagesExtension), "%v", err)
+			return nil
+		}
+		var stages []gateway.Stage
+		for _, s := range st {
+			stages = append(stages, gateway.Stage{Name: s.Name, Variables: s.Variables})
+		}
+		return stages
+	}
 	return nil
 }
 
