@@ -26,10 +26,10 @@ type Function struct {
 
 // lambdaURI matches a Lambda invocation URI and captures the function's
 // ARN or name: arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION/invocations.
-var lambdaURI = regexp.MustCompile(`^arn:aws[a-z-]*:apigateway:[^:]+:lambda:path/2015-03-31/functions/(.+)/invocations$`)
+var lambdaURI = regexp.MustCompile(`^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):apigateway:(?:\$\{[^}]*\}|[^:]+):lambda:path/2015-03-31/functions/(.+)/invocations$`)
 
 // serviceURI matches the URI of an AWS service integration.
-var serviceURI = regexp.MustCompile(`^arn:aws[a-z-]*:apigateway:[^:]+:([a-z0-9-]+):(path|action)/`)
+var serviceURI = regexp.MustCompile(`^arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):apigateway:(?:\$\{[^}]*\}|[^:]+):([a-z0-9-]+):(path|action)/`)
 
 // uriString returns the text of an integration URI: the string, or the
 // template of an Fn::Sub (whose ${...} stay as they are: they name the

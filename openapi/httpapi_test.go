@@ -112,3 +112,15 @@ func TestRoundTripHTTPAPI(t *testing.T) {
 		Stages:    []gateway.Stage{{Name: "$default", Variables: map[string]string{"petsFunction": "pets"}}},
 	}, openapi.ExportOptions{})
 }
+
+// loopbackHTTPClient sends every request to h on a loopback HTTP server,
+// whatever host it names.
+func loopbackHTTPClient(t *testing.T, h http.Handler) *http.Client {
+	t.Helper()
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	addr := s.Listener.Addr().String()
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+}

@@ -262,7 +262,7 @@ func (im *importer) stages() []gateway.Stage {
 		return im.opts.Stages
 	}
 	if s := im.def.stage; s != "" {
-		return []gateway.Stage{{Name: s}}
+		return []gateway.Stage{{Name: s, Variables: im.def.stageVars}}
 	}
 	if v, ok := im.doc.Extensions[stagesExtension]; ok {
 		var st []struct {
@@ -359,9 +359,15 @@ func (im *importer) routesOf() []gateway.Route {
 				r.fail(join(ptr, "security"), "operation security (authorizers, API keys, IAM) is not emulated yet: the local gateway refuses the definition rather than serve the method open")
 			}
 			if err := check.Register(key, noop); err != nil {
-				r.fail(ptr, "%s", strings.TrimPrefix(err.Error(), "route: "))
+				var ce *route.ConflictError
+				if errors.As(err, &ce) {
+					r.fail(ptr, "%q conflicts with %q (%s): %s", ce.Route, ce.Existing, im.routes[ce.Existing], ce.Reason)
+				} else {
+					r.fail(pptr, "%s", strings.TrimPrefix(err.Error(), "route: "))
+				}
 				continue
 			}
+			im.routes[key] = ptr
 			rt, ok := im.routeOf(key, ptr, pi, o)
 			if !ok {
 				continue
@@ -452,10 +458,13 @@ func (im *importer) routeOf(key, ptr string, pi *openapi3.PathItem, o op) (gatew
 	rt := gateway.Route{Key: key}
 	rest := im.kind == event.REST
 	typ := strings.ToLower(in.Type)
-	timeout, ok := im.timeout(iptr, in)
-	if !ok {
+	switch typ {
+	case "aws_proxy", "http_proxy", "aws", "mock", "http":
+	default:
+		r.fail(join(iptr, "type"), "unknown integration type %q (want aws_proxy, aws, http_proxy, http or mock)", in.Type)
 		return rt, false
 	}
+	timeout, timeoutOK := im.timeout(iptr, in)
 	for field, set := range map[string]bool{
 		"contentHandling":      in.ContentHandling != "",
 		"cacheKeyParameters":   len(in.CacheKeyParameters) > 0,
@@ -604,7 +613,7 @@ func (im *importer) routeOf(key, ptr string, pi *openapi3.PathItem, o op) (gatew
 		r.fail(join(iptr, "type"), "unknown integration type %q (want aws_proxy, aws, http_proxy, http or mock)", in.Type)
 		return rt, false
 	}
-	if rt.Integration == nil {
+	if rt.Integration == nil || !timeoutOK {
 		return rt, false
 	}
 	if rest {

@@ -98,6 +98,7 @@ func (ps *positions) find(ptr string) (line, col int) {
 	if ptr == "" {
 		return
 	}
+	keyLine, keyCol := 0, 0
 	for _, tok := range strings.Split(ptr[1:], "/") {
 		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
 		for n.Kind == yaml.AliasNode && n.Alias != nil {
@@ -109,12 +110,9 @@ func (ps *positions) find(ptr string) (line, col int) {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				if n.Content[i].Value == tok {
 					next = n.Content[i+1]
-					// A scalar is reported where its key is, so that the
+					// A value is reported where its key is, so that the
 					// line names the setting.
-					if next.Kind == yaml.ScalarNode {
-						line, col = n.Content[i].Line, n.Content[i].Column
-						return
-					}
+					keyLine, keyCol = n.Content[i].Line, n.Content[i].Column
 					break
 				}
 			}
@@ -128,6 +126,9 @@ func (ps *positions) find(ptr string) (line, col int) {
 		}
 		n = next
 		line, col = n.Line, n.Column
+		if keyLine > 0 {
+			line, col, keyLine = keyLine, keyCol, 0
+		}
 	}
 	return
 }

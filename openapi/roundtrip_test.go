@@ -46,6 +46,16 @@ func extensions(t *testing.T, doc []byte) map[string]any {
 		t.Fatal(err)
 	}
 	out := map[string]any{}
+	// A SAM template's definition is its API's DefinitionBody.
+	if res, ok := v.(map[string]any)["Resources"].(map[string]any); ok {
+		for _, r := range res {
+			rm, _ := r.(map[string]any)
+			props, _ := rm["Properties"].(map[string]any)
+			if body, ok := props["DefinitionBody"]; ok {
+				v = body
+			}
+		}
+	}
 	// Shared HTTP API integrations are compared where they are used:
 	// exports write them inline.
 	var shared map[string]any

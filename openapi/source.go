@@ -25,7 +25,8 @@ const DefaultMaxSize = 6 << 20
 // definition is a document read and resolved, with what is needed to
 // report on it.
 type definition struct {
-	doc     *openapi3.T
+	doc       *openapi3.T
+	stageVars map[string]string // a SAM template's stage Variables
 	swagger bool   // the file was Swagger 2.0
 	stage   string // a SAM template's StageName, if any
 	samKind string // "rest" or "http" for a SAM template's API resource
@@ -57,6 +58,7 @@ func read(src []byte, max int, r *report) *definition {
 		root := n.Content[0]
 		if body, base, stage, kind := samDefinition(root); body != nil {
 			root, r.base, def.stage, def.samKind = body, base, stage, kind
+			def.stageVars = samVariables(n.Content[0], base)
 		} else if isTemplate(root) {
 			r.fail("/Resources", "a template without an API resource that has a DefinitionBody (AWS::Serverless::Api, AWS::Serverless::HttpApi, or an AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api Body)")
 			return nil
@@ -80,6 +82,7 @@ func read(src []byte, max int, r *report) *definition {
 				r.pos = &positions{root: n.Content[0]}
 				if body, base, stage, kind := samDefinition(n.Content[0]); body != nil {
 					r.base, def.stage, def.samKind = base, stage, kind
+					def.stageVars = samVariables(n.Content[0], base)
 					v, err := nodeValue(body, 0)
 					if err == nil {
 						data, err = json.Marshal(v)
@@ -393,4 +396,27 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// samVariables returns the stage variables of the API resource whose
+// definition is at base (Properties.Variables): the scalar ones, since
+// others are intrinsics a template resolves at deployment.
+func samVariables(root *yaml.Node, base string) map[string]string {
+	parts := strings.Split(strings.TrimPrefix(base, "/"), "/")
+	if len(parts) < 2 {
+		return nil
+	}
+	vars := mapValue(mapValue(mapValue(mapValue(root, "Resources"), parts[1]), "Properties"), "Variables")
+	if vars == nil || vars.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(vars.Content); i += 2 {
+		if v := vars.Content[i+1]; v.Kind == yaml.ScalarNode && v.Tag != "" && !strings.HasPrefix(v.Tag, "!") || v.Kind == yaml.ScalarNode {
+			if !strings.HasPrefix(v.Tag, "!") || strings.HasPrefix(v.Tag, "!!") {
+				out[vars.Content[i].Value] = v.Value
+			}
+		}
+	}
+	return out
 }

@@ -187,7 +187,9 @@ func (im *importer) validator(key, ptr string, pi *openapi3.PathItem, o op) gate
 	}
 	cfg, ok := im.validators[name]
 	if !ok {
-		im.r.fail(vptr, "request validator %q is not in x-amazon-apigateway-request-validators", name)
+		if vptr != "/x-amazon-apigateway-request-validator" { // the default is reported once, by readValidators
+			im.r.fail(vptr, "request validator %q is not in x-amazon-apigateway-request-validators", name)
+		}
 		return nil
 	}
 	if !cfg.ValidateRequestBody && !cfg.ValidateRequestParameters {
