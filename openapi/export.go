@@ -543,13 +543,60 @@ func Swagger2(doc3 []byte) ([]byte, error) {
 	return json.MarshalIndent(d2, "", "  ")
 }
 
-// YAML rewrites a JSON definition as YAML, keys sorted.
+// YAML rewrites a JSON definition as YAML, indented by two spaces, with
+// the document's sections in OpenAPI's order (openapi or swagger, info,
+// paths, components or definitions, then extensions) and other keys
+// sorted.
 func YAML(doc []byte) ([]byte, error) {
 	var v any
 	if err := json.Unmarshal(doc, &v); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
-	return yaml.Marshal(v)
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(yamlNode(v, true)); err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	enc.Close()
+	return []byte(b.String()), nil
+}
+
+// topOrder is the order of a definition's first sections.
+var topOrder = []string{"openapi", "swagger", "info", "host", "basePath", "schemes", "servers", "paths", "components", "definitions"}
+
+// yamlNode converts a decoded JSON value to a YAML node.
+func yamlNode(v any, top bool) *yaml.Node {
+	switch v := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		keys := sortedKeys(v)
+		if top {
+			slices.SortStableFunc(keys, func(a, b string) int {
+				ia, ib := slices.Index(topOrder, a), slices.Index(topOrder, b)
+				if ia < 0 {
+					ia = len(topOrder)
+				}
+				if ib < 0 {
+					ib = len(topOrder)
+				}
+				return ia - ib
+			})
+		}
+		for _, k := range keys {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}, yamlNode(v[k], false))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range v {
+			n.Content = append(n.Content, yamlNode(e, false))
+		}
+		return n
+	}
+	var n yaml.Node
+	n.Encode(v)
+	return &n
 }
 
 // JSON returns a JSON or YAML document (with CloudFormation's short-form
