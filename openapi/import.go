@@ -284,9 +284,10 @@ func (im *importer) stages() []gateway.Stage {
 
 // op is an operation with its method and pointer.
 type op struct {
-	method string // GET, ..., or ANY
-	key    string // the token under the path: "get", "x-amazon-apigateway-any-method"
-	op     *openapi3.Operation
+	isDefault bool   // x-amazon-apigateway-any-method with isDefaultRoute
+	method    string // GET, ..., or ANY
+	key       string // the token under the path: "get", "x-amazon-apigateway-any-method"
+	op        *openapi3.Operation
 }
 
 // operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
@@ -300,7 +301,8 @@ func operations(pi *openapi3.PathItem) []op {
 		if b, err := json.Marshal(v); err == nil {
 			json.Unmarshal(b, o)
 		}
-		ops = append(ops, op{method: "ANY", key: "x-amazon-apigateway-any-method", op: o})
+		d, _ := v.(map[string]any)["isDefaultRoute"].(bool)
+		ops = append(ops, op{method: "ANY", key: "x-amazon-apigateway-any-method", op: o, isDefault: d})
 	}
 	slices.SortFunc(ops, func(a, b op) int { return strings.Compare(a.method, b.method) })
 	return ops
@@ -347,7 +349,7 @@ func (im *importer) routesOf() []gateway.Route {
 		for _, o := range operations(pi) {
 			ptr := join(pptr, o.key)
 			key := o.method + " " + path
-			if im.kind == event.HTTPAPI && path == "/$default" {
+			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
 				if o.method != "ANY" {
 					r.fail(ptr, "the $default route takes x-amazon-apigateway-any-method only")
 					continue
