@@ -74,7 +74,7 @@ func TestRoundTripGoREST(t *testing.T) {
 				RequestParameters: map[string]bool{"method.request.querystring.q": true},
 				Integration: mapping.Integration{Type: mapping.TypeHTTP, Backend: gateway.HTTPBackend{URL: be.URL}, HTTPMethod: "GET", Path: "/things/{thing}",
 					RequestParameters: map[string]string{"integration.request.path.thing": "method.request.path.id", "integration.request.header.X-Mapped": "method.request.querystring.q"},
-					Responses: []mapping.IntegrationResponse{{StatusCode: 200}, {StatusCode: 502, SelectionPattern: "5\\d{2}"}}},
+					Responses:         []mapping.IntegrationResponse{{StatusCode: 200}, {StatusCode: 502, SelectionPattern: "5\\d{2}"}}},
 			})}},
 			{Key: "GET /http/{p+}", Integration: gateway.HTTP{URI: be.URL + "/base/{p}", RequestParameters: map[string]string{"integration.request.path.p": "method.request.path.p"}}},
 			{Key: "GET /staged", Integration: gateway.StageURI{URI: "http://${stageVariables.host}/staged", Integration: func(uri string) (gateway.Integration, error) {

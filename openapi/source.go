@@ -27,9 +27,9 @@ const DefaultMaxSize = 6 << 20
 type definition struct {
 	doc       *openapi3.T
 	stageVars map[string]string // a SAM template's stage Variables
-	swagger bool   // the file was Swagger 2.0
-	stage   string // a SAM template's StageName, if any
-	samKind string // "rest" or "http" for a SAM template's API resource
+	swagger   bool              // the file was Swagger 2.0
+	stage     string            // a SAM template's StageName, if any
+	samKind   string            // "rest" or "http" for a SAM template's API resource
 }
 
 // read parses src, a JSON or YAML OpenAPI 3.0 or Swagger 2.0 document or
