@@ -609,7 +609,7 @@ func JSON(doc []byte) ([]byte, error) {
 	if err := yaml.Unmarshal(doc, &n); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
-	v, err := nodeValue(&n, 0)
+	v, err := nodeValue(&n, budget(len(doc)))
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}

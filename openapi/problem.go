@@ -64,10 +64,17 @@ func pointer(tokens ...string) string {
 	var b strings.Builder
 	for _, t := range tokens {
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		b.WriteString(escapeToken.Replace(t))
 	}
 	return b.String()
 }
+
+// escapeToken and unescapeToken write and read a pointer's reference
+// tokens (RFC 6901).
+var (
+	escapeToken   = strings.NewReplacer("~", "~0", "/", "~1")
+	unescapeToken = strings.NewReplacer("~1", "/", "~0", "~")
+)
 
 // join appends tokens to a pointer.
 func join(p string, tokens ...string) string { return p + pointer(tokens...) }
@@ -100,7 +107,7 @@ func (ps *positions) find(ptr string) (line, col int) {
 	}
 	keyLine, keyCol := 0, 0
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = unescapeToken.Replace(tok)
 		for n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias
 		}

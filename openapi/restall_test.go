@@ -88,3 +88,10 @@ func TestRoundTripRESTAll(t *testing.T) {
 	fn := newItems()
 	keepsExtensions(t, "testdata/rest-all.yaml", openapi.Options{Functions: map[string]handler.Invoker{"ItemsFunction": fn, "items": fn}}, openapi.ExportOptions{})
 }
+
+// placeholder is a function that is never invoked.
+type placeholder struct{}
+
+func (placeholder) Invoke(context.Context, []byte) ([]byte, error) {
+	return nil, errors.New("placeholder invoked")
+}

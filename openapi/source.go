@@ -63,7 +63,7 @@ func read(src []byte, max int, r *report) *definition {
 			r.fail("/Resources", "a template without an API resource that has a DefinitionBody (AWS::Serverless::Api, AWS::Serverless::HttpApi, or an AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api Body)")
 			return nil
 		}
-		v, err := nodeValue(root, 0)
+		v, err := nodeValue(root, budget(len(src)))
 		if err != nil {
 			r.fail("", "%v", err)
 			return nil
@@ -83,7 +83,7 @@ func read(src []byte, max int, r *report) *definition {
 				if body, base, stage, kind := samDefinition(n.Content[0]); body != nil {
 					r.base, def.stage, def.samKind = base, stage, kind
 					def.stageVars = samVariables(n.Content[0], base)
-					v, err := nodeValue(body, 0)
+					v, err := nodeValue(body, budget(len(src)))
 					if err == nil {
 						data, err = json.Marshal(v)
 					}
@@ -178,8 +178,11 @@ func checkRefs(data []byte, r *report) bool {
 				if !strings.HasPrefix(ref, "#") {
 					r.fail(join(ptr, "$ref"), "$ref %q: only references within the definition are resolved", ref)
 					ok = false
-				} else if _, found := resolvePointer(root, ref[1:]); !found {
+				} else if target, found := resolvePointer(root, ref[1:]); !found {
 					r.fail(join(ptr, "$ref"), "$ref %q does not resolve", ref)
+					ok = false
+				} else if n := refChain(root, target); n > maxRefChain {
+					r.fail(join(ptr, "$ref"), "$ref %q starts a chain of more than %d references to references (or a cycle of them)", ref, maxRefChain)
 					ok = false
 				}
 			}
@@ -199,6 +202,33 @@ func checkRefs(data []byte, r *report) bool {
 // maxDepth bounds the nesting the importer walks.
 const maxDepth = 256
 
+// maxRefChain bounds a chain of references whose targets are references
+// themselves: resolving such chains costs the OpenAPI library time and
+// memory that grow with the square of their length, and a cycle of them
+// names nothing.
+const maxRefChain = 32
+
+// refChain returns how many references to references follow target,
+// stopping past maxRefChain.
+func refChain(root, target any) int {
+	n := 0
+	for n <= maxRefChain {
+		m, ok := target.(map[string]any)
+		if !ok {
+			return n
+		}
+		ref, ok := m["$ref"].(string)
+		if !ok || !strings.HasPrefix(ref, "#") {
+			return n
+		}
+		if target, ok = resolvePointer(root, ref[1:]); !ok {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
 // resolvePointer follows a JSON pointer (URL-encoded, as in a $ref
 // fragment) in a decoded document.
 func resolvePointer(root any, ptr string) (any, bool) {
@@ -213,7 +243,7 @@ func resolvePointer(root any, ptr string) (any, bool) {
 	}
 	v := root
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = unescapeToken.Replace(tok)
 		switch c := v.(type) {
 		case map[string]any:
 			var ok bool
@@ -299,12 +329,28 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// budget is the number of values a YAML document of n bytes may expand
+// to: aliases may repeat parts of a document, but not without bound (a
+// "billion laughs" document expands exponentially).
+func budget(n int) *int {
+	b := 16*n + 10000
+	return &b
+}
+
 // nodeValue converts a YAML node to the value JSON would decode to,
 // turning CloudFormation's short-form tags (!Sub, !Ref, !GetAtt, ...)
 // into their long form ({"Fn::Sub": ...}), as CloudFormation reads them.
-func nodeValue(n *yaml.Node, depth int) (any, error) {
+// Each value produced spends one of budget.
+func nodeValue(n *yaml.Node, budget *int) (any, error) {
+	return convert(n, budget, 0)
+}
+
+func convert(n *yaml.Node, budget *int, depth int) (any, error) {
 	if depth > maxDepth {
 		return nil, errors.New("document nested too deeply")
+	}
+	if *budget--; *budget < 0 {
+		return nil, errors.New("document expands to too many values (YAML aliases?)")
 	}
 	for n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
@@ -318,7 +364,7 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 		if len(n.Content) == 0 {
 			return nil, nil
 		}
-		return nodeValue(n.Content[0], depth+1)
+		return convert(n.Content[0], budget, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -326,7 +372,7 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: a mapping key that is not a scalar", k.Line)
 			}
-			val, err := nodeValue(n.Content[i+1], depth+1)
+			val, err := convert(n.Content[i+1], budget, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -346,7 +392,7 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			val, err := nodeValue(c, depth+1)
+			val, err := convert(c, budget, depth+1)
 			if err != nil {
 				return nil, err
 			}
