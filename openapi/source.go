@@ -95,27 +95,42 @@ func read(src []byte, max int, r *report) *definition {
 			}
 		}
 	}
-	var head struct {
-		OpenAPI *string `json:"openapi"`
-		Swagger *string `json:"swagger"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		r.fail(jsonErrorPointer(err), "not a valid JSON document: %v", err)
-		return nil
-	}
+	// The version decides the reader. Reading it does not decode the
+	// document a further time: a definition starts with it, or names it
+	// once at its top level.
+	v2, v3 := bytes.Contains(data, []byte(`"swagger"`)), bytes.Contains(data, []byte(`"openapi"`))
+	refs := bytes.Contains(data, []byte(`"$ref"`))
 	switch {
-	case head.Swagger != nil:
-		if *head.Swagger != "2.0" {
-			r.fail("/swagger", "unsupported Swagger version %q (want 2.0)", *head.Swagger)
+	case v3:
+		var doc openapi3.T
+		if err := json.Unmarshal(data, &doc); err != nil {
+			r.fail("", "invalid OpenAPI 3.0 document: %v", err)
 			return nil
 		}
-		def.swagger = true
+		if doc.OpenAPI == "" && v2 {
+			break
+		}
+		if !strings.HasPrefix(doc.OpenAPI, "3.0") {
+			r.fail("/openapi", "unsupported OpenAPI version %q: API Gateway imports OpenAPI 3.0 and Swagger 2.0", doc.OpenAPI)
+			return nil
+		}
+		if refs && !checkRefs(data, r) {
+			return nil
+		}
+		def.doc = &doc
+	}
+	if def.doc == nil && v2 {
 		var d2 openapi2.T
 		if err := json.Unmarshal(data, &d2); err != nil {
 			r.fail("", "invalid Swagger 2.0 document: %v", err)
 			return nil
 		}
-		if !checkRefs(data, r) {
+		if d2.Swagger != "2.0" {
+			r.fail("/swagger", "unsupported Swagger version %q (want 2.0)", d2.Swagger)
+			return nil
+		}
+		def.swagger = true
+		if refs && !checkRefs(data, r) {
 			return nil
 		}
 		doc, err := openapi2conv.ToV3(&d2)
@@ -124,22 +139,13 @@ func read(src []byte, max int, r *report) *definition {
 			return nil
 		}
 		def.doc = doc
-	case head.OpenAPI != nil:
-		if !strings.HasPrefix(*head.OpenAPI, "3.0") {
-			r.fail("/openapi", "unsupported OpenAPI version %q: API Gateway imports OpenAPI 3.0 and Swagger 2.0", *head.OpenAPI)
-			return nil
+	}
+	if def.doc == nil {
+		if !json.Valid(data) {
+			r.fail("", "not a valid JSON or YAML document")
+		} else {
+			r.fail("", `neither "openapi" nor "swagger" is set: not an OpenAPI definition`)
 		}
-		var doc openapi3.T
-		if err := json.Unmarshal(data, &doc); err != nil {
-			r.fail("", "invalid OpenAPI 3.0 document: %v", err)
-			return nil
-		}
-		if !checkRefs(data, r) {
-			return nil
-		}
-		def.doc = &doc
-	default:
-		r.fail("", `neither "openapi" nor "swagger" is set: not an OpenAPI definition`)
 		return nil
 	}
 	loader := openapi3.NewLoader()
@@ -155,9 +161,6 @@ func isJSON(src []byte) bool {
 	s := bytes.TrimLeft(src, " \t\r\n")
 	return len(s) > 0 && s[0] == '{'
 }
-
-// jsonErrorPointer is the pointer of a JSON syntax error: the document.
-func jsonErrorPointer(error) string { return "" }
 
 // checkRefs reports every $ref of data that does not resolve within the
 // document; API Gateway resolves no other (docs/evidence/openapi.md#references).

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -134,8 +135,8 @@ func (im *importer) readModels() {
 // schemas written as model URLs.
 func schemaText(s *openapi3.Schema) (string, error) {
 	b, err := json.Marshal(s)
-	if err != nil {
-		return "", err
+	if err != nil || !bytes.Contains(b, []byte(`"$ref"`)) {
+		return string(b), err
 	}
 	var v any
 	if err := json.Unmarshal(b, &v); err != nil {
