@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -201,7 +202,7 @@ func compileGatewayResponses(kind event.Source, m map[ResponseType]GatewayRespon
 			errs = append(errs, fmt.Errorf("gateway: gateway response %s: status code %d outside 100..599", t, gr.StatusCode))
 		}
 		c := &compiledGatewayResponse{status: gr.StatusCode, templates: gr.ResponseTemplates}
-		for _, k := range sortedKeys(gr.ResponseParameters) {
+		for _, k := range slices.Sorted(maps.Keys(gr.ResponseParameters)) {
 			name, ok := strings.CutPrefix(k, "gatewayresponse.header.")
 			src := gr.ResponseParameters[k]
 			if !ok || name == "" {
@@ -216,7 +217,7 @@ func compileGatewayResponses(kind event.Source, m map[ResponseType]GatewayRespon
 			}
 			c.params = append(c.params, restParam{"header", name, src})
 		}
-		c.keys = sortedKeys(gr.ResponseTemplates)
+		c.keys = slices.Sorted(maps.Keys(gr.ResponseTemplates))
 		out[t] = c
 	}
 	return out, errors.Join(errs...)

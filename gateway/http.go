@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -137,7 +138,7 @@ func compileHTTP(kind event.Source, routeKey string, in HTTP) (*httpIntegration,
 			errs = append(errs, fail("REST proxy integrations have no response parameters"))
 		}
 		mapped := map[string]bool{}
-		for _, k := range sortedKeys(in.RequestParameters) {
+		for _, k := range slices.Sorted(maps.Keys(in.RequestParameters)) {
 			rest, ok := strings.CutPrefix(k, "integration.request.")
 			loc, name, ok2 := strings.Cut(rest, ".")
 			if !ok || !ok2 || name == "" || (loc != "header" && loc != "querystring" && loc != "path") {
@@ -171,7 +172,7 @@ func compileHTTP(kind event.Source, routeKey string, in HTTP) (*httpIntegration,
 				errs = append(errs, fail("URI path variable {%s} is not a variable of the route", v))
 			}
 		}
-		for _, code := range sortedKeys(in.ResponseParameters) {
+		for _, code := range slices.Sorted(maps.Keys(in.ResponseParameters)) {
 			status, err := strconv.Atoi(code)
 			if err != nil || status < 100 || status > 599 {
 				errs = append(errs, fail("response parameters for %q: want a status code", code))
@@ -401,7 +402,7 @@ func (g *Gateway) httpProxy(ctx context.Context, x *exchange, in *httpIntegratio
 	if ops, ok := in.resp[res.StatusCode]; ok {
 		g.mapResponse(resp, res.Header, ops, c)
 	}
-	for _, k := range sortedKeys(res.Header) {
+	for _, k := range slices.Sorted(maps.Keys(res.Header)) {
 		if k == "Content-Length" {
 			continue
 		}
@@ -449,15 +450,6 @@ func escapeSegments(p string) string {
 	return strings.Join(segs, "/")
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // HTTPBackend is the endpoint of an HTTP custom (non-proxy) integration
 // on the network: a mapping.Backend (and a handler.Handler) that sends
 // the integration request a mapping pipeline built to URL, whose scheme
@@ -503,7 +495,7 @@ func (b HTTPBackend) Serve(ctx context.Context, req *event.Request) (*response.R
 		return nil, fmt.Errorf("gateway: HTTP backend %q: response body unreadable or over %d bytes", b.URL, quota.GatewayPayload)
 	}
 	resp := &response.Response{StatusCode: res.StatusCode, Body: body}
-	for _, k := range sortedKeys(res.Header) {
+	for _, k := range slices.Sorted(maps.Keys(res.Header)) {
 		if k == "Content-Length" || slices.Contains(hopByHop, k) {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -214,7 +215,7 @@ type validationDesc struct {
 
 // validation writes a method's validator, parameters and request body.
 func (ex *exporter) validation(op map[string]any, params []any, v *validationDesc) []any {
-	for _, k := range sortedKeys(v.params) {
+	for _, k := range slices.Sorted(maps.Keys(v.params)) {
 		loc, name, _ := strings.Cut(strings.TrimPrefix(k, "method.request."), ".")
 		in := map[string]string{"querystring": "query", "header": "header", "path": "path"}[loc]
 		if in == "" || in == "path" {
@@ -256,26 +257,12 @@ func (ex *exporter) validation(op map[string]any, params []any, v *validationDes
 
 // unrewriteRefs turns model URLs back into #/components/schemas/NAME.
 func unrewriteRefs(v any, depth int) any {
-	if depth > maxDepth {
-		return v
-	}
-	switch v := v.(type) {
-	case map[string]any:
-		for k, e := range v {
-			if s, ok := e.(string); ok && k == "$ref" && strings.HasPrefix(s, "https://apigateway.amazonaws.com/restapis/") {
-				if _, name, ok := strings.Cut(s, "/models/"); ok {
-					v[k] = "#/components/schemas/" + name
-				}
-				continue
-			}
-			v[k] = unrewriteRefs(e, depth+1)
+	return mapRefs(v, depth, func(ref string) string {
+		if _, name, ok := strings.Cut(ref, "/models/"); ok && strings.HasPrefix(ref, "https://apigateway.amazonaws.com/restapis/") {
+			return "#/components/schemas/" + name
 		}
-	case []any:
-		for i, e := range v {
-			v[i] = unrewriteRefs(e, depth+1)
-		}
-	}
-	return v
+		return ref
+	})
 }
 
 // integrationDesc is an exported integration.
@@ -570,7 +557,7 @@ func yamlNode(v any, top bool) *yaml.Node {
 	switch v := v.(type) {
 	case map[string]any:
 		n := &yaml.Node{Kind: yaml.MappingNode}
-		keys := sortedKeys(v)
+		keys := slices.Sorted(maps.Keys(v))
 		if top {
 			slices.SortStableFunc(keys, func(a, b string) int {
 				ia, ib := slices.Index(topOrder, a), slices.Index(topOrder, b)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -235,7 +236,7 @@ func (im *importer) detectKind() event.Source {
 // checkExtensions reports the x-amazon-apigateway-* extensions at ptr
 // that are not in known: refused, noted or unknown.
 func (im *importer) checkExtensions(ptr string, ext map[string]any, known []string) {
-	for _, k := range sortedKeys(ext) {
+	for _, k := range slices.Sorted(maps.Keys(ext)) {
 		if !strings.HasPrefix(k, "x-amazon-apigateway-") || slices.Contains(known, k) {
 			continue
 		}
@@ -327,7 +328,7 @@ func (im *importer) routesOf() []gateway.Route {
 	im.routes = map[string]string{}
 	check := route.New(route.Config{Source: im.kind})
 	var routes []gateway.Route
-	for _, path := range sortedKeys(im.doc.Paths.Map()) {
+	for _, path := range slices.Sorted(maps.Keys(im.doc.Paths.Map())) {
 		pi := im.doc.Paths.Value(path)
 		pptr := pointer("paths", path)
 		im.checkExtensions(pptr, pi.Extensions, []string{"x-amazon-apigateway-any-method"})
@@ -739,7 +740,7 @@ func (im *importer) method(key, iptr string, in *xIntegration) (mapping.Method, 
 		RequestTemplates:    in.RequestTemplates,
 	}}
 	ok := true
-	for _, pattern := range sortedKeys(in.Responses) {
+	for _, pattern := range slices.Sorted(maps.Keys(in.Responses)) {
 		resp := in.Responses[pattern]
 		rptr := join(iptr, "responses", pattern)
 		status, good := intValue(resp.StatusCode)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -189,7 +190,7 @@ func checkRefs(data []byte, r *report) bool {
 					ok = false
 				}
 			}
-			for _, k := range sortedKeys(v) {
+			for _, k := range slices.Sorted(maps.Keys(v)) {
 				walk(v[k], join(ptr, k), depth+1)
 			}
 		case []any:
@@ -436,15 +437,6 @@ func convert(n *yaml.Node, budget *int, depth int) (any, error) {
 		return map[string]any{name: v}, nil
 	}
 	return v, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // samVariables returns the stage variables of the API resource whose

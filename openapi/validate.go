@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -102,7 +104,7 @@ func (im *importer) readModels() {
 		return
 	}
 	im.modelTexts = map[string]string{}
-	for _, name := range sortedKeys(im.doc.Components.Schemas) {
+	for _, name := range slices.Sorted(maps.Keys(im.doc.Components.Schemas)) {
 		s := im.doc.Components.Schemas[name]
 		ptr := join(im.schemaRoot(), name)
 		if s == nil || s.Value == nil {
@@ -150,6 +152,19 @@ func schemaText(s *openapi3.Schema) (string, error) {
 // rewriteRefs turns #/components/schemas/NAME and #/definitions/NAME
 // references into model URLs.
 func rewriteRefs(v any, depth int) any {
+	return mapRefs(v, depth, func(ref string) string {
+		for _, p := range []string{"#/components/schemas/", "#/definitions/"} {
+			if name, ok := strings.CutPrefix(ref, p); ok {
+				return modelURL + name
+			}
+		}
+		return ref
+	})
+}
+
+// mapRefs replaces every $ref string of a decoded JSON value by f's
+// result, in place.
+func mapRefs(v any, depth int, f func(string) string) any {
 	if depth > maxDepth {
 		return v
 	}
@@ -157,18 +172,14 @@ func rewriteRefs(v any, depth int) any {
 	case map[string]any:
 		for k, e := range v {
 			if s, ok := e.(string); ok && k == "$ref" {
-				for _, p := range []string{"#/components/schemas/", "#/definitions/"} {
-					if name, ok := strings.CutPrefix(s, p); ok {
-						v[k] = modelURL + name
-					}
-				}
+				v[k] = f(s)
 				continue
 			}
-			v[k] = rewriteRefs(e, depth+1)
+			v[k] = mapRefs(e, depth+1, f)
 		}
 	case []any:
 		for i, e := range v {
-			v[i] = rewriteRefs(e, depth+1)
+			v[i] = mapRefs(e, depth+1, f)
 		}
 	}
 	return v
@@ -210,7 +221,7 @@ func (im *importer) validator(key, ptr string, pi *openapi3.PathItem, o op) gate
 		}
 	}
 	if rb := o.op.RequestBody; rb != nil && rb.Value != nil {
-		for _, mt := range sortedKeys(rb.Value.Content) {
+		for _, mt := range slices.Sorted(maps.Keys(rb.Value.Content)) {
 			s := rb.Value.Content[mt].Schema
 			if s == nil {
 				continue
@@ -264,7 +275,7 @@ func (im *importer) gatewayResponses(v any) map[gateway.ResponseType]gateway.Gat
 		return nil
 	}
 	out := map[gateway.ResponseType]gateway.GatewayResponse{}
-	for _, t := range sortedKeys(m) {
+	for _, t := range slices.Sorted(maps.Keys(m)) {
 		gr := m[t]
 		p := join(ptr, t)
 		status := 0
