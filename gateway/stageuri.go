@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/lambdagate/lambdagate/response"
@@ -38,26 +37,32 @@ type stageIntegration struct {
 
 func (*stageIntegration) integration() {}
 
-// stageVarRef matches ${stageVariables.NAME}.
-var stageVarRef = regexp.MustCompile(`\$\{stageVariables\.([A-Za-z0-9_.:/?#&=,-]*)\}`)
-
 // ExpandStageVariables returns uri with each ${stageVariables.NAME}
 // replaced by the variable's value, and an error naming the first
 // variable vars lacks.
 func ExpandStageVariables(uri string, vars map[string]string) (string, error) {
-	var missing string
-	out := stageVarRef.ReplaceAllStringFunc(uri, func(m string) string {
-		name := stageVarRef.FindStringSubmatch(m)[1]
-		v, ok := vars[name]
-		if !ok && missing == "" {
-			missing = name
+	const open = "${stageVariables."
+	var b strings.Builder
+	rest := uri
+	for {
+		i := strings.Index(rest, open)
+		if i < 0 {
+			b.WriteString(rest)
+			return b.String(), nil
 		}
-		return v
-	})
-	if missing != "" {
-		return "", fmt.Errorf("gateway: URI %q: no stage variable %q", uri, missing)
+		end := strings.IndexByte(rest[i:], '}')
+		if end < 0 {
+			return "", fmt.Errorf("gateway: URI %q: unclosed ${", uri)
+		}
+		name := rest[i+len(open) : i+end]
+		v, ok := vars[name]
+		if !ok {
+			return "", fmt.Errorf("gateway: URI %q: no stage variable %q", uri, name)
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(v)
+		rest = rest[i+end+1:]
 	}
-	return out, nil
 }
 
 // compileStageURI resolves in for every stage, checking each resolved
