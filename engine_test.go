@@ -371,7 +371,7 @@ func TestLayout(t *testing.T) {
 	// Building events from HTTP requests (event.Builder.FromHTTP) and
 	// reading function output (gateway.OutputReader) happen in the
 	// gateway; elsewhere only tests do them.
-	for _, dir := range []string{".", "handler", "route", "cors", "nethttp", "mapping", "response", "cmd/lambdagate", "gateway/gatewaytest"} {
+	for _, dir := range []string{".", "handler", "route", "cors", "nethttp", "mapping", "response", "cmd/lambdagate", "openapi", "gateway/gatewaytest"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") {

@@ -90,9 +90,9 @@ func newService(b *testing.B) *lambdaservice.Service {
 	return s
 }
 
-// echo is the payload of the warm benchmarks: the test function answers
+// echoPayload is the payload of the warm benchmarks: the test function answers
 // it with itself.
-var echo = []byte(`{"do":"echo","msg":"hello"}`)
+var echoPayload = []byte(`{"do":"echo","msg":"hello"}`)
 
 // BenchmarkWarmInvoke measures one warm invocation of the same bootstrap,
 // payload in to output out: through the service's Invoke API over
@@ -126,12 +126,12 @@ func BenchmarkWarmInvoke(b *testing.B) {
 			b.Fatal(err)
 		}
 		ctx := context.Background()
-		if out, err := f.Invoke(ctx, echo); err != nil || !bytes.Equal(out, echo) {
+		if out, err := f.Invoke(ctx, echoPayload); err != nil || !bytes.Equal(out, echoPayload) {
 			b.Fatalf("Invoke = %s, %v", out, err)
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := f.Invoke(ctx, echo); err != nil {
+			if _, err := f.Invoke(ctx, echoPayload); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -142,7 +142,7 @@ func BenchmarkWarmInvoke(b *testing.B) {
 func benchHTTPInvoke(b *testing.B, client *http.Client, url string) {
 	b.Helper()
 	call := func() []byte {
-		resp, err := client.Post(url, "application/json", bytes.NewReader(echo))
+		resp, err := client.Post(url, "application/json", bytes.NewReader(echoPayload))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -153,7 +153,7 @@ func benchHTTPInvoke(b *testing.B, client *http.Client, url string) {
 		}
 		return out
 	}
-	if out := call(); !bytes.Equal(out, echo) {
+	if out := call(); !bytes.Equal(out, echoPayload) {
 		b.Fatalf("invoke answered %s", out)
 	}
 	b.ReportAllocs()

@@ -107,6 +107,13 @@ type API struct {
 	// quotas and token lifetimes read; nil means time.Now. Tests set it to
 	// move time without sleeping.
 	Now func() time.Time
+	// GatewayResponses customize a REST API's own answers by type
+	// (gatewayresponses.go).
+	GatewayResponses map[ResponseType]GatewayResponse
+	// MinimumCompressionSize turns on a REST API's response compression:
+	// bodies of at least this many bytes (0 to 10,485,760) are compressed
+	// for clients that ask (compress.go); nil means no compression.
+	MinimumCompressionSize *int
 }
 
 // DefaultBodyTimeout is the time a client has to send a request body.
@@ -153,6 +160,9 @@ type Route struct {
 	// the body of the integration's output goes back to the client as a
 	// message. A one-way route (the default) sends nothing back.
 	TwoWay bool
+	// Validator checks a REST method's requests before the integration
+	// runs, as a request validator does; nil means none.
+	Validator Validator
 }
 
 // An Integration is what a route calls: [Proxy] (a Lambda proxy
@@ -180,6 +190,9 @@ type Proxy struct {
 	// support. Streaming needs a Function that is also a
 	// handler.StreamInvoker, as an Adapter is.
 	InvokeMode handler.InvokeMode
+	// Timeout is the integration's own timeout (timeoutInMillis); zero
+	// means the API's.
+	Timeout time.Duration
 }
 
 func (Proxy) integration() {}
@@ -189,6 +202,9 @@ func (Proxy) integration() {}
 // response: a mapping.Pipeline for a Lambda custom integration or a MOCK.
 type Direct struct {
 	Handler handler.Handler
+	// Timeout is the integration's own timeout (timeoutInMillis); zero
+	// means the API's.
+	Timeout time.Duration
 }
 
 func (Direct) integration() {}
@@ -263,6 +279,9 @@ func (api *API) check() []error {
 	if api.CORS != nil && kind != event.HTTPAPI {
 		errs = append(errs, fmt.Errorf("gateway: only HTTP APIs have built-in CORS; a %v API answers CORS in its integrations (for REST, cors.NewREST)", kind))
 	}
+	if m := api.MinimumCompressionSize; m != nil && (kind != event.REST || *m < 0 || *m > MaxMinimumCompressionSize) {
+		errs = append(errs, fmt.Errorf("gateway: minimum compression size %d: a REST API setting of 0..%d", *m, MaxMinimumCompressionSize))
+	}
 	if len(api.BinaryMediaTypes) > 0 && kind != event.REST {
 		errs = append(errs, fmt.Errorf("gateway: binary media types are a REST API setting, not a %v one", kind))
 	}
@@ -297,7 +316,14 @@ func (api *API) checkIntegration(rt Route) (Integration, error) {
 		if in != nil {
 			return api.checkIntegration(Route{Key: rt.Key, Integration: *in})
 		}
+	case HTTP:
+		return compileHTTP(kind, rt.Key, in)
+	case *httpIntegration, *stageIntegration:
+		return in, nil
 	case Proxy:
+		if err := checkOwnTimeout(kind, rt.Key, in.Timeout); err != nil {
+			return nil, err
+		}
 		if in.Function == nil {
 			return nil, fmt.Errorf("gateway: route %q: proxy integration without a function", rt.Key)
 		}
@@ -333,10 +359,21 @@ func (api *API) checkIntegration(rt Route) (Integration, error) {
 		}
 		return in, nil
 	case Direct:
+		if err := checkOwnTimeout(kind, rt.Key, in.Timeout); err != nil {
+			return nil, err
+		}
 		if in.Handler == nil {
 			return nil, fmt.Errorf("gateway: route %q: direct integration without a handler", rt.Key)
 		}
 		return in, nil
 	}
 	return nil, fmt.Errorf("gateway: route %q has no integration", rt.Key)
+}
+
+// checkOwnTimeout checks an integration's own timeout.
+func checkOwnTimeout(kind event.Source, key string, t time.Duration) error {
+	if max := defaultTimeout(kind); t != 0 && (t < 50*time.Millisecond || t > max) {
+		return fmt.Errorf("gateway: route %q: integration timeout %v outside 50ms..%v", key, t, max)
+	}
+	return nil
 }

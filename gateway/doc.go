@@ -36,7 +36,9 @@
 //  6. Authorize (REST and HTTP APIs; see Authorization below): the stage
 //     and route throttle, the resource policy, the route's authorizer,
 //     the API key and its usage plan. A refusal is answered with AWS's
-//     status, body and x-amzn-ErrorType, and no CORS headers.
+//     status, body and x-amzn-ErrorType, and no CORS headers. Then, for a
+//     REST route with a [Validator], validate the request (400
+//     BAD_REQUEST_PARAMETERS or BAD_REQUEST_BODY).
 //  7. Run the integration with a context that carries the integration
 //     timeout. A [Proxy] integration gets the exact event the source
 //     sends (package event's Builder, with the route's key, resource and
@@ -46,7 +48,11 @@
 //     response as an [OutputReader] reads it. In the ResponseStream
 //     invoke mode the body reaches the client chunk by chunk. A [Direct]
 //     integration, such as a mapping.Pipeline, answers the REST-shaped
-//     request itself.
+//     request itself. An [HTTP] integration passes the request on to an
+//     HTTP backend over the network (HTTP_PROXY), with REST request
+//     parameters or HTTP API parameter mapping; a [StageURI] picks the
+//     integration its URI's stage variables name for the request's stage.
+//     An integration's own timeout (timeoutInMillis) replaces the API's.
 //  8. On timeout answer REST 504 {"message":"Endpoint request timed out"}
 //     or HTTP API 503 {"message":"Service Unavailable"} at the deadline,
 //     whatever the integration does after (it runs on a goroutine of its
@@ -58,7 +64,12 @@
 //  9. Add CORS headers to integration responses (not to the gateway's own
 //     answers), the request id header (REST x-amzn-RequestId, HTTP APIs
 //     apigw-requestid), and for REST rename the headers the gateway owns
-//     (WWW-Authenticate, Server, Date, …) to X-Amzn-Remapped-*.
+//     (WWW-Authenticate, Server, Date, …) to X-Amzn-Remapped-*. A REST
+//     API's own answers take its gateway response customizations
+//     (API.GatewayResponses: status, headers, substituted templates, with
+//     DEFAULT_4XX and DEFAULT_5XX as fallbacks); its integration responses
+//     are compressed with gzip or deflate for clients that ask, when
+//     API.MinimumCompressionSize is set.
 //  10. Log the request: in API Gateway's access log format when the stage
 //     has an [AccessLog] (the console's CLF, JSON, XML and CSV presets, or
 //     any $context format), otherwise one structured line (log/slog) with
@@ -194,7 +205,11 @@
 //
 // Header names reach events in net/http's canonical case (a REST API keeps
 // the client's case); edge-optimized CloudFront headers, Cognito user pool
-// authorizers and the account-level throttle are not emulated. A
+// authorizers, the account-level throttle, VPC links and request body
+// decompression are not emulated.
+//
+// Package openapi (a module of its own) reads an API Gateway OpenAPI
+// definition into an [API] and writes one back. A
 // function that ignores its context keeps running after a timeout, as it
 // would in Lambda until its own timeout.
 package gateway

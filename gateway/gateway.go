@@ -47,6 +47,11 @@ type Gateway struct {
 	authz                    authConfig // authorizers, resource policy, API keys, throttles (auth.go)
 	// ws is the WebSocket side of a WebSocket API (websocket.go).
 	ws *wsAPI
+	// responses are a REST API's gateway response customizations
+	// (gatewayresponses.go); minCompress is the minimum compression size,
+	// -1 for none (compress.go).
+	responses   gatewayResponses
+	minCompress int
 }
 
 // binding is what the router holds for a route: its integration. It is a
@@ -55,6 +60,7 @@ type Gateway struct {
 type binding struct {
 	integration Integration
 	auth        *routeAuth // nil: no authorizer, scopes or API key
+	validator   Validator
 }
 
 func (*binding) Serve(context.Context, *event.Request) (*response.Response, error) {
@@ -110,7 +116,7 @@ func New(api API) (*Gateway, error) {
 		errs = append(errs, wsErrs...)
 	}
 	for _, rt := range api.Routes {
-		in, err := api.checkIntegration(rt)
+		in, err := g.checkRoute(&api, stages, rt)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -127,10 +133,13 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, fmt.Errorf("gateway: route %q: a %v API has one route, \"$default\"", rt.Key, kind))
 			continue
 		}
+		if rt.Validator != nil && kind != event.REST {
+			errs = append(errs, fmt.Errorf("gateway: route %q: request validators are a REST API setting", rt.Key))
+		}
 		if g.ws != nil {
 			err = g.ws.register(rt, in)
 		} else {
-			err = g.router.Register(rt.Key, &binding{integration: in, auth: ra})
+			err = g.router.Register(rt.Key, &binding{integration: in, auth: ra, validator: rt.Validator})
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -146,6 +155,13 @@ func New(api API) (*Gateway, error) {
 			g.cors = c
 		}
 	}
+	g.minCompress = -1
+	if m := api.MinimumCompressionSize; m != nil {
+		g.minCompress = *m
+	}
+	responses, err := compileGatewayResponses(kind, api.GatewayResponses)
+	errs = append(errs, err)
+	g.responses = responses
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -193,15 +209,16 @@ type exchange struct {
 	path      string // the path routing sees: decoded for HTTP APIs
 	body      []byte
 	binding   *binding
-	method    string       // the method routed on: X-HTTP-Method-Override's, for REST
-	params    event.Params // the route's path parameters, in route order
-	resource  string       // the REST resource of the route
-	routeKey  string       // for the access log
-	callStart time.Time    // when the integration started; zero if none did
-	extended  string       // REST: the extended request id, x-amz-apigw-id
-	trace     trace.Header // the trace the gateway passes on
-	rec       accessRecord // what the access log says of the request
-	auth      authState    // what the authorization step found (auth.go)
+	method    string        // the method routed on: X-HTTP-Method-Override's, for REST
+	params    event.Params  // the route's path parameters, in route order
+	resource  string        // the REST resource of the route
+	routeKey  string        // for the access log
+	callStart time.Time     // when the integration started; zero if none did
+	extended  string        // REST: the extended request id, x-amz-apigw-id
+	trace     trace.Header  // the trace the gateway passes on
+	rec       accessRecord  // what the access log says of the request
+	auth      authState     // what the authorization step found (auth.go)
+	gwError   *GatewayError // the typed own answer, when a step knows its type
 }
 
 // ServeHTTP answers one client request as the API would.
@@ -215,6 +232,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	resp, own := g.serve(x)
 	if g.cors != nil && !own {
 		resp.Header = g.cors.Apply(resp.Header, hr.Method, corsRequestHeader(hr))
+	}
+	if own && g.responses != nil {
+		resp = g.customize(x, resp, x.gwError)
+	}
+	if !own && g.minCompress >= 0 {
+		resp = g.compress(x, resp)
 	}
 	g.write(x, resp, own)
 }
@@ -287,6 +310,9 @@ func (g *Gateway) serve(x *exchange) (*response.Response, bool) {
 		return resp, true
 	}
 	if resp := g.authorize(x); resp != nil {
+		return resp, true
+	}
+	if resp := g.validate(x); resp != nil {
 		return resp, true
 	}
 	return g.call(x)

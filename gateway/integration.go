@@ -42,12 +42,7 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	done := make(chan result, 1)
 	go func() {
 		var r result
-		switch in := x.binding.integration.(type) {
-		case Proxy:
-			r.resp, r.own, r.info = g.proxy(ctx, x, in)
-		case Direct:
-			r.resp, r.own = g.direct(ctx, x, in)
-		}
+		r.resp, r.own, r.info = g.run(ctx, x, x.binding.integration)
 		r.info.end = time.Now()
 		done <- r
 	}()
@@ -83,8 +78,24 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 	}
 }
 
-// proxy runs a Lambda proxy integration: the event the source sends, the
-// function's output read as the source reads it.
+// run runs integration in for x; only a Lambda proxy integration has
+// invoke details for the access log.
+func (g *Gateway) run(ctx context.Context, x *exchange, in Integration) (resp *response.Response, own bool, info invokeInfo) {
+	switch in := in.(type) {
+	case Proxy:
+		return g.proxy(ctx, x, in)
+	case Direct:
+		resp, own = g.direct(ctx, x, in)
+	case *httpIntegration:
+		resp, own = g.httpProxy(ctx, x, in)
+	case *stageIntegration:
+		return g.perStage(ctx, x, in)
+	default:
+		resp, own = response.FunctionError(g.kind), true
+	}
+	return resp, own, info
+}
+
 // invokeInfo is what an invoke tells the access log: Lambda's status for
 // the Invoke call (200 when the function ran) and its request id.
 type invokeInfo struct {
@@ -93,8 +104,15 @@ type invokeInfo struct {
 	lambdaRequestID string
 }
 
+// proxy runs a Lambda proxy integration: the event the source sends, the
+// function's output read as the source reads it.
 func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.Response, bool, invokeInfo) {
 	var info invokeInfo
+	if in.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
+		defer cancel()
+	}
 	ev, err := g.event(x, in.PayloadVersion)
 	if err != nil {
 		return badRequest(), true, info
@@ -148,6 +166,11 @@ func (g *Gateway) proxy(ctx context.Context, x *exchange, in Proxy) (*response.R
 
 // direct runs a Direct integration on the REST-shaped request.
 func (g *Gateway) direct(ctx context.Context, x *exchange, in Direct) (resp *response.Response, own bool) {
+	if in.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, in.Timeout)
+		defer cancel()
+	}
 	ev, err := g.event(x, event.PayloadDefault)
 	if err != nil {
 		return badRequest(), true

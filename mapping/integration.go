@@ -52,19 +52,14 @@ const (
 
 // A LambdaFunc is a Lambda function as a custom integration invokes it:
 // the JSON payload in, the JSON result out. A non-nil error fails the
-// invocation; its message becomes the errorMessage that selection
-// patterns match, and its type the errorType (see [LambdaError]).
+// invocation, as a function error: a *handler.FunctionError (what a
+// function reached through Lambda reports) is the error document Lambda
+// sent, with its errorType and the errorMessage that selection patterns
+// match; any other error's message is the errorMessage and the name of
+// its Go type the errorType, as the Go Lambda runtime reports them
+// ("errorString" for errors.New). A *handler.InvokeError is an invoke
+// Lambda refused, which the gateway answers with 500.
 type LambdaFunc func(ctx context.Context, payload []byte) ([]byte, error)
-
-// A LambdaError is a function error with an explicit errorType. Other
-// errors get the name of their Go type, as the Go Lambda runtime reports
-// them ("errorString" for errors.New).
-type LambdaError struct {
-	Type    string
-	Message string
-}
-
-func (e *LambdaError) Error() string { return e.Message }
 
 // A Backend is the endpoint of an HTTP integration. It receives the
 // integration request (method, path, mapped headers and query string, and

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/internal/jregex"
 	"github.com/lambdagate/lambdagate/internal/jsonsmart"
 	"github.com/lambdagate/lambdagate/mapping/vtl"
@@ -57,6 +58,8 @@ type Pipeline struct {
 	// by increasing status code; def is the default response.
 	responses []*integrationResponse
 	def       *integrationResponse
+	// method is the configuration the pipeline was built from (describe.go).
+	method Method
 }
 
 type paramMapping struct {
@@ -85,6 +88,7 @@ func NewPipeline(m Method) (*Pipeline, error) {
 	}
 	in := m.Integration
 	p := &Pipeline{
+		method:      m,
 		name:        name,
 		typ:         IntegrationType(strings.ToUpper(string(in.Type))),
 		fn:          in.Function,
@@ -571,12 +575,17 @@ func (p *Pipeline) invokeFunction(ctx context.Context, hdr event.Params, body []
 		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
 	}
 	out, ferr := invokeLambda(ctx, p.fn, payload)
+	if _, ok := errors.AsType[*handler.InvokeError](ferr); ok {
+		// Lambda refused the invoke: the function never ran.
+		return nil, &gatewayError{response.Error(http.StatusInternalServerError, msgInternal)}
+	}
 	if ferr != nil {
+		fe := functionError(ferr)
 		return &integrationResult{
 			status:    http.StatusOK,
 			header:    lambdaHeader,
-			body:      lambdaErrorPayload(ferr),
-			selector:  ferr.Error(),
+			body:      fe.Payload,
+			selector:  fe.Message,
 			lambdaErr: true,
 		}, nil
 	}
@@ -591,7 +600,7 @@ func invokeLambda(ctx context.Context, fn LambdaFunc, payload []byte) (out []byt
 			if e, ok := v.(error); ok {
 				err = e
 			} else {
-				err = &LambdaError{Type: errorType(v), Message: fmt.Sprint(v)}
+				err = &handler.FunctionError{Type: errorType(v), Message: fmt.Sprint(v)}
 			}
 			out = nil
 		}
@@ -599,21 +608,23 @@ func invokeLambda(ctx context.Context, fn LambdaFunc, payload []byte) (out []byt
 	return fn(ctx, payload)
 }
 
-// lambdaErrorPayload is the function error document the Lambda service
-// returns: {"errorMessage":"...","errorType":"..."}.
-func lambdaErrorPayload(err error) []byte {
-	typ := ""
-	var le *LambdaError
-	if errors.As(err, &le) && le.Type != "" {
-		typ = le.Type
-	} else {
-		typ = errorType(err)
+// functionError returns the function error err is, with the document
+// Lambda returns for it: a *handler.FunctionError's own document when it
+// has one, otherwise {"errorMessage":"...","errorType":"..."} from its
+// message and type, or from err's message and Go type.
+func functionError(err error) *handler.FunctionError {
+	fe, ok := errors.AsType[*handler.FunctionError](err)
+	if !ok {
+		fe = &handler.FunctionError{Type: errorType(err), Message: err.Error()}
+	}
+	if len(fe.Payload) > 0 {
+		return fe
 	}
 	b, _ := json.Marshal(struct {
 		Message string `json:"errorMessage"`
 		Type    string `json:"errorType"`
-	}{err.Error(), typ})
-	return b
+	}{fe.Message, fe.Type})
+	return &handler.FunctionError{Type: fe.Type, Message: fe.Message, Payload: b}
 }
 
 // errorType names the type of v as the Go Lambda runtime does.

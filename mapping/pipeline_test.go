@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/response"
 )
 
@@ -191,15 +192,35 @@ func TestNoMatchNoDefault(t *testing.T) {
 	}
 }
 
+// TestRejectedInvoke checks that an invoke Lambda refuses is the
+// gateway's 500, not a function error that selection patterns see.
+func TestRejectedInvoke(t *testing.T) {
+	fn := func(ctx context.Context, payload []byte) ([]byte, error) {
+		return nil, &handler.InvokeError{Status: 403, Code: "AccessDeniedException", Message: "denied"}
+	}
+	p := mustPipeline(t, Method{Integration: Integration{Type: TypeAWS, Function: fn, Responses: []IntegrationResponse{
+		{StatusCode: 200}, {StatusCode: 400, SelectionPattern: ".*denied.*"},
+	}}})
+	resp := serve(t, p, &event.Request{})
+	if resp.StatusCode != 500 || string(resp.Body) != `{"message":"Internal server error"}` {
+		t.Errorf("Serve() = %d %s, want 500 Internal server error", resp.StatusCode, resp.Body)
+	}
+}
+
 func TestLambdaErrorTypes(t *testing.T) {
 	for _, tt := range []struct {
 		fn   LambdaFunc
 		want string
 	}{
 		{func(context.Context, []byte) ([]byte, error) {
-			return nil, &LambdaError{Type: "InvalidInput", Message: "bad"}
+			return nil, &handler.FunctionError{Type: "InvalidInput", Message: "bad"}
 		},
 			`{"errorMessage":"bad","errorType":"InvalidInput"}`},
+		// A function reached through Lambda: its document, as sent.
+		{func(context.Context, []byte) ([]byte, error) {
+			return nil, handler.ReadFunctionError([]byte(`{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: 1 Error: Task timed out after 3.00 seconds"}`))
+		},
+			`{"errorType":"Sandbox.Timedout","errorMessage":"RequestId: 1 Error: Task timed out after 3.00 seconds"}`},
 		{func(context.Context, []byte) ([]byte, error) { return nil, fmt.Errorf("wrapped: %w", errors.New("x")) },
 			`{"errorMessage":"wrapped: x","errorType":"wrapError"}`},
 		{func(context.Context, []byte) ([]byte, error) { panic("kaput") },

@@ -12,13 +12,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambda"
-
+	"github.com/lambdagate/lambdagate/examples/calc/calc"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 )
 
 func calcServer(t *testing.T) *gatewaytest.Server {
-	api, err := API(lambda.NewHandler(Calc).Invoke)
+	api, err := calc.API(calc.Function().Invoke)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +99,12 @@ func TestReadmeCommands(t *testing.T) {
 		if strings.HasPrefix(line, "curl ") {
 			lines = append(lines, line)
 		}
-		if len(lines) == len(Tries) {
+		if len(lines) == len(calc.Tries) {
 			break
 		}
 	}
-	if len(lines) != len(Tries) {
-		t.Fatalf("calc printed %d curl commands, want %d: %q", len(lines), len(Tries), lines)
+	if len(lines) != len(calc.Tries) {
+		t.Fatalf("calc printed %d curl commands, want %d: %q", len(lines), len(calc.Tries), lines)
 	}
 	for i, line := range lines {
 		req, err := parseCurl(line)
@@ -118,8 +117,8 @@ func TestReadmeCommands(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != Tries[i].Status || string(b) != Tries[i].Body {
-			t.Errorf("%s\n= %d %q, want %d %q", line, resp.StatusCode, b, Tries[i].Status, Tries[i].Body)
+		if resp.StatusCode != calc.Tries[i].Status || string(b) != calc.Tries[i].Body {
+			t.Errorf("%s\n= %d %q, want %d %q", line, resp.StatusCode, b, calc.Tries[i].Status, calc.Tries[i].Body)
 		}
 	}
 }

@@ -8,13 +8,14 @@ import (
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/examples/pets/pets"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 )
 
 // TestPetsAPI drives every route and error path through the gateway over a
 // loopback socket, as a client of the deployed API would.
 func TestPetsAPI(t *testing.T) {
-	s := gatewaytest.New(t, API(Handler(newStore())))
+	s := gatewaytest.New(t, pets.API(pets.New()))
 	do := s.Fetch
 	for _, tt := range []struct {
 		method, path, body string
@@ -44,7 +45,7 @@ func TestPetsAPI(t *testing.T) {
 	}
 
 	resp, body := do("POST", "/pets", `{"name":"Kit","type":"cat","price":10}`, "Content-Type", "application/json")
-	var p Pet
+	var p pets.Pet
 	if resp.StatusCode != 201 || json.Unmarshal([]byte(body), &p) != nil || p.ID != 4 || resp.Header.Get("Location") != "/pets/4" {
 		t.Errorf("POST /pets = %d %s %v", resp.StatusCode, body, resp.Header)
 	}
@@ -71,7 +72,7 @@ func TestPetsAPI(t *testing.T) {
 
 // TestFunction unit-tests the function with fabricated events, no gateway.
 func TestFunction(t *testing.T) {
-	fn := Handler(newStore())
+	fn := pets.New()
 	resp, err := fn.Serve(context.Background(), event.New(event.HTTPAPI, "GET", "/pets/3", nil))
 	if err != nil || resp.Status() != 200 || !strings.Contains(string(resp.Body), "Nemo") {
 		t.Errorf("GET /pets/3 = %v %s", err, resp.Body)

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/examples/smartpath/smartpath"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 )
 
@@ -48,7 +49,7 @@ func TestSmartpathRuntime(t *testing.T) {
 		t.Fatal("the event does not carry the body base64-encoded, as a binary media type makes API Gateway send it")
 	}
 	payload, _ := req.MarshalJSON()
-	out, err := lambda.NewHandler(NewFunction()).Invoke(context.Background(), payload)
+	out, err := lambda.NewHandler(smartpath.NewFunction()).Invoke(context.Background(), payload)
 	if err != nil {
 		t.Fatalf("Invoke: %v", err)
 	}
@@ -63,7 +64,7 @@ func TestSmartpathRuntime(t *testing.T) {
 }
 
 func TestSmartpathAPI(t *testing.T) {
-	s := gatewaytest.New(t, API(NewFunction()))
+	s := gatewaytest.New(t, smartpath.API(smartpath.NewFunction()))
 	do := s.Fetch
 	// "Renée" and "café" in windows-1252: é is the single byte 0xE9. The
 	// charset may be in the Content-Type (as the example's printed curl

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,6 +32,7 @@ const modelURLPrefix = "https://apigateway.amazonaws.com/restapis/"
 // concurrent use. A *Set is the mapping.Models of a method.
 type Set struct {
 	schemas map[string]*jsonschema.Schema
+	sources map[string]string // the schema texts by model name
 }
 
 // Compile compiles an API's models, given as model name to schema text,
@@ -71,7 +73,7 @@ func Compile(models map[string]string) (*Set, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft4)
 	c.UseLoader(modelLoader(docs))
-	m := &Set{schemas: make(map[string]*jsonschema.Schema, len(docs))}
+	m := &Set{schemas: make(map[string]*jsonschema.Schema, len(docs)), sources: maps.Clone(models)}
 	for _, name := range names {
 		sch, err := c.Compile(modelURLPrefix + "local/models/" + name)
 		if err != nil {
@@ -84,6 +86,16 @@ func Compile(models map[string]string) (*Set, error) {
 		return nil, errors.Join(errs...)
 	}
 	return m, nil
+}
+
+// Sources returns the schema text of each model, by model name, as
+// [Compile] received them, so that a tool can describe the models again
+// (package openapi exports them). The map is a copy.
+func (m *Set) Sources() map[string]string {
+	if m == nil {
+		return nil
+	}
+	return maps.Clone(m.sources)
 }
 
 // Has reports whether m holds a model called name.

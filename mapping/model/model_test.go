@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,5 +97,26 @@ func TestModelsValidate(t *testing.T) {
 	}
 	if err := models.Validate("Nope", nil); err == nil || !strings.Contains(err.Error(), `no model "Nope"`) {
 		t.Errorf("Validate(%q) = %v, want no model error", "Nope", err)
+	}
+}
+
+// TestSources checks that a set gives back the schema texts it was
+// compiled from, as a copy.
+func TestSources(t *testing.T) {
+	src := guideModels(t)
+	m := mustModels(t, src)
+	got := m.Sources()
+	if !maps.Equal(got, src) {
+		t.Fatalf("Sources() = %v, want %v", got, src)
+	}
+	for name := range got {
+		got[name] = "changed"
+	}
+	if again := m.Sources(); !maps.Equal(again, src) {
+		t.Fatal("changing Sources()'s result changed the set")
+	}
+	var none *Set
+	if none.Sources() != nil {
+		t.Fatal("a nil set has sources")
 	}
 }

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/handler"
+	"github.com/lambdagate/lambdagate/openapi"
+)
+
+func init() {
+	commands["serve"] = command{summary: "serve an OpenAPI definition as API Gateway would deploy it", run: runServe}
+}
+
+const serveUsage = `usage: lambdagate serve --openapi FILE [flags]
+
+Serves an API Gateway OpenAPI definition locally, as the cloud would
+deploy it: OpenAPI 3.0 or Swagger 2.0, JSON or YAML, or a SAM template
+whose API has a DefinitionBody. Lambda integrations invoke the functions
+given with --function, by the name their URI uses (a function name, an
+ARN, or a SAM logical ID such as CalcFunction):
+
+	--function NAME=example:EXAMPLE   an example function, in process (` + "%s" + `)
+	--function NAME=http://HOST:PORT  a Lambda Invoke API (URL#FUNCTION names the function there)
+
+Problems are printed with their line and JSON pointer; settings that are
+not emulated are printed as notes.
+
+Example:
+
+	lambdagate serve --openapi examples/calc/template.yaml --function CalcFunction=example:calc
+
+Flags:
+`
+
+func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return serve(context.Background(), args, stdout, stderr, nil)
+}
+
+// serve runs the serve command until ctx ends or an interrupt arrives;
+// ready, when set, receives the base URL once the server listens.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(string)) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, serveUsage, exampleNames())
+		fs.PrintDefaults()
+	}
+	file := fs.String("openapi", "", "the definition `file` (- reads standard input)")
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	kind := fs.String("source", "", "the kind of API, rest or http (default: read from the definition)")
+	var functions, stages, stageVars multiFlag
+	fs.Var(&functions, "function", "a function `NAME=example:EXAMPLE` or `NAME=URL` (repeatable)")
+	fs.Var(&stages, "stage", "a stage to serve (repeatable; default: the template's StageName, or prod/$default)")
+	fs.Var(&stageVars, "stage-var", "a stage variable `name=value` of every stage (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *file == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	opts, code := importOptions(*file, *kind, functions, stages, stageVars, stderr)
+	if code != 0 {
+		return code
+	}
+	src, err := readInput(*file, os.Stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate serve:", err)
+		return 1
+	}
+	res, err := openapi.Import(src, opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate serve:", err)
+		return 1
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(stderr, "note: %s:%s\n", *file, n)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "lambdagate serve:", err)
+		return 1
+	}
+	base := "http://" + ln.Addr().String() + res.Gateway.BaseURL()
+	fmt.Fprintf(stdout, "serving %s (%v API) on %s\n", *file, res.Gateway.Kind(), base)
+	for _, rt := range res.API.Routes {
+		fmt.Fprintf(stdout, "  %s\n", rt.Key)
+	}
+	if ready != nil {
+		ready(base)
+	}
+	srv := &gateway.Server{Gateway: res.Gateway}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.Serve(ln); err != nil && ctx.Err() == nil {
+		fmt.Fprintln(stderr, "lambdagate serve:", err)
+		return 1
+	}
+	return 0
+}
+
+// importOptions reads the flags import uses.
+func importOptions(file, kind string, functions, stages, stageVars []string, stderr io.Writer) (openapi.Options, int) {
+	opts := openapi.Options{Name: file, Functions: map[string]handler.Invoker{}}
+	switch kind {
+	case "":
+	case "rest":
+		opts.Kind = event.REST
+	case "http":
+		opts.Kind = event.HTTPAPI
+	default:
+		fmt.Fprintf(stderr, "lambdagate: --source %q: want rest or http\n", kind)
+		return opts, 2
+	}
+	var errs []error
+	for _, f := range functions {
+		name, fn, err := parseFunction(f)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		opts.Functions[name] = fn
+	}
+	vars := map[string]string{}
+	for _, v := range stageVars {
+		k, val, ok := strings.Cut(v, "=")
+		if !ok || k == "" {
+			errs = append(errs, fmt.Errorf("--stage-var %q: want name=value", v))
+			continue
+		}
+		vars[k] = val
+	}
+	for _, s := range stages {
+		opts.Stages = append(opts.Stages, gateway.Stage{Name: s, Variables: vars})
+	}
+	if len(stages) == 0 && len(vars) > 0 {
+		errs = append(errs, errors.New("--stage-var needs --stage: a definition names no stages"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return opts, 2
+	}
+	return opts, 0
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(name)
+}

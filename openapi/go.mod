@@ -1,0 +1,22 @@
+module github.com/lambdagate/lambdagate/openapi
+
+go 1.26.0
+
+require (
+	github.com/getkin/kin-openapi v0.153.0
+	github.com/google/go-cmp v0.7.0
+	github.com/lambdagate/lambdagate v0.0.0
+	go.yaml.in/yaml/v4 v4.0.0
+)
+
+require (
+	github.com/aws/aws-lambda-go v1.55.1 // indirect
+	github.com/go-openapi/jsonpointer v0.22.5 // indirect
+	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+	golang.org/x/net v0.48.0 // indirect
+	golang.org/x/text v0.32.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
+)
+
+replace github.com/lambdagate/lambdagate => ../
