@@ -203,15 +203,7 @@ func (a *AuthorizerRequest) AppendJSON(b []byte) []byte {
 	switch a.Version {
 	case PayloadV2:
 		e.str("routeArn", a.RouteArn)
-		e.key("identitySource")
-		e.b = append(e.b, '[')
-		for i, v := range a.IdentitySource {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.b = jsonx.AppendString(e.b, v)
-		}
-		e.b = append(e.b, ']')
+		e.strings("identitySource", a.IdentitySource)
 	case PayloadV1:
 		e.str("methodArn", a.MethodArn)
 		e.str("identitySource", a.AuthorizationToken)

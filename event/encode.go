@@ -44,6 +44,19 @@ func (e *encoder) null(k string)         { e.key(k); e.b = append(e.b, "null"...
 func (e *encoder) open(k string)         { e.key(k); e.b = append(e.b, '{') }
 func (e *encoder) close()                { e.b = append(e.b, '}') }
 
+// strings writes the member k, an array of the strings vs.
+func (e *encoder) strings(k string, vs []string) {
+	e.key(k)
+	e.b = append(e.b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.b = jsonx.AppendString(e.b, v)
+	}
+	e.b = append(e.b, ']')
+}
+
 // strNull writes v, or null when v is empty.
 func (e *encoder) strNull(k, v string) {
 	if v == "" {
@@ -228,15 +241,7 @@ func (e *encoder) v2(r *Request) {
 	e.str("rawPath", r.RawPath)
 	e.str("rawQueryString", r.RawQuery)
 	if len(r.Cookies) > 0 {
-		e.key("cookies")
-		e.b = append(e.b, '[')
-		for i, ck := range r.Cookies {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.b = jsonx.AppendString(e.b, ck)
-		}
-		e.b = append(e.b, ']')
+		e.strings("cookies", r.Cookies)
 	}
 	if len(r.Header) == 0 {
 		e.open("headers") // payload 2.0 always carries headers, if only {}
