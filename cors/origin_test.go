@@ -97,6 +97,19 @@ func oracleHostPort(s string) bool {
 	return oracleHost(host)
 }
 
+// lowerASCII lowers the ASCII letters of s byte by byte, as origins
+// compare: strings.ToLower would also fold non-ASCII letters and turn
+// invalid UTF-8 into U+FFFD.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 func (o oracle) allow(origin string) (string, bool) {
 	if origin == "" {
 		return "", false
@@ -109,9 +122,9 @@ func (o oracle) allow(origin string) (string, bool) {
 	if len(origin) > MaxOriginLen {
 		return "", false
 	}
-	lo := strings.ToLower(origin)
+	lo := lowerASCII(origin)
 	for _, p := range o.patterns {
-		p = strings.ToLower(p)
+		p = lowerASCII(p)
 		scheme, host, _ := strings.Cut(p, "://")
 		switch {
 		case host == "*":

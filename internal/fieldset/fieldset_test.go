@@ -19,14 +19,18 @@ func slowFind(fs []field2, name, value string, fold, pairs bool) int {
 	return -1
 }
 
-// lowerASCII lowers the ASCII letters of s only, as header names fold.
+// lowerASCII lowers the ASCII letters of s only, as header names fold,
+// byte by byte: other bytes, invalid UTF-8 included, stay as they are
+// (strings.Map would turn each invalid byte into U+FFFD, making
+// different names equal).
 func lowerASCII(s string) string {
-	return strings.Map(func(r rune) rune {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
-		return r
-	}, s)
+	}
+	return string(b)
 }
 
 // randomFields returns n fields whose names and values come from small
