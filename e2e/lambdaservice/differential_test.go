@@ -13,6 +13,7 @@ import (
 
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/testfn"
+	"github.com/lambdagate/lambdagate/internal/trace"
 )
 
 // An outcome is an answer read in Lambda's terms.
@@ -238,8 +239,12 @@ func sameContext(t *testing.T, emu, svc outcome) {
 	if !reflect.DeepEqual(e, s) {
 		t.Errorf("the function saw different invocations:\nemulator %+v\nservice  %+v", e, s)
 	}
-	if traceEmu != "" || traceSvc != contextHeaders["X-Amzn-Trace-Id"] {
-		t.Errorf("trace headers: emulator %q, service %q; want none and the invoke's", traceEmu, traceSvc)
+	sent, _ := trace.Parse(contextHeaders["X-Amzn-Trace-Id"])
+	got, err := trace.Parse(traceSvc)
+	sentParent, _ := sent.Get("Parent")
+	gotParent, _ := got.Get("Parent")
+	if traceEmu != "" || err != nil || got.Root() != sent.Root() || got.Sampled() != sent.Sampled() || len(gotParent) != 16 || gotParent == sentParent {
+		t.Errorf("trace headers: emulator %q, service %q; want none, and the invoke's Root and Sampled with Lambda's own Parent", traceEmu, traceSvc)
 	}
 }
 
