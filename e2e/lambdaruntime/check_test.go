@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"net/http"
 	"testing"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 )
 
 // A tcase is one payload sent to a function, with what to check of the
@@ -115,7 +117,7 @@ func expectStream(t testing.TB, src source, r *result) (*output, []byte, bool) {
 func expectStatus(t testing.TB, o *output, want int) {
 	t.Helper()
 	if got := o.status(); got != want {
-		t.Errorf("status %d, want %d; body %s", got, want, abbrev(o.body()))
+		t.Errorf("status %d, want %d; body %s", got, want, runtimetest.Abbrev(o.body()))
 	}
 }
 

@@ -23,6 +23,8 @@
 // function posted (content type, body, the time each chunk arrived, a
 // function error) as well as what the emulator returned. Every emulator
 // and runtime process is killed, by process group, when its test ends.
+// The harness this package shares with package lambdaservice (builds,
+// the emulator's processes, skips) is internal/runtimetest.
 //
 // # Environment
 //

@@ -5,23 +5,18 @@ package lambdaruntime
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 	"github.com/lambdagate/lambdagate/internal/proctest"
 )
 
@@ -30,30 +25,24 @@ const (
 	invokeTimeout = 60 * time.Second
 	// functionTimeout is the function's timeout in the emulator, in
 	// seconds: the deadline the runtime sees.
-	functionTimeout = "30"
+	functionTimeout = 30
 	// resultWait bounds the wait for the runtime's result once the
 	// emulator has answered.
 	resultWait = 5 * time.Second
-	// startWait bounds the emulator's start.
-	startWait = 15 * time.Second
 )
 
 // A function is a bootstrap running under the Runtime Interface Emulator.
 type function struct {
 	name   string
-	url    string // the emulator's invoke endpoint
-	cmd    *exec.Cmd
-	exited chan struct{}
-	log    *syncBuffer
+	emu    *runtimetest.Emulator
 	tap    *tap
 	client *http.Client
 	health []byte // a payload the function answers normally
 
 	mu      sync.Mutex
-	n       int          // invocations so far, for request ids
-	pid     int          // the runtime process, once started
-	seen    map[int]bool // every runtime process seen
-	logSeen int          // log bytes already checked
+	n       int // invocations so far, for request ids
+	pid     int // the runtime process, once started
+	logSeen int // log bytes already checked
 }
 
 // A result is one invocation: what the emulator answered and what the
@@ -72,144 +61,36 @@ type result struct {
 // the function answers normally; the tests send it after every case.
 func startFunction(t *testing.T, name, bootstrap string, env []string, health []byte) *function {
 	t.Helper()
-	rie := emulator(t)
 	envPath, err := exec.LookPath("env")
 	if err != nil {
-		unavailable(t, "the env command, which points the runtime at the recording Runtime API, is missing: %v", err)
+		runtimetest.Unavailable(t, "the env command, which points the runtime at the recording Runtime API, is missing: %v", err)
 	}
 	f := &function{
 		name:   name,
 		tap:    newTap(t),
 		health: health,
-		seen:   make(map[int]bool),
 		client: &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true}},
 	}
 	t.Cleanup(f.client.CloseIdleConnections)
-	var last error
-	for attempt := 0; attempt < 3; attempt++ {
-		if last = f.start(t, rie, envPath, bootstrap, env); last == nil {
-			return f
+	// Registered first, this runs after the emulator's Stop, whose
+	// failure it shows too.
+	t.Cleanup(func() {
+		if f.emu != nil && t.Failed() {
+			t.Logf("%s: emulator log:\n%s", f.name, runtimetest.Tail(f.emu.Log.String(), 200))
 		}
-	}
-	t.Fatalf("starting %s under the emulator: %v", name, last)
-	return nil
-}
-
-// start makes one attempt at starting the emulator: ports chosen free can
-// be taken by another process before the emulator binds them.
-func (f *function) start(t *testing.T, rie, envPath, bootstrap string, env []string) error {
-	invokeAddr, err := freePort()
-	if err != nil {
-		return err
-	}
-	runtimeAddr, err := freePort()
-	if err != nil {
-		return err
-	}
-	f.tap.setTarget(runtimeAddr)
-	f.url = "http://" + invokeAddr + "/2015-03-31/functions/function/invocations"
-	f.log = new(syncBuffer)
-	// The emulator runs "env AWS_LAMBDA_RUNTIME_API=TAP ./bootstrap": env
-	// replaces itself with the bootstrap, which then calls the tap
-	// instead of the emulator's own address.
-	cmd := exec.Command(rie,
-		"--runtime-interface-emulator-address", invokeAddr,
-		"--runtime-api-address", runtimeAddr,
-		envPath, "AWS_LAMBDA_RUNTIME_API="+f.tap.addr(), "./"+filepath.Base(bootstrap))
-	cmd.Dir = filepath.Dir(bootstrap)
-	// The emulator passes its whole environment to the function: keep it
-	// small, and without AWS_LAMBDA_MAX_CONCURRENCY, which selects the
-	// emulator's other mode.
-	cmd.Env = append([]string{
-		"PATH=" + os.Getenv("PATH"),
-		"AWS_LAMBDA_FUNCTION_NAME=" + f.name,
-		"AWS_LAMBDA_FUNCTION_TIMEOUT=" + functionTimeout,
-		"LOG_LEVEL=info",
-	}, env...)
-	cmd.Stdout, cmd.Stderr = f.log, f.log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	// The runtime inherits the output; Wait must not wait for it.
-	cmd.WaitDelay = 2 * time.Second
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	fail := func(err error) error {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-		return err
-	}
-	if err := waitListening(invokeAddr, exited); err != nil {
-		return fail(fmt.Errorf("%w\n%s", err, f.log.String()))
-	}
-	f.cmd, f.exited = cmd, exited
-	t.Cleanup(func() { f.stop(t) })
-	return nil
-}
-
-// waitListening waits until addr accepts connections, the emulator
-// exits, or startWait passes.
-func waitListening(addr string, exited <-chan struct{}) error {
-	deadline := time.Now().Add(startWait)
-	for {
-		select {
-		case <-exited:
-			return errors.New("the emulator exited")
-		default:
-		}
-		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			c.Close()
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the emulator did not listen on %s within %v", addr, startWait)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// stop kills the runtime processes and the emulator, each by process
-// group (the emulator starts the runtime in a group of its own), and
-// checks that none is left.
-func (f *function) stop(t *testing.T) {
-	f.mu.Lock()
-	pids := []int{}
-	for pid := range f.seen {
-		pids = append(pids, pid)
-	}
-	f.mu.Unlock()
-	for _, pid := range children(f.cmd.Process.Pid) {
-		if !slices.Contains(pids, pid) {
-			pids = append(pids, pid)
-		}
-	}
-	for _, pid := range pids {
-		syscall.Kill(-pid, syscall.SIGKILL)
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
-	syscall.Kill(-f.cmd.Process.Pid, syscall.SIGKILL)
-	select {
-	case <-f.exited:
-	case <-time.After(10 * time.Second):
-		t.Errorf("%s: the emulator (pid %d) did not exit after SIGKILL", f.name, f.cmd.Process.Pid)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for _, pid := range pids {
-		for running(pid) {
-			if time.Now().After(deadline) {
-				t.Errorf("%s: runtime process %d still runs after SIGKILL", f.name, pid)
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-	if t.Failed() {
-		t.Logf("%s: emulator log:\n%s", f.name, tail(f.log.String(), 200))
-	}
+	})
+	f.emu = runtimetest.StartEmulator(t, runtimetest.EmulatorConfig{
+		Name:      name,
+		Timeout:   functionTimeout,
+		Env:       env,
+		Bootstrap: bootstrap,
+		// The emulator runs "env AWS_LAMBDA_RUNTIME_API=TAP ./bootstrap":
+		// env replaces itself with the bootstrap, which then calls the
+		// tap instead of the emulator's own address.
+		Command: []string{envPath, "AWS_LAMBDA_RUNTIME_API=" + f.tap.addr(), "./" + filepath.Base(bootstrap)},
+		Prepare: f.tap.setTarget,
+	})
+	return f
 }
 
 // invoke sends payload to the function and waits for the runtime's
@@ -222,7 +103,7 @@ func (f *function) invoke(t testing.TB, payload []byte) *result {
 	f.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), invokeTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.url, bytes.NewReader(payload))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.emu.URL, bytes.NewReader(payload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +111,7 @@ func (f *function) invoke(t testing.TB, payload []byte) *result {
 	req.Header.Set("X-Amzn-RequestId", id)
 	resp, err := f.client.Do(req)
 	if err != nil {
-		t.Fatalf("invoking %s (%s): %v\nemulator log:\n%s", f.name, id, err, tail(f.log.String(), 40))
+		t.Fatalf("invoking %s (%s): %v\nemulator log:\n%s", f.name, id, err, runtimetest.Tail(f.emu.Log.String(), 40))
 	}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
@@ -248,8 +129,8 @@ func (f *function) invoke(t testing.TB, payload []byte) *result {
 func (f *function) alive(t testing.TB) {
 	t.Helper()
 	select {
-	case <-f.exited:
-		t.Fatalf("%s: the emulator exited: %v\n%s", f.name, f.cmd.ProcessState, tail(f.log.String(), 40))
+	case <-f.emu.Exited():
+		t.Fatalf("%s: the emulator exited: %v\n%s", f.name, f.emu.Cmd.ProcessState, runtimetest.Tail(f.emu.Log.String(), 40))
 	default:
 	}
 	problems := f.checkProcess()
@@ -272,15 +153,15 @@ var exitLines = regexp.MustCompile(`(?m)^.*(exited|Runtime\.ExitError|Reset init
 // checkProcess compares the runtime process with the one seen before and
 // reads the emulator's log since the last check.
 func (f *function) checkProcess() []string {
-	kids := children(f.cmd.Process.Pid)
-	log := f.log.String()
+	kids := proctest.Children(f.emu.Cmd.Process.Pid)
+	log := f.emu.Log.String()
 	f.mu.Lock()
 	newLog := log[f.logSeen:]
 	f.logSeen = len(log)
 	prev := f.pid
 	if len(kids) == 1 {
 		f.pid = kids[0]
-		f.seen[kids[0]] = true
+		f.emu.Track(kids[0])
 	}
 	f.mu.Unlock()
 	var problems []string
@@ -299,51 +180,14 @@ func (f *function) checkProcess() []string {
 // describe summarizes r for failure messages.
 func (r *result) describe() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "invocation %s: emulator answered %d with %s", r.id, r.status, abbrev(r.body))
+	fmt.Fprintf(&b, "invocation %s: emulator answered %d with %s", r.id, r.status, runtimetest.Abbrev(r.body))
 	if r.post == nil {
 		fmt.Fprintf(&b, "; runtime: %v", r.postErr)
 	} else {
-		fmt.Fprintf(&b, "; runtime posted to /%s (Content-Type %q, status %d) %s", r.post.kind, r.post.header.Get("Content-Type"), r.post.status, abbrev(r.post.body))
+		fmt.Fprintf(&b, "; runtime posted to /%s (Content-Type %q, status %d) %s", r.post.kind, r.post.header.Get("Content-Type"), r.post.status, runtimetest.Abbrev(r.post.body))
 		if r.post.err != nil {
 			fmt.Fprintf(&b, " (forwarding failed: %v)", r.post.err)
 		}
 	}
 	return b.String()
 }
-
-// abbrev quotes b, shortened to its ends when long.
-func abbrev(b []byte) string {
-	const max = 300
-	if len(b) <= max {
-		return strconv.Quote(string(b))
-	}
-	return fmt.Sprintf("%q…(%d bytes)…%q", b[:max*2/3], len(b), b[len(b)-max/3:])
-}
-
-// tail is the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.SplitAfter(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "")
-}
-
-// freePort returns a loopback address whose port was free a moment ago.
-func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-// children lists the running processes whose parent is ppid.
-func children(ppid int) []int { return proctest.Children(ppid) }
-
-// running reports whether pid is a process that has not exited.
-func running(pid int) bool { return proctest.Running(pid) }
-
-// A syncBuffer is a process's output, safe for concurrent writes.
-type syncBuffer = proctest.Buffer

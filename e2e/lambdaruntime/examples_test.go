@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 )
 
 // The examples' tests send what each example's deployment (its
@@ -22,7 +24,7 @@ func expectJSON(t testing.TB, body []byte, want any) {
 	t.Helper()
 	var got any
 	if err := json.Unmarshal(body, &got); err != nil {
-		t.Errorf("body %s: %v", abbrev(body), err)
+		t.Errorf("body %s: %v", runtimetest.Abbrev(body), err)
 		return
 	}
 	w, err := json.Marshal(want)
@@ -40,7 +42,7 @@ func expectJSON(t testing.TB, body []byte, want any) {
 func expectBytes(t testing.TB, r *result, want string) {
 	t.Helper()
 	if b, ok := r.outputBytes(t); ok && string(b) != want {
-		t.Errorf("output %s, want %q", abbrev(b), want)
+		t.Errorf("output %s, want %q", runtimetest.Abbrev(b), want)
 	}
 }
 
@@ -318,7 +320,7 @@ func TestWebapp(t *testing.T) {
 		{"page", request{method: "GET", path: "/"}, 200, func(t *testing.T, o *output, body []byte, r *result) {
 			expectHeader(t, o, "Content-Type", "text/html; charset=utf-8")
 			if !bytes.Contains(body, []byte("<h1>Hello from ")) {
-				t.Errorf("page %s, want the greeting", abbrev(body))
+				t.Errorf("page %s, want the greeting", runtimetest.Abbrev(body))
 			}
 		}},
 		{"hello", hello, 200, func(t *testing.T, o *output, body []byte, r *result) {

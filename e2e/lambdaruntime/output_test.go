@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 )
 
 // An output is a function's output in the shape of payload 1.0, payload
@@ -40,7 +42,7 @@ func parseOutput(src source, raw []byte) (*output, error) {
 		if (src == httpAPI || src == functionURL) && json.Valid(raw) {
 			return &output{shorthand: raw}, nil
 		}
-		return nil, fmt.Errorf("not an object with a statusCode: %s", abbrev(raw))
+		return nil, fmt.Errorf("not an object with a statusCode: %s", runtimetest.Abbrev(raw))
 	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.DisallowUnknownFields()
@@ -68,7 +70,7 @@ func parseOutput(src source, raw []byte) (*output, error) {
 	}
 	for _, m := range not {
 		if members[m] != nil {
-			return nil, fmt.Errorf("output for %v has %s, which the source does not read: %s", src, m, abbrev(raw))
+			return nil, fmt.Errorf("output for %v has %s, which the source does not read: %s", src, m, runtimetest.Abbrev(raw))
 		}
 	}
 	if src == alb || src == albMulti {
@@ -176,12 +178,12 @@ const streamContentType = "application/vnd.awslambda.http-integration-response"
 func parseStream(src source, raw []byte) (*output, []byte, error) {
 	i := bytes.Index(raw, streamSeparator)
 	if i < 0 {
-		return nil, nil, fmt.Errorf("no JSON prelude and eight NUL bytes: %s", abbrev(raw))
+		return nil, nil, fmt.Errorf("no JSON prelude and eight NUL bytes: %s", runtimetest.Abbrev(raw))
 	}
 	prelude, body := raw[:i], raw[i+len(streamSeparator):]
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(prelude, &members); err != nil {
-		return nil, nil, fmt.Errorf("prelude %s: %v", abbrev(prelude), err)
+		return nil, nil, fmt.Errorf("prelude %s: %v", runtimetest.Abbrev(prelude), err)
 	}
 	allowed := []string{"statusCode", "headers", "cookies"}
 	if src == rest {
@@ -213,10 +215,10 @@ type functionError struct {
 func errorOf(b []byte) (*functionError, error) {
 	var e functionError
 	if err := json.Unmarshal(b, &e); err != nil {
-		return nil, fmt.Errorf("function error %s: %v", abbrev(b), err)
+		return nil, fmt.Errorf("function error %s: %v", runtimetest.Abbrev(b), err)
 	}
 	if e.Type == "" || e.Message == "" {
-		return nil, errors.New("function error without errorType or errorMessage: " + abbrev(b))
+		return nil, errors.New("function error without errorType or errorMessage: " + runtimetest.Abbrev(b))
 	}
 	return &e, nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 )
 
 const (
@@ -79,21 +81,21 @@ func matchOracle(t testing.TB, r *result, want oracleResult) {
 	if r.post == nil {
 		return // reported by the case's own checks
 	}
-	inProcess := "output " + abbrev(want.Output)
+	inProcess := "output " + runtimetest.Abbrev(want.Output)
 	if want.Error != nil {
 		inProcess = fmt.Sprintf("function error %+v", *want.Error)
 	}
 	switch {
 	case want.Error != nil && r.post.kind == "error":
 		if e, err := errorOf(r.post.body); err != nil || *e != *want.Error {
-			t.Errorf("the runtime posted function error %s; in process: %s", abbrev(r.post.body), inProcess)
+			t.Errorf("the runtime posted function error %s; in process: %s", runtimetest.Abbrev(r.post.body), inProcess)
 		}
 	case want.Error == nil && r.post.kind == "response":
 		if !bytes.Equal(r.post.body, want.Output) {
-			t.Errorf("the runtime posted output %s; in process: %s", abbrev(r.post.body), inProcess)
+			t.Errorf("the runtime posted output %s; in process: %s", runtimetest.Abbrev(r.post.body), inProcess)
 		}
 	default:
-		t.Errorf("the runtime posted to /%s %s; in process: %s", r.post.kind, abbrev(r.post.body), inProcess)
+		t.Errorf("the runtime posted to /%s %s; in process: %s", r.post.kind, runtimetest.Abbrev(r.post.body), inProcess)
 	}
 }
 
@@ -215,7 +217,7 @@ func testfnCases(t *testing.T, streaming bool) []tcase {
 				expectStatus(t, o, 200)
 				expectHeader(t, o, "Content-Type", "image/png")
 				if !streaming && !o.base64() {
-					t.Errorf("a PNG body without isBase64Encoded: %s", abbrev([]byte(*o.Body)))
+					t.Errorf("a PNG body without isBase64Encoded: %s", runtimetest.Abbrev([]byte(*o.Body)))
 				}
 				checkPNG(t, body, logo, 16)
 			})
@@ -326,7 +328,7 @@ func checkPNG(t *testing.T, body, want []byte, size int) {
 	}
 	img, err := png.Decode(bytes.NewReader(body))
 	if err != nil {
-		t.Errorf("PNG body: %v (%s)", err, abbrev(body))
+		t.Errorf("PNG body: %v (%s)", err, runtimetest.Abbrev(body))
 		return
 	}
 	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {

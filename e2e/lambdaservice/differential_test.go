@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdagate/lambdagate/e2e/internal/runtimetest"
 	"github.com/lambdagate/lambdagate/internal/quota"
 	"github.com/lambdagate/lambdagate/internal/testfn"
 	"github.com/lambdagate/lambdagate/internal/trace"
@@ -28,7 +29,7 @@ type outcome struct {
 func (o outcome) String() string {
 	switch o.kind {
 	case "output":
-		return "output " + abbrev(o.output)
+		return "output " + runtimetest.Abbrev(o.output)
 	case "empty":
 		return "502 without a body"
 	}
@@ -161,7 +162,7 @@ func TestDifferential(t *testing.T) {
 			svc, _ := startService(t, sc.scenario)
 			t.Cleanup(func() {
 				if t.Failed() {
-					t.Logf("emulator log:\n%s\nservice log:\n%s", tail(emu.log(), 60), tail(svc.log(), 60))
+					t.Logf("emulator log:\n%s\nservice log:\n%s", runtimetest.Tail(emu.log(), 60), runtimetest.Tail(svc.log(), 60))
 				}
 			})
 			var pidEmu, pidSvc int
@@ -178,9 +179,9 @@ func TestDifferential(t *testing.T) {
 				case e.kind != st.kind || s.kind != st.kind:
 					t.Errorf("%s: emulator %v, service %v; want both %s", st.name, e, s, st.kind)
 				case st.same == "bytes" && !bytes.Equal(e.output, s.output):
-					t.Errorf("%s: outputs differ:\nemulator %s\nservice  %s", st.name, abbrev(e.output), abbrev(s.output))
+					t.Errorf("%s: outputs differ:\nemulator %s\nservice  %s", st.name, runtimetest.Abbrev(e.output), runtimetest.Abbrev(s.output))
 				case st.same == "bytes" && !bytes.Equal(e.doc, s.doc):
-					t.Errorf("%s: error documents differ:\nemulator %s\nservice  %s", st.name, abbrev(e.doc), abbrev(s.doc))
+					t.Errorf("%s: error documents differ:\nemulator %s\nservice  %s", st.name, runtimetest.Abbrev(e.doc), runtimetest.Abbrev(s.doc))
 				case st.kind == "timeout" && (e.message != s.message || s.typ != "Sandbox.Timedout"):
 					// The emulator's timeout is plain text, without a type
 					// (docs/evidence/runtime.md#local-lambda-errors).

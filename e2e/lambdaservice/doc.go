@@ -17,5 +17,6 @@
 //
 // The emulator is the tool pinned in this module's go.mod, built from the
 // module cache; LAMBDAGATE_REQUIRE_RUNTIME_E2E=1 makes its absence a
-// failure instead of a skip, as in package lambdaruntime.
+// failure instead of a skip, as in package lambdaruntime, whose harness
+// (internal/runtimetest) this package shares.
 package lambdaservice
