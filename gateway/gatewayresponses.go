@@ -47,8 +47,11 @@ const (
 	ResponseWAFFiltered                  ResponseType = "WAF_FILTERED"
 )
 
-// ResponseTypes lists every gateway response type AWS documents.
-var ResponseTypes = []ResponseType{
+// ResponseTypes returns every gateway response type AWS documents, in a
+// new slice.
+func ResponseTypes() []ResponseType { return slices.Clone(responseTypes) }
+
+var responseTypes = []ResponseType{
 	ResponseDefault4XX, ResponseDefault5XX, ResponseAccessDenied, ResponseAPIConfigurationError,
 	ResponseAuthorizerConfigurationError, ResponseAuthorizerFailure, ResponseBadRequestParameters,
 	ResponseBadRequestBody, ResponseExpiredToken, ResponseIntegrationFailure, ResponseIntegrationTimeout,
@@ -188,7 +191,7 @@ func compileGatewayResponses(kind event.Source, m map[ResponseType]GatewayRespon
 		}
 	}) {
 		gr := m[t]
-		if !slices.Contains(ResponseTypes, t) {
+		if !slices.Contains(responseTypes, t) {
 			errs = append(errs, fmt.Errorf("gateway: unknown gateway response type %q", t))
 			continue
 		}
