@@ -6,9 +6,11 @@
 // # Writing an authorizer
 //
 // An authorizer receives an [event.AuthorizerRequest] (REST TOKEN or
-// REQUEST, HTTP API payload 1.0 or 2.0) and answers with a [Response]
-// (an IAM policy, a principal id, a context) or, for an HTTP API with
-// simple responses, a [SimpleResponse]. [Func] and [SimpleFunc] turn a
+// REQUEST, HTTP API payload 1.0 or 2.0, a WebSocket API's $connect) and
+// answers with a [Response] (an IAM policy, a principal id, a context) or,
+// for an HTTP API with simple responses, a [SimpleResponse]. A WebSocket
+// authorizer answers as a REST one does, with the route ARN
+// (…/STAGE/$connect) as the resource to allow. [Func] and [SimpleFunc] turn a
 // Go function into a Lambda function at the bytes level:
 //
 //	func authorize(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {

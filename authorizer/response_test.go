@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -182,5 +183,45 @@ func TestAWSLambdaGoAuthorizer(t *testing.T) {
 	payload, _ = event.NewAuthorizer("Bearer bad", "GET", "/pets/7").MarshalJSON()
 	if _, err := h.Invoke(context.Background(), payload); err == nil || err.Error() != "Unauthorized" {
 		t.Errorf("bad token: %v", err)
+	}
+}
+
+// TestWebSocketAuthorizer runs an authorizer on a WebSocket API's
+// $connect event, written with this package and with aws-lambda-go's
+// REQUEST type (which reads the same members), and evaluates what each
+// returns against the route ARN as the gateway does.
+func TestWebSocketAuthorizer(t *testing.T) {
+	a, err := event.Builder{Source: event.WebSocket, Stage: "live"}.BuildAuthorizer(event.RequestAuthorizer, "GET", "/?token=good", http.Header{"Upgrade": {"websocket"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := a.MarshalJSON()
+	const arn = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/live/$connect"
+	ours := authorizer.Func(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+		if req.Source() != event.WebSocket || req.Request.Query.Get("token") != "good" || req.Request.Context.EventType != "CONNECT" {
+			return nil, authorizer.ErrUnauthorized
+		}
+		return authorizer.Allow("alice", req.MethodArn).WithContext("n", 1), nil
+	})
+	theirs := lambda.NewHandler(func(ctx context.Context, req events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {
+		if req.QueryStringParameters["token"] != "good" || req.Headers["Connection"] != "upgrade" {
+			return events.APIGatewayCustomAuthorizerResponse{}, errors.New("Unauthorized")
+		}
+		return events.APIGatewayCustomAuthorizerResponse{PrincipalID: "alice", Context: map[string]any{"n": 1},
+			PolicyDocument: events.APIGatewayCustomAuthorizerPolicy{Version: "2012-10-17", Statement: []events.IAMPolicyStatement{
+				{Action: []string{"execute-api:Invoke"}, Effect: "Allow", Resource: []string{req.MethodArn}}}}}, nil
+	})
+	for name, fn := range map[string]interface {
+		Invoke(context.Context, []byte) ([]byte, error)
+	}{"authorizer.Func": ours, "aws-lambda-go": theirs} {
+		out, err := fn.Invoke(context.Background(), payload)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		r, err := authorizer.ReadOutput(out, authorizer.RESTFormat)
+		if err != nil || r.Policy.Evaluate(authorizer.InvokeAction, arn, &authorizer.Env{}, false) != authorizer.Allowed ||
+			!maps.Equal(r.StringContext(), map[string]string{"n": "1"}) {
+			t.Errorf("%s: %s read as %+v, %v", name, out, r, err)
+		}
 	}
 }

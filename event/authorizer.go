@@ -21,9 +21,11 @@ const (
 )
 
 // AuthorizerRequest is the event a Lambda authorizer receives, from a
-// REST API (TOKEN or REQUEST) or an HTTP API (payload format 1.0 or 2.0),
-// as the API Gateway developer guide's pages on Lambda authorizer input
-// show them (docs/evidence/authorizers.md#authorizer-input):
+// REST API (TOKEN or REQUEST), an HTTP API (payload format 1.0 or 2.0) or
+// a WebSocket API ($connect, REQUEST), as the API Gateway developer
+// guide's pages on Lambda authorizer input show them
+// (docs/evidence/authorizers.md#authorizer-input,
+// docs/evidence/websocket.md#authorizer-event):
 //
 //	REST TOKEN        {"type":"TOKEN","authorizationToken":…,"methodArn":…}
 //	REST REQUEST      {"type":"REQUEST","methodArn":…, the REST event without its body}
@@ -31,6 +33,8 @@ const (
 //	                   "authorizationToken":"a,b", the payload 1.0 event without its body}
 //	HTTP API 2.0      {"version":"2.0","type":"REQUEST","routeArn":…,"identitySource":["a","b"],
 //	                   the payload 2.0 event without its body}
+//	WebSocket         {"type":"REQUEST","methodArn":…/STAGE/$connect, the handshake's
+//	                   headers and query, stageVariables, a CONNECT requestContext}
 //
 // [DecodeAuthorizer] reads one and [AuthorizerRequest.MarshalJSON] writes
 // one; [Builder.BuildAuthorizer] fabricates one for tests.
@@ -66,9 +70,13 @@ func (a *AuthorizerRequest) ARN() string {
 	return a.RouteArn
 }
 
-// Source returns the kind of API that sent the event: REST, or HTTPAPI
-// when the event has a payload version.
+// Source returns the kind of API that sent the event: REST, HTTPAPI when
+// the event has a payload version, WebSocket when its request is a
+// WebSocket CONNECT event.
 func (a *AuthorizerRequest) Source() Source {
+	if a.Request != nil && a.Request.Source == WebSocket {
+		return WebSocket
+	}
 	if a.Version != "" {
 		return HTTPAPI
 	}
@@ -173,7 +181,10 @@ func (l Limits) DecodeAuthorizer(payload []byte) (*AuthorizerRequest, error) {
 	if r.Source == HTTPAPI && r.Version == PayloadV1 && out.AuthorizationToken == "" {
 		out.AuthorizationToken = a.identity
 	}
-	if r.Source != REST && r.Source != HTTPAPI {
+	switch {
+	case r.Source == WebSocket && (r.Context.EventType != "CONNECT" || r.RouteKey != "$connect"):
+		return nil, &DecodeError{Field: "requestContext", Err: fmt.Errorf("a WebSocket authorizer event of a %s event on route %q; authorizers run for $connect only", r.Context.EventType, r.RouteKey)}
+	case r.Source != REST && r.Source != HTTPAPI && r.Source != WebSocket:
 		return nil, &DecodeError{Err: fmt.Errorf("%w: an authorizer event of a %v request", ErrUnknownSource, r.Source)}
 	}
 	return out, nil
@@ -189,6 +200,10 @@ func (a *AuthorizerRequest) MarshalJSON() ([]byte, error) {
 // request event, without body and isBase64Encoded.
 func (a *AuthorizerRequest) AppendJSON(b []byte) []byte {
 	e := encoder{b: b}
+	if a.Type == RequestAuthorizer && a.Source() == WebSocket {
+		e.websocketAuthorizer(a)
+		return e.b
+	}
 	e.b = append(e.b, '{')
 	if a.Version != "" {
 		e.str("version", string(a.Version))

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,11 @@ type Builder struct {
 	// type (CONNECT, MESSAGE, DISCONNECT; empty means MESSAGE).
 	ConnectionID string
 	EventType    string
+
+	// authorizerEvent makes a WebSocket CONNECT event the request of a
+	// $connect authorizer's event, whose headers differ
+	// (Builder.AuthorizerFromHTTP).
+	authorizerEvent bool
 }
 
 // New returns the event src would send for a request with the given
@@ -110,6 +116,16 @@ func New(src Source, method, target string, body []byte) *Request {
 // Build returns the event for a request with the given method, target,
 // header and body. target is as for [New].
 func (b Builder) Build(method, target string, header http.Header, body []byte) (*Request, error) {
+	hr, err := newRequest(method, target, header, body)
+	if err != nil {
+		return nil, err
+	}
+	return b.FromHTTP(hr)
+}
+
+// newRequest returns the request a client sends for method, target,
+// header and body, as [Builder.FromHTTP] takes it.
+func newRequest(method, target string, header http.Header, body []byte) (*http.Request, error) {
 	u, err := parseTarget(target)
 	if err != nil {
 		return nil, err
@@ -128,7 +144,7 @@ func (b Builder) Build(method, target string, header http.Header, body []byte) (
 		hr.Host = ""
 	}
 	hr.RemoteAddr = ""
-	return b.FromHTTP(hr)
+	return hr, nil
 }
 
 // parseTarget parses a request target: an absolute URL, or a path with an
@@ -403,10 +419,21 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 	r.AccountID = ""
 	r.Resource, r.PathParameters, c.ResourcePath, c.ResourceID = "", nil, "", ""
 	r.Method, r.RawPath, r.Path, c.Path, c.HTTPMethod = "", "", "", "", ""
-	switch c.EventType {
-	case "CONNECT":
+	switch {
+	case c.EventType == "CONNECT" && b.authorizerEvent:
+		// A $connect authorizer sees the handshake's Upgrade and its
+		// Connection (as "upgrade") and a content-length of 0, the
+		// headers sorted by name whatever their case [DOC, 3P]
+		// (docs/evidence/websocket.md#authorizer-event). Every
+		// handshake has the first two; a fabricated one gets them.
+		if r.Header.Get("Upgrade") == "" {
+			r.Header = append(r.Header, Field{"Upgrade", "websocket"})
+		}
+		r.Header = append(r.Header, Field{"Connection", "upgrade"}, Field{"content-length", "0"})
+		slices.SortStableFunc(r.Header, func(x, y Field) int { return compareFold(x.Name, y.Name) })
+	case c.EventType == "CONNECT":
 		r.Header.Del("Upgrade")
-	case "DISCONNECT":
+	case c.EventType == "DISCONNECT":
 		r.Header = Header{{"Host", r.DomainName}, {"x-api-key", ""}, {"X-Forwarded-For", ""}, {"x-restapi", ""}}
 		r.Query, r.RawQuery, r.Cookies = nil, "", nil
 	default:
@@ -417,6 +444,23 @@ func (b Builder) websocket(r *Request, ids *idSource) {
 	// frames arrive base64-encoded.
 	c.DomainPrefix, c.Protocol = "", ""
 	r.IsBase64Encoded = !utf8.Valid(r.Body)
+}
+
+// compareFold compares ASCII names as their lowercase forms compare.
+func compareFold(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return int(x) - int(y)
+		}
+	}
+	return len(a) - len(b)
 }
 
 // joinValues merges repeated headers into one comma-joined value, as

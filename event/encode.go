@@ -381,6 +381,47 @@ func (e *encoder) websocket(r *Request) {
 	e.close()
 }
 
+// websocketAuthorizer writes the event of a WebSocket API's $connect
+// authorizer: the members of AWS's documented example, in its order. The
+// request context is the CONNECT event's with an identity of sourceIp
+// alone, and stageVariables is {} when the stage has none
+// (docs/evidence/websocket.md#authorizer-event).
+func (e *encoder) websocketAuthorizer(a *AuthorizerRequest) {
+	r := a.Request
+	c := &r.Context
+	e.b = append(e.b, '{')
+	e.str("type", string(a.Type))
+	e.str("methodArn", a.MethodArn)
+	e.object("headers", r.Header, lastValue, true, true)
+	e.object("multiValueHeaders", r.Header, valueList, true, true)
+	e.object("queryStringParameters", r.Query, lastValue, false, true)
+	e.object("multiValueQueryStringParameters", r.Query, valueList, false, true)
+	if len(r.StageVariables) == 0 {
+		e.key("stageVariables")
+		e.b = append(e.b, "{}"...)
+	} else {
+		e.object("stageVariables", r.StageVariables, lastValue, false, false)
+	}
+	e.open("requestContext")
+	e.str("routeKey", r.RouteKey)
+	e.str("eventType", c.EventType)
+	e.str("extendedRequestId", c.ExtendedRequestID)
+	e.str("requestTime", c.RequestTime)
+	e.str("messageDirection", c.MessageDirection)
+	e.str("stage", r.Stage)
+	e.int("connectedAt", c.ConnectedAt)
+	e.int("requestTimeEpoch", epochMillis(r))
+	e.open("identity")
+	e.str("sourceIp", r.SourceIP)
+	e.close()
+	e.str("requestId", r.RequestID)
+	e.str("domainName", r.DomainName)
+	e.str("connectionId", c.ConnectionID)
+	e.str("apiId", r.APIID)
+	e.close()
+	e.close()
+}
+
 func epochMillis(r *Request) int64 {
 	if r.Time.IsZero() {
 		return 0

@@ -42,12 +42,13 @@ type Checker interface {
 // AuthRequest is what an [Authorizer] sees of a request. The gateway owns
 // it: an authorizer reads it during Authorize and keeps nothing of it.
 type AuthRequest struct {
-	// Kind is the API's kind (REST or HTTPAPI) and Payload the payload
+	// Kind is the API's kind (REST, HTTPAPI or WebSocket) and Payload the payload
 	// version of the route's integration (HTTP APIs), which shapes the
 	// authorizer context the integration receives.
 	Kind    event.Source
 	Payload event.PayloadVersion
-	// HTTP is the client's request; its body has been read into Body.
+	// HTTP is the client's request (a WebSocket API's handshake); its
+	// body has been read into Body.
 	HTTP *http.Request
 	Body []byte
 	// Stage and StageVariables are the request's stage; RouteKey its
@@ -73,14 +74,20 @@ type AuthRequest struct {
 }
 
 // ARN returns the request's method ARN (REST, HTTP API payload 1.0) or
-// route ARN (payload 2.0), as authorizers receive it and policies match
-// it.
+// route ARN (payload 2.0, WebSocket: …/STAGE/$connect), as authorizers
+// receive it and policies match it.
 func (r *AuthRequest) ARN() string { return string(r.arnBytes()) }
 
 // arnBytes returns the ARN without converting it to a string.
 func (r *AuthRequest) arnBytes() []byte {
 	if len(r.arn) == 0 {
-		r.arn = r.g.appendARN(r.x.auth.arnBuf[:0], r.Stage, r.Method, r.Path)
+		if r.Kind == event.WebSocket {
+			// A WebSocket route's ARN ends in its route key [DOC]
+			// (docs/evidence/websocket.md#authorizers).
+			r.arn = r.g.appendARN(r.x.auth.arnBuf[:0], r.Stage, r.RouteKey, "")
+		} else {
+			r.arn = r.g.appendARN(r.x.auth.arnBuf[:0], r.Stage, r.Method, r.Path)
+		}
 	}
 	return r.arn
 }
@@ -107,6 +114,20 @@ type Grant struct {
 	// UsageIdentifierKey is the API key a Lambda authorizer names, for
 	// REST APIs whose APIKeySource is AUTHORIZER.
 	UsageIdentifierKey string
+}
+
+// apply puts the grant into an integration's event; a nil grant puts
+// nothing.
+func (gr *Grant) apply(ev *event.Request) {
+	if gr == nil {
+		return
+	}
+	if gr.Context != nil {
+		ev.Authorizer.JSON = gr.Context
+	}
+	if gr.Identity != nil {
+		ev.Context.Identity = *gr.Identity
+	}
 }
 
 // A Refusal is the error an [Authorizer] returns to refuse a request:
@@ -249,17 +270,10 @@ func (g *Gateway) authorize(x *exchange) *response.Response {
 		}
 	}
 	if ra != nil && ra.authorizer != nil {
-		grant, err := ra.authorizer.Authorize(x.hr.Context(), &a.req)
-		if err != nil {
-			var ref *Refusal
-			if errors.As(err, &ref) {
-				return ref.response(g.kind)
-			}
-			g.logAuthError(x, ra.name, err)
-			return authorizerFailure(g.kind)
+		if resp := g.runAuthorizer(x, ra); resp != nil {
+			return resp
 		}
-		a.grant = grant
-		if g.authz.policy != nil && grant != nil && grant.PrincipalARN != "" {
+		if grant := a.grant; g.authz.policy != nil && grant != nil && grant.PrincipalARN != "" {
 			// The caller is now known: a resource policy may name it.
 			a.env.PrincipalARN, a.env.PrincipalAccount = grant.PrincipalARN, grant.PrincipalAccount
 			switch g.authz.policy.Evaluate(authorizer.InvokeAction, jsonx.View(a.req.arnBytes()), &a.env, true) {
@@ -276,6 +290,23 @@ func (g *Gateway) authorize(x *exchange) *response.Response {
 			return ref.response(g.kind)
 		}
 	}
+	return nil
+}
+
+// runAuthorizer runs the route's authorizer on x's AuthRequest and keeps
+// its grant in x, or returns the gateway's answer: the authorizer's
+// refusal, or the answer to an authorizer that failed.
+func (g *Gateway) runAuthorizer(x *exchange, ra *routeAuth) *response.Response {
+	grant, err := ra.authorizer.Authorize(x.hr.Context(), &x.auth.req)
+	if err != nil {
+		var ref *Refusal
+		if errors.As(err, &ref) {
+			return ref.response(g.kind)
+		}
+		g.logAuthError(x, ra.name, err)
+		return authorizerFailure(g.kind)
+	}
+	x.auth.grant = grant
 	return nil
 }
 
@@ -386,14 +417,7 @@ func (x *exchange) arnPath() string {
 // event.
 func (g *Gateway) applyGrant(x *exchange, ev *event.Request) {
 	a := &x.auth
-	if a.grant != nil {
-		if a.grant.Context != nil {
-			ev.Authorizer.JSON = a.grant.Context
-		}
-		if id := a.grant.Identity; id != nil {
-			ev.Context.Identity = *id
-		}
-	}
+	a.grant.apply(ev)
 	if a.apiKey != nil {
 		ev.Context.Identity.APIKey, ev.Context.Identity.APIKeyID = a.apiKey.Value, a.apiKey.ID
 	}
@@ -413,7 +437,10 @@ func (g *Gateway) compileAuth(api *API) []error {
 	var errs []error
 	kind := g.kind
 	auth := kind == event.REST || kind == event.HTTPAPI
-	if !auth && (len(api.Authorizers) > 0 || api.ResourcePolicy != nil || len(api.APIKeys) > 0 || len(api.UsagePlans) > 0) {
+	switch {
+	case kind == event.WebSocket && (len(api.APIKeys) > 0 || len(api.UsagePlans) > 0):
+		errs = append(errs, errors.New("gateway: API keys and usage plans of WebSocket APIs are not emulated; their authorizers are"))
+	case !auth && kind != event.WebSocket && (len(api.Authorizers) > 0 || api.ResourcePolicy != nil || len(api.APIKeys) > 0 || len(api.UsagePlans) > 0):
 		errs = append(errs, fmt.Errorf("gateway: %v APIs have no authorizers, resource policies, API keys or usage plans", kind))
 	}
 	g.authz.authorizers = map[string]Authorizer{}

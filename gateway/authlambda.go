@@ -45,19 +45,31 @@ import (
 //   - principalId and the context reach the integration in
 //     requestContext.authorizer (REST, stringified; HTTP API payload 1.0,
 //     stringified) or requestContext.authorizer.lambda (payload 2.0).
+//
+// A WebSocket API runs it for $connect, the only route that takes one:
+// a REQUEST authorizer whose event is the handshake's, with identity
+// sources "route.request.header.name", "route.request.querystring.name",
+// "stageVariables.name" and "context.name", all of which the handshake
+// must have or it is refused with 401. Its results are never cached (AWS
+// refuses a TTL for WebSocket APIs), a deny is 403 and a failure 500, and
+// principalId, the context (stringified) and integrationLatency reach
+// requestContext.authorizer of every event of the connection
+// (docs/evidence/websocket.md#authorizers).
 type LambdaAuthorizer struct {
 	// Function is the authorizer function, such as an authorizer.Func,
 	// a handler.Invoker, an aws-lambda-go lambda.Handler or a Remote.
 	Function handler.Invoker
 	// Type is TOKEN (the REST default) or REQUEST (the only type of HTTP
-	// APIs).
+	// and WebSocket APIs).
 	Type event.AuthorizerType
 	// IdentitySource lists the identity sources: REST mapping
 	// expressions ("method.request.header.Authorization",
 	// "method.request.querystring.name", "stageVariables.name",
 	// "context.name"), HTTP API selection expressions
 	// ("$request.header.Authorization", "$request.querystring.name",
-	// "$stageVariables.name", "$context.name"). A TOKEN authorizer has
+	// "$stageVariables.name", "$context.name"), WebSocket ones
+	// "route.request.header.name" and "route.request.querystring.name"
+	// beside REST's last two. A TOKEN authorizer has
 	// one header; it and HTTP API authorizers default to the
 	// Authorization header.
 	IdentitySource []string
@@ -66,7 +78,7 @@ type LambdaAuthorizer struct {
 	ValidationRegex string
 	// TTL is how long results are cached: zero means API Gateway's
 	// default, 300 s; at most 3600 s. NoCache turns caching off (AWS's
-	// TTL of 0).
+	// TTL of 0). WebSocket authorizers cache nothing and take no TTL.
 	TTL     time.Duration
 	NoCache bool
 	// PayloadVersion is an HTTP API authorizer's payload format: "2.0"
@@ -177,6 +189,23 @@ func newLambdaAuth(g *Gateway, name string, cfg LambdaAuthorizer) (*lambdaAuth, 
 		if cfg.ValidationRegex != "" {
 			bad("token validation is a REST TOKEN authorizer setting")
 		}
+	case event.WebSocket:
+		// A REQUEST authorizer on $connect, read as REST reads its
+		// answer (docs/evidence/websocket.md#authorizers).
+		if la.cfg.Type == "" {
+			la.cfg.Type = event.RequestAuthorizer
+		}
+		if la.cfg.Type != event.RequestAuthorizer {
+			bad("WebSocket APIs have REQUEST authorizers only, not %s", la.cfg.Type)
+		}
+		if la.cfg.PayloadVersion != "" || cfg.SimpleResponses {
+			bad("payload versions and simple responses are HTTP API settings")
+		}
+		if cfg.TTL != 0 {
+			// CreateAuthorizer refuses a TTL for WebSocket APIs [DOC, 3P].
+			bad("TTL %v: AuthorizerResultTtlInSeconds cannot be set for WEBSOCKET protocol APIs; API Gateway caches no WebSocket authorizer results", cfg.TTL)
+		}
+		la.format = authorizer.RESTFormat
 	}
 	if la.cfg.Type != event.TokenAuthorizer && la.cfg.Type != event.RequestAuthorizer {
 		bad("unknown type %q", cfg.Type)
@@ -207,7 +236,7 @@ func newLambdaAuth(g *Gateway, name string, cfg LambdaAuthorizer) (*lambdaAuth, 
 		la.regex = re
 	}
 	switch {
-	case cfg.NoCache:
+	case cfg.NoCache || kind == event.WebSocket:
 	case cfg.TTL < 0 || cfg.TTL > MaxAuthorizerTTL:
 		bad("TTL %v outside 0..%v", cfg.TTL, MaxAuthorizerTTL)
 	case cfg.TTL == 0:
@@ -375,6 +404,9 @@ func (la *lambdaAuth) call(ctx context.Context, r *AuthRequest) (fresh, cached *
 // event returns the event the authorizer function receives for r.
 func (la *lambdaAuth) event(r *AuthRequest) (*event.AuthorizerRequest, error) {
 	g, x := la.g, r.x
+	if x.ws != nil {
+		return x.ws.authorizerEvent(x.hr)
+	}
 	ev := &event.AuthorizerRequest{Type: la.cfg.Type}
 	if la.cfg.Type == event.TokenAuthorizer {
 		ev.AuthorizationToken, ev.MethodArn = la.token(x), r.ARN()
@@ -411,12 +443,13 @@ func (la *lambdaAuth) event(r *AuthRequest) (*event.AuthorizerRequest, error) {
 	return ev, nil
 }
 
-// grant returns the payload 1.0 (and REST) grant of a result: the flat
-// requestContext.authorizer with principalId (REST), the context values
-// as strings, and integrationLatency in milliseconds (REST).
+// grant returns the payload 1.0 (and REST and WebSocket) grant of a
+// result: the flat requestContext.authorizer with principalId (REST,
+// WebSocket), the context values as strings, and integrationLatency in
+// milliseconds (REST, WebSocket).
 func (la *lambdaAuth) grant(res *authorizer.Result, latency time.Duration) *Grant {
 	b := []byte{'{'}
-	rest := la.g.kind == event.REST
+	rest := la.g.kind == event.REST || la.g.kind == event.WebSocket
 	if rest {
 		b = append(jsonx.AppendKey(b, "principalId"), jsonx.AppendString(nil, res.PrincipalID)...)
 	}

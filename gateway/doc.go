@@ -33,7 +33,8 @@
 //  5. Refuse bodies over the kind's quota with 413, from the
 //     Content-Length before reading any of the body when there is one;
 //     read the body within the body timeout.
-//  6. Authorize (REST and HTTP APIs; see Authorization below): the stage
+//  6. Authorize (REST and HTTP APIs; WebSocket APIs authorize their
+//     handshakes, see below; see Authorization below): the stage
 //     and route throttle, the resource policy, the route's authorizer,
 //     the API key and its usage plan. A refusal is answered with AWS's
 //     status, body and x-amzn-ErrorType, and no CORS headers. Then, for a
@@ -92,12 +93,14 @@
 // the one that guards it, with its AuthorizationScopes and, for REST,
 // APIKeyRequired. An [Authorizer] is one small interface; the kinds are:
 //
-//   - [LambdaAuthorizer]: REST TOKEN and REQUEST authorizers and HTTP API
-//     authorizers (payload 1.0 and 2.0, simple responses or policies),
-//     with identity sources, result caching by identity source values and
-//     IAM policy evaluation (package authorizer).
+//   - [LambdaAuthorizer]: REST TOKEN and REQUEST authorizers, HTTP API
+//     authorizers (payload 1.0 and 2.0, simple responses or policies) and
+//     WebSocket $connect authorizers, with identity sources, result
+//     caching by identity source values (REST and HTTP APIs) and IAM
+//     policy evaluation (package authorizer).
 //   - JWT authorizers of HTTP APIs: package gateway/jwtauth.
-//   - IAM authorization (SigV4): package gateway/iamauth.
+//   - IAM authorization (SigV4), REST, HTTP and WebSocket APIs: package
+//     gateway/iamauth.
 //
 // JWT and SigV4 verification live in those packages so that a function
 // that does not use them does not link them. [API.ResourcePolicy] is a
@@ -172,6 +175,16 @@
 // package gateway does not import a WebSocket library, so that programs
 // serving other kinds of API do not carry one):
 //
+//   - An authorizer on $connect, the only route that takes one (a
+//     [LambdaAuthorizer] of type REQUEST, or IAM), decides first: a
+//     missing identity source is 401 without an invoke, a deny 403, a
+//     failed authorizer 500, and a refused handshake never reaches
+//     $connect. Results are never cached, as AWS caches none for
+//     WebSocket APIs. What it grants (principalId, the context as
+//     strings and integrationLatency in requestContext.authorizer; the
+//     IAM caller in requestContext.identity) is in every event of the
+//     connection. Its event is the handshake's, in the shape of AWS's
+//     documented WebSocket authorizer input (event.AuthorizerRequest).
 //   - $connect gets the handshake's headers and query; a non-2xx output
 //     refuses the handshake with that status and body, a failed function
 //     with 502, a timeout with 504. Without a $connect route every

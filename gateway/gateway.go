@@ -137,7 +137,7 @@ func New(api API) (*Gateway, error) {
 			errs = append(errs, fmt.Errorf("gateway: route %q: request validators are a REST API setting", rt.Key))
 		}
 		if g.ws != nil {
-			err = g.ws.register(rt, in)
+			err = g.ws.register(rt, in, ra)
 		} else {
 			err = g.router.Register(rt.Key, &binding{integration: in, auth: ra, validator: rt.Validator})
 		}
@@ -219,6 +219,7 @@ type exchange struct {
 	rec       accessRecord  // what the access log says of the request
 	auth      authState     // what the authorization step found (auth.go)
 	gwError   *GatewayError // the typed own answer, when a step knows its type
+	ws        *wsConn       // the WebSocket connection whose handshake this is (websocket.go)
 }
 
 // ServeHTTP answers one client request as the API would.

@@ -18,15 +18,25 @@ type identitySource struct {
 	name  string // canonical for headers
 }
 
-// identityPrefixes are the spellings of identity sources: REST APIs use
-// mapping expressions, HTTP APIs selection expressions.
+// identityPrefixes are the spellings of identity sources: REST and
+// WebSocket APIs use mapping expressions, HTTP APIs selection expressions.
 var identityPrefixes = map[event.Source][4]string{
-	event.REST:    {"method.request.header.", "method.request.querystring.", "stageVariables.", "context."},
-	event.HTTPAPI: {"$request.header.", "$request.querystring.", "$stageVariables.", "$context."},
+	event.REST:      {"method.request.header.", "method.request.querystring.", "stageVariables.", "context."},
+	event.HTTPAPI:   {"$request.header.", "$request.querystring.", "$stageVariables.", "$context."},
+	event.WebSocket: {"route.request.header.", "route.request.querystring.", "stageVariables.", "context."},
 }
 
-// identityContext are the $context variables an identity source may name.
-var identityContext = []string{"requestId", "stage", "httpMethod", "routeKey", "resourcePath", "path", "apiId",
+// identityContext are the $context variables an identity source may name,
+// by kind of API: a WebSocket API has its own
+// (docs/evidence/websocket.md#authorizers).
+var identityContext = map[event.Source][]string{
+	event.REST:    httpContext,
+	event.HTTPAPI: httpContext,
+	event.WebSocket: {"requestId", "extendedRequestId", "stage", "routeKey", "eventType", "messageDirection",
+		"connectionId", "apiId", "domainName", "identity.sourceIp", "identity.userAgent"},
+}
+
+var httpContext = []string{"requestId", "stage", "httpMethod", "routeKey", "resourcePath", "path", "apiId",
 	"accountId", "domainName", "identity.sourceIp", "identity.userAgent"}
 
 // parseIdentitySource reads an identity source expression of an API of
@@ -46,22 +56,20 @@ func parseIdentitySource(kind event.Source, expr string) (identitySource, error)
 		case 'h':
 			s.name = textproto.CanonicalMIMEHeaderKey(name)
 		case 'c':
-			if !contains(identityContext, name) {
-				return identitySource{}, fmt.Errorf("identity source %q: the local gateway knows these context variables: %s", expr, strings.Join(identityContext, ", "))
+			if !contains(identityContext[kind], name) {
+				return identitySource{}, fmt.Errorf("identity source %q: the local gateway knows these context variables: %s", expr, strings.Join(identityContext[kind], ", "))
 			}
 		}
 		return s, nil
 	}
-	other := identityPrefixes[event.HTTPAPI]
-	if kind == event.HTTPAPI {
-		other = identityPrefixes[event.REST]
-	}
-	for _, p := range other {
-		if strings.HasPrefix(expr, p) {
-			return identitySource{}, fmt.Errorf("identity source %q is spelled for another kind of API; %v APIs write %s…", expr, kind, prefixes[0])
+	for other, ps := range identityPrefixes {
+		for _, p := range ps {
+			if other != kind && strings.HasPrefix(expr, p) {
+				return identitySource{}, fmt.Errorf("identity source %q is spelled for another kind of API; %v APIs write %s…", expr, kind, prefixes[0])
+			}
 		}
 	}
-	if strings.HasPrefix(expr, "method.request.path.") || strings.HasPrefix(expr, "$request.path.") {
+	if strings.HasPrefix(expr, "method.request.path.") || strings.HasPrefix(expr, "$request.path.") || strings.HasPrefix(expr, "route.request.path.") {
 		return identitySource{}, fmt.Errorf("identity source %q: path parameters cannot be identity sources", expr)
 	}
 	return identitySource{}, fmt.Errorf("identity source %q is not a header, query string, stage variable or context expression (%s…)", expr, prefixes[0])
@@ -111,8 +119,17 @@ func (g *Gateway) appendValue(dst []byte, s identitySource, x *exchange) ([]byte
 // contextValue returns a $context variable of x.
 func (g *Gateway) contextValue(name string, x *exchange) string {
 	switch name {
-	case "requestId":
+	case "requestId", "extendedRequestId":
 		return x.requestID
+	case "eventType":
+		return "CONNECT" // WebSocket authorizers run for $connect only
+	case "messageDirection":
+		return "IN"
+	case "connectionId":
+		if x.ws != nil {
+			return x.ws.id
+		}
+		return ""
 	case "stage":
 		return x.stageName()
 	case "httpMethod":

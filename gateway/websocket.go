@@ -49,6 +49,7 @@ type wsAPI struct {
 type wsRoute struct {
 	in     Integration
 	twoWay bool
+	auth   *routeAuth // $connect's authorizer; nil for none
 }
 
 // newWebSocket returns the WebSocket side of g for api, and the problems
@@ -70,15 +71,21 @@ func newWebSocket(g *Gateway, api API) (*wsAPI, []error) {
 	return &wsAPI{g: g, upgrader: api.Upgrader, selector: sel, routes: map[string]wsRoute{}, conns: map[string]*wsConn{}}, errs
 }
 
-// register adds a route; the selector checks its key.
-func (a *wsAPI) register(rt Route, in Integration) error {
+// register adds a route with its authorization settings (nil for none);
+// the selector checks its key.
+func (a *wsAPI) register(rt Route, in Integration, ra *routeAuth) error {
 	if err := a.selector.Register(rt.Key, &binding{integration: in}); err != nil {
 		return err
 	}
 	if rt.TwoWay && (rt.Key == "$connect" || rt.Key == "$disconnect") {
 		return fmt.Errorf("gateway: route %q: a route response on %s is not emulated; only message routes are two-way here", rt.Key, rt.Key)
 	}
-	a.routes[rt.Key] = wsRoute{in: in, twoWay: rt.TwoWay}
+	if ra != nil && rt.Key != "$connect" {
+		// Only $connect takes an authorizer [DOC]
+		// (docs/evidence/websocket.md#authorizers).
+		return fmt.Errorf("gateway: route %q: a WebSocket API authorizes its $connect route only, which guards the whole connection", rt.Key)
+	}
+	a.routes[rt.Key] = wsRoute{in: in, twoWay: rt.TwoWay, auth: ra}
 	return nil
 }
 
@@ -168,14 +175,16 @@ type wsConn struct {
 	connectedAt time.Time
 	ws          wsproto.Conn
 	meter       *meteredConn
+	// requestID is the handshake's request id, which the $connect
+	// authorizer's event and the CONNECT event share [INF].
+	requestID string
 	// message is the connection's MESSAGE event, which each message's
 	// event copies (event.Request.WebSocketMessage).
 	message *event.Request
-	// authorizer is the output of the $connect authorizer, which every
-	// event of the connection carries (requestContext.authorizer); nil
-	// until authorizers are emulated, when connect sets it before
-	// $connect runs, or refuses the handshake with 401 or 403.
-	authorizer any
+	// grant is what the $connect authorizer granted, which every event
+	// of the connection carries (requestContext.authorizer, or the IAM
+	// caller in requestContext.identity); nil without an authorizer.
+	grant *Grant
 
 	// admitted is closed once $connect succeeded, ready once the
 	// handshake is done too (ws is nil if it failed). Before admitted
@@ -230,7 +239,7 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 	defer a.wg.Done()
 
 	now := time.Now()
-	c := &wsConn{a: a, id: event.NewRequestID(event.WebSocket), stage: st, domain: a.g.domainName(hr),
+	c := &wsConn{a: a, id: event.NewRequestID(event.WebSocket), requestID: event.NewRequestID(event.WebSocket), stage: st, domain: a.g.domainName(hr),
 		sourceIP: remoteHost(hr.RemoteAddr), userAgent: hr.Header.Get("User-Agent"),
 		connectedAt: now, admitted: make(chan struct{}), ready: make(chan struct{}), closeDone: make(chan struct{}),
 		readTok: make(chan struct{}, 1), readEnd: make(chan closeStatus, 1), stop: make(chan struct{})}
@@ -253,6 +262,16 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 		if err != nil {
 			a.g.writePlain(w, badRequest())
 			return
+		}
+		if rt.auth != nil && rt.auth.authorizer != nil {
+			// The authorizer decides before $connect runs; a refusal
+			// answers the handshake (docs/evidence/websocket.md#authorizers).
+			if resp := a.authorize(c, hr, rt.auth); resp != nil {
+				a.log(ev, resp.Status())
+				a.g.writePlain(w, resp)
+				return
+			}
+			c.grant.apply(ev)
 		}
 		resp, failed := a.run(hr.Context(), rt.in, ev)
 		a.log(ev, resp.Status())
@@ -297,6 +316,33 @@ func (a *wsAPI) connect(w http.ResponseWriter, hr *http.Request, st *Stage) {
 			a.log(ev, resp.Status())
 		}
 	}
+}
+
+// authorize runs the $connect authorizer ra for the handshake hr of c and
+// keeps its grant in c, or returns the gateway's answer to a refused
+// handshake: the authorizer's refusal (401, 403), or 500 for an
+// authorizer that failed.
+func (a *wsAPI) authorize(c *wsConn, hr *http.Request, ra *routeAuth) *response.Response {
+	g := a.g
+	x := &exchange{hr: hr, start: c.connectedAt, requestID: c.requestID, stage: c.stage, routeKey: "$connect", ws: c}
+	g.newAuthRequest(x, ra, g.now())
+	if resp := g.runAuthorizer(x, ra); resp != nil {
+		return resp
+	}
+	c.grant = x.auth.grant
+	return nil
+}
+
+// authorizerEvent returns the event a Lambda authorizer on $connect
+// receives for the handshake hr of c.
+func (c *wsConn) authorizerEvent(hr *http.Request) (*event.AuthorizerRequest, error) {
+	b, in := c.builder("CONNECT", "$connect", hr, nil, c.connectedAt)
+	a, err := b.AuthorizerFromHTTP(event.RequestAuthorizer, in)
+	if err != nil {
+		return nil, err
+	}
+	a.Request.Context.ConnectedAt = c.connectedAt.UnixMilli()
+	return a, nil
 }
 
 // isUpgrade reports whether hr asks for a WebSocket, so that $connect
@@ -516,8 +562,27 @@ func (c *wsConn) send(data []byte) error {
 
 // event builds the event of type typ for the route key, through
 // event.Builder as every event the gateway sends: hr is the handshake for
-// CONNECT, body the message for MESSAGE.
+// CONNECT, body the message for MESSAGE. It carries what the $connect
+// authorizer granted.
 func (c *wsConn) event(typ, key string, hr *http.Request, body []byte, t time.Time) (*event.Request, error) {
+	b, in := c.builder(typ, key, hr, body, t)
+	ev, err := b.FromHTTP(in)
+	if err != nil {
+		return nil, err
+	}
+	if typ == "CONNECT" {
+		if err := checkUTF8(ev); err != nil {
+			return nil, err
+		}
+	}
+	ev.Context.ConnectedAt = c.connectedAt.UnixMilli()
+	c.grant.apply(ev)
+	return ev, nil
+}
+
+// builder returns the event.Builder of an event of type typ for the
+// route key and the request it builds from (see event).
+func (c *wsConn) builder(typ, key string, hr *http.Request, body []byte, t time.Time) (event.Builder, *http.Request) {
 	b := event.Builder{
 		Source:       event.WebSocket,
 		Stage:        c.stage.Name,
@@ -530,7 +595,9 @@ func (c *wsConn) event(typ, key string, hr *http.Request, body []byte, t time.Ti
 		Time:         t,
 		EventType:    typ,
 		ConnectionID: c.id,
-		Authorizer:   c.authorizer,
+	}
+	if typ == "CONNECT" {
+		b.RequestID = c.requestID
 	}
 	if len(c.stage.Variables) > 0 {
 		b.StageVariables = c.stage.Variables
@@ -546,17 +613,7 @@ func (c *wsConn) event(typ, key string, hr *http.Request, body []byte, t time.Ti
 	if len(body) > 0 {
 		in.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	ev, err := b.FromHTTP(in)
-	if err != nil {
-		return nil, err
-	}
-	if typ == "CONNECT" {
-		if err := checkUTF8(ev); err != nil {
-			return nil, err
-		}
-	}
-	ev.Context.ConnectedAt = c.connectedAt.UnixMilli()
-	return ev, nil
+	return b, in
 }
 
 // run runs an integration on a WebSocket event within the integration

@@ -25,8 +25,16 @@ type authSpec struct {
 // the event the authorizer gets for the request, as gatewayEvent asks for
 // the integration's.
 func authorizerEvent(s authSpec, method, target string, h http.Header, body []byte, when time.Time, id string) (*event.AuthorizerRequest, error) {
+	if s.kind == event.WebSocket {
+		// A $connect authorizer's event, built as the gateway builds it.
+		if !strings.EqualFold(s.typ, "request") {
+			return nil, fmt.Errorf("--authorizer-event %q: WebSocket APIs have REQUEST authorizers only", s.typ)
+		}
+		b := event.Builder{Source: s.kind, Stage: s.stage, StageVariables: s.vars, RouteKey: s.routeKey, RequestID: id, Time: when}
+		return b.BuildAuthorizer(event.RequestAuthorizer, method, target, h)
+	}
 	if s.kind != event.REST && s.kind != event.HTTPAPI {
-		return nil, fmt.Errorf("--authorizer-event: %v APIs have no Lambda authorizers; use --source rest, http or http1", s.kind)
+		return nil, fmt.Errorf("--authorizer-event: %v APIs have no Lambda authorizers; use --source rest, http, http1 or websocket", s.kind)
 	}
 	la := gateway.LambdaAuthorizer{Function: unusedInvoker{}, IdentitySource: s.sources, NoCache: true}
 	switch strings.ToLower(s.typ) {

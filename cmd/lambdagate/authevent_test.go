@@ -43,6 +43,12 @@ func TestAuthorizerEventCommand(t *testing.T) {
 				t.Errorf("1.0 event %+v", a)
 			}
 		}, ""},
+		{[]string{"--source", "websocket", "--authorizer-event", "request", "--stage", "live", "-H", "Token: t", "/?room=r1"}, func(t *testing.T, a *event.AuthorizerRequest) {
+			if a.Source() != event.WebSocket || !strings.HasSuffix(a.MethodArn, "/live/$connect") || a.Request.Header.Get("Token") != "t" || a.Request.Query.Get("room") != "r1" {
+				t.Errorf("WebSocket authorizer event = %+v", a)
+			}
+		}, ""},
+		{[]string{"--source", "websocket", "--authorizer-event", "token", "/"}, nil, "REQUEST authorizers only"},
 		{[]string{"--source", "rest", "--authorizer-event", "token", "/pets"}, nil, "lacks an identity source"},
 		{[]string{"--source", "http", "--authorizer-event", "token", "/pets"}, nil, "HTTP APIs have REQUEST authorizers only"},
 		{[]string{"--source", "alb", "--authorizer-event", "request", "/pets"}, nil, "no Lambda authorizers"},

@@ -34,9 +34,10 @@ CONNECT or DISCONNECT event.
 
 With --authorizer-event token or request, the event is the one a Lambda
 authorizer of the route gets (REST TOKEN or REQUEST; HTTP APIs send
-REQUEST events, payload 2.0 for --source http and 1.0 for http1), with
-its identity sources (--identity-source, repeatable; default the
-Authorization header).
+REQUEST events, payload 2.0 for --source http and 1.0 for http1; a
+WebSocket API's $connect authorizer gets the handshake as a REQUEST
+event), with its identity sources (--identity-source, repeatable; default
+the Authorization header).
 
 Examples:
 

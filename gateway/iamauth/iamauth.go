@@ -2,8 +2,11 @@
 // a gateway.Authorizer that verifies a request's Signature Version 4
 // signature against credentials configured locally, evaluates the
 // caller's IAM policy for execute-api:Invoke on the method, and passes
-// the caller on to the integration: requestContext.identity for REST APIs
-// and payload 1.0, requestContext.authorizer.iam for payload 2.0.
+// the caller on to the integration: requestContext.identity for REST APIs,
+// payload 1.0 and WebSocket APIs (every event of the connection),
+// requestContext.authorizer.iam for payload 2.0. A WebSocket API takes it
+// on $connect: the client signs its handshake, a GET of the stage's URL,
+// and the policy is evaluated on the route ARN …/STAGE/$connect.
 //
 // It lives apart from package gateway so that only programs that
 // configure IAM authorization link the AWS SDK's signer. It writes no
@@ -120,9 +123,10 @@ func New(c Config) (*Authorizer, error) {
 	return a, nil
 }
 
-// Check accepts REST and HTTP APIs.
+// Check accepts REST, HTTP and WebSocket APIs (on $connect, whose
+// handshake the caller signs).
 func (a *Authorizer) Check(kind event.Source) error {
-	if kind != event.REST && kind != event.HTTPAPI {
+	if kind != event.REST && kind != event.HTTPAPI && kind != event.WebSocket {
 		return fmt.Errorf("iamauth: %v APIs have no IAM authorization here", kind)
 	}
 	return nil
