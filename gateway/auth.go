@@ -25,7 +25,9 @@ import (
 // [API.Authorizers] and each route names the one that guards it.
 //
 // Authorize returns the grant that lets the request through, or an
-// error: a *[Refusal] is answered as it is (401, 403 and the like); any
+// error: a *[Refusal] is answered as it is (403 and the like);
+// authorizer.ErrUnauthorized, the error a Lambda authorizer function
+// returns to refuse a caller, is 401 {"message":"Unauthorized"}; any
 // other error is an authorizer failure, which the gateway answers as AWS
 // does (REST 500 {"message": null}, HTTP APIs 500). Authorize is called
 // concurrently.
@@ -186,10 +188,6 @@ var (
 	refuseARNTooLong   = &Refusal{Status: http.StatusRequestURITooLong, Body: []byte(`{"message":"Request-URI Too Long"}`)}
 )
 
-// ErrUnauthorized is the refusal of a request without the credentials an
-// authorizer needs: 401 {"message":"Unauthorized"}.
-var ErrUnauthorized error = refuseUnauthorized
-
 // ErrForbidden is an HTTP API authorizer's refusal of a caller it knows:
 // 403 {"message":"Forbidden"}.
 var ErrForbidden error = refuseForbidden
@@ -302,6 +300,9 @@ func (g *Gateway) runAuthorizer(x *exchange, ra *routeAuth) *response.Response {
 		var ref *Refusal
 		if errors.As(err, &ref) {
 			return ref.response(g.kind)
+		}
+		if errors.Is(err, authorizer.ErrUnauthorized) {
+			return refuseUnauthorized.response(g.kind)
 		}
 		g.logAuthError(x, ra.name, err)
 		return authorizerFailure(g.kind)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -581,5 +582,32 @@ func TestCachedAuthorizerAllocs(t *testing.T) {
 	t.Logf("allocations per request: %.1f without an authorizer, %.1f with a cached one", p, g)
 	if g > p {
 		t.Errorf("allocations with a cached authorizer: %.1f, without an authorizer: %.1f", g, p)
+	}
+}
+
+// authorizerFunc is a gateway.Authorizer written in Go.
+type authorizerFunc func(ctx context.Context, r *gateway.AuthRequest) (*gateway.Grant, error)
+
+func (f authorizerFunc) Authorize(ctx context.Context, r *gateway.AuthRequest) (*gateway.Grant, error) {
+	return f(ctx, r)
+}
+
+// TestGoAuthorizerErrors checks how the gateway answers the errors of an
+// authorizer written in Go: authorizer.ErrUnauthorized, wrapped or not,
+// is 401 as a Lambda authorizer's "Unauthorized" is; a Refusal is
+// answered as it is; any other error is an authorizer failure.
+func TestGoAuthorizerErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		err  error
+		want outcome
+	}{
+		{"ErrUnauthorized", authorizer.ErrUnauthorized, outcome{401, `{"message":"Unauthorized"}`, "UnauthorizedException", ""}},
+		{"wrapped", fmt.Errorf("no session: %w", authorizer.ErrUnauthorized), outcome{401, `{"message":"Unauthorized"}`, "UnauthorizedException", ""}},
+		{"refusal", gateway.Refuse(403, "go away", "AccessDeniedException", ""), outcome{403, `{"message":"go away"}`, "AccessDeniedException", ""}},
+		{"failure", errors.New("database down"), outcome{500, `{"message": null}`, "AuthorizerConfigurationException", ""}},
+	} {
+		s := restAPI(t, authorizerFunc(func(context.Context, *gateway.AuthRequest) (*gateway.Grant, error) { return nil, tt.err }))
+		checkOutcome(t, tt.name, s.Request("GET", "/prod/pets/7", ""), tt.want)
 	}
 }

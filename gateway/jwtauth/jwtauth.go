@@ -21,6 +21,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/internal/jsonx"
@@ -523,7 +524,7 @@ func (a *Authorizer) getJSON(ctx context.Context, url string, v any) error {
 func (a *Authorizer) Authorize(ctx context.Context, r *gateway.AuthRequest) (*gateway.Grant, error) {
 	token := a.token(r.HTTP)
 	if token == "" {
-		return nil, gateway.ErrUnauthorized
+		return nil, authorizer.ErrUnauthorized
 	}
 	claims, err := a.Verify(ctx, token, r.Time)
 	var te *TokenError
