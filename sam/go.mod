@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/awslabs/goformation/v7 v7.14.9
+	github.com/fsnotify/fsnotify v1.10.1
 	github.com/lambdagate/lambdagate v0.0.0
 	github.com/lambdagate/lambdagate/openapi v0.0.0
 	go.yaml.in/yaml/v4 v4.0.0
@@ -21,6 +22,7 @@ require (
 	github.com/kr/pretty v0.3.1 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	golang.org/x/net v0.48.0 // indirect
+	golang.org/x/sys v0.39.0 // indirect
 	golang.org/x/text v0.32.0 // indirect
 	golang.org/x/time v0.16.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
