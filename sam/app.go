@@ -409,9 +409,7 @@ func (a *App) apiEvent(f *Function, where string, p *props) {
 	// event does not add (docs/evidence/sam.md#request-parameters).
 	p.ignore("RequestParameters")
 	p.rest()
-	if spec != nil {
-		spec.routes = append(spec.routes, rs)
-	}
+	a.addRoute(spec, rs)
 }
 
 // httpEvent reads an HttpApi event: a route.
@@ -446,7 +444,20 @@ func (a *App) httpEvent(f *Function, where string, p *props) {
 		rs.timeout = time.Duration(n) * time.Millisecond
 	}
 	p.rest()
-	if spec != nil {
-		spec.routes = append(spec.routes, rs)
+	a.addRoute(spec, rs)
+}
+
+// addRoute adds an event's route to its API, refusing a second event
+// for the same route, as API Gateway has one integration per route.
+func (a *App) addRoute(spec *apiSpec, rs routeSpec) {
+	if spec == nil {
+		return
 	}
+	for _, other := range spec.routes {
+		if other.key == rs.key {
+			a.rep.fail(rs.where, "the route %q of %s is also the route of %s", rs.key, spec.id, other.where)
+			return
+		}
+	}
+	spec.routes = append(spec.routes, rs)
 }

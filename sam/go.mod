@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/awslabs/goformation/v7 v7.14.9
 	github.com/fsnotify/fsnotify v1.10.1
+	github.com/google/go-cmp v0.7.0
 	github.com/lambdagate/lambdagate v0.0.0
 	github.com/lambdagate/lambdagate/openapi v0.0.0
 	go.yaml.in/yaml/v4 v4.0.0

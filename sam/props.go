@@ -55,36 +55,54 @@ func (p *props) raw(key string) (any, bool) {
 	if !ok || v == nil {
 		return nil, false
 	}
-	if u, ok := findUnresolved(v, 0); ok {
-		p.rep.note(path(p.where, key), "not emulated, left unset: %s", u)
-		return nil, false
-	}
-	return v, true
+	v = p.prune(path(p.where, key), v, 0)
+	return v, v != nil
 }
 
-// findUnresolved returns the reason of the first unresolved marker in v.
-func findUnresolved(v any, d int) (string, bool) {
+// prune returns v without its unresolved values, each reported at its
+// place: a map loses the key, a list the element.
+func (p *props) prune(where string, v any, d int) any {
 	if why, ok := isUnresolved(v); ok {
-		return why, true
+		p.rep.note(where, "not emulated, left unset: %s", why)
+		return nil
 	}
 	if d > maxDepth {
-		return "", false
+		return v
 	}
 	switch v := v.(type) {
 	case map[string]any:
+		var out map[string]any
 		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if why, ok := findUnresolved(v[k], d+1); ok {
-				return why, true
+			e := p.prune(path(where, k), v[k], d+1)
+			if e == nil && v[k] != nil {
+				if out == nil {
+					out = maps.Clone(v)
+				}
+				delete(out, k)
 			}
+		}
+		if out != nil {
+			return out
 		}
 	case []any:
-		for _, e := range v {
-			if why, ok := findUnresolved(e, d+1); ok {
-				return why, true
+		var out []any
+		for i, e := range v {
+			pe := p.prune(path(where, fmt.Sprint(i)), e, d+1)
+			if pe == nil && e != nil {
+				if out == nil {
+					out = slices.Clone(v[:i])
+				}
+				continue
+			}
+			if out != nil {
+				out = append(out, pe)
 			}
 		}
+		if out != nil {
+			return out
+		}
 	}
-	return "", false
+	return v
 }
 
 // str returns key's value as a string.

@@ -187,7 +187,10 @@ func decodeDocument(src []byte, max int) (any, error) {
 		if err := yaml.Unmarshal(src, &n); err != nil {
 			return nil, fmt.Errorf("not valid YAML: %v", err)
 		}
-		if size := expandedSize(&n, map[*yaml.Node]int{}, 0, expansionLimit(len(src))); size > expansionLimit(len(src)) {
+		switch size := expandedSize(&n, map[*yaml.Node]int{}, 0, expansionLimit(len(src))); {
+		case size < 0:
+			return nil, fmt.Errorf("nested more than %d levels deep", maxDepth)
+		case size > expansionLimit(len(src)):
 			return nil, fmt.Errorf("the document expands to more than %d bytes (YAML aliases?)", expansionLimit(len(src)))
 		}
 	}
@@ -210,8 +213,9 @@ func decodeDocument(src []byte, max int) (any, error) {
 func expansionLimit(n int) int { return 4*n + 64<<10 }
 
 // expandedSize returns the size a YAML node expands to, its aliases
-// expanded, stopping once past limit. Each node's size is computed once,
-// so the walk costs time linear in the document whatever its aliases.
+// expanded, stopping once past limit, or -1 for nesting deeper than
+// maxDepth. Each node's size is computed once, so the walk costs time
+// linear in the document whatever its aliases.
 func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, d, limit int) int {
 	if n == nil {
 		return 0
@@ -219,15 +223,23 @@ func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, d, limit int) int {
 	if s, ok := memo[n]; ok {
 		return s
 	}
-	if d > maxDepth+8 {
-		return limit + 1
+	if d > maxDepth+1 {
+		return -1
 	}
 	size := 1 + len(n.Value)
 	if n.Kind == yaml.AliasNode {
 		size = expandedSize(n.Alias, memo, d+1, limit)
 	}
 	for _, c := range n.Content {
-		if size += expandedSize(c, memo, d+1, limit); size > limit {
+		if size < 0 {
+			break
+		}
+		cs := expandedSize(c, memo, d+1, limit)
+		if cs < 0 {
+			size = -1
+			break
+		}
+		if size += cs; size > limit {
 			size = limit + 1
 			break
 		}
