@@ -97,10 +97,8 @@ func (a *App) restAuth(spec *apiSpec, where string, p *props, api *gateway.API, 
 		ap := authorizers.obj(name)
 		switch {
 		case ap.has("FunctionArn"):
-			arn, _ := ap.str("FunctionArn")
-			fn := a.functionByARN(arn)
+			fn := a.authorizerFunction(ap, "FunctionArn")
 			if fn == nil {
-				a.rep.fail(path(ap.where, "FunctionArn"), "%q is not a function of the template: only those run locally", arn)
 				continue
 			}
 			la := gateway.LambdaAuthorizer{Function: fn.ref, Type: event.TokenAuthorizer}
@@ -251,10 +249,8 @@ func (a *App) httpAuth(where string, p *props, api *gateway.API) *httpAuthz {
 			}
 			api.Authorizers[name] = au
 		case ap.has("FunctionArn"):
-			arn, _ := ap.str("FunctionArn")
-			fn := a.functionByARN(arn)
+			fn := a.authorizerFunction(ap, "FunctionArn")
 			if fn == nil {
-				a.rep.fail(path(ap.where, "FunctionArn"), "%q is not a function of the template: only those run locally", arn)
 				continue
 			}
 			la := gateway.LambdaAuthorizer{Function: fn.ref, Type: event.RequestAuthorizer}
@@ -279,4 +275,16 @@ func (a *App) httpAuth(where string, p *props, api *gateway.API) *httpAuthz {
 		ap.rest()
 	}
 	return z
+}
+
+// authorizerFunction returns the template function an authorizer's
+// property (a function ARN or a Lambda invocation URI) names, or reports
+// that it names none: only the template's functions run locally.
+func (a *App) authorizerFunction(ap *props, key string) *Function {
+	v, _ := ap.str(key)
+	fn := a.functionByARN(v)
+	if fn == nil {
+		a.rep.fail(path(ap.where, key), "%q is not a function of the template: only those run locally", v)
+	}
+	return fn
 }

@@ -350,3 +350,70 @@ func TestHostileTemplates(t *testing.T) {
 		t.Errorf("Read of a template over the size limit = %v", err)
 	}
 }
+
+// TestRawAPIs reads CloudFormation's own API resources: an
+// AWS::ApiGatewayV2::Api with its integration, route, authorizer and
+// stage, and an AWS::ApiGateway::RestApi with an OpenAPI Body and a stage.
+func TestRawAPIs(t *testing.T) {
+	const tmpl = `
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Metadata: {BuildMethod: go1.x}
+    Properties: {Runtime: provided.al2, CodeUri: fn}
+  Http:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: h, ProtocolType: HTTP}
+  Integration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Http
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !Sub "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"
+      PayloadFormatVersion: "1.0"
+  Jwt:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Http
+      AuthorizerType: JWT
+      IdentitySource: [$request.header.Authorization]
+      JwtConfiguration: {Issuer: "https://issuer.example", Audience: [me]}
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: {ApiId: !Ref Http, RouteKey: GET /items, Target: !Sub "integrations/${Integration}", AuthorizationType: JWT, AuthorizerId: !Ref Jwt}
+  Stage:
+    Type: AWS::ApiGatewayV2::Stage
+    Properties: {ApiId: !Ref Http, StageName: live, StageVariables: {a: b}, AutoDeploy: true}
+  Rest:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        openapi: "3.0.1"
+        info: {title: r, version: "1"}
+        paths:
+          /r:
+            get:
+              x-amazon-apigateway-integration:
+                type: aws_proxy
+                httpMethod: POST
+                uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"
+  RestStage:
+    Type: AWS::ApiGateway::Stage
+    Properties: {RestApiId: !Ref Rest, StageName: beta, DeploymentId: x}
+`
+	app, err := Read([]byte(tmpl), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := app.API("Http").API
+	if len(h.Routes) != 1 || h.Routes[0].Key != "GET /items" || h.Routes[0].Authorizer != "Jwt" || h.Stages[0].Name != "live" || h.Stages[0].Variables["a"] != "b" {
+		t.Errorf("Http = %+v", h)
+	}
+	if p, ok := h.Routes[0].Integration.(gateway.Proxy); !ok || p.PayloadVersion != event.PayloadV1 || p.Function != app.Function("Fn").Invoker() {
+		t.Errorf("Http route integration = %+v", h.Routes[0].Integration)
+	}
+	r := app.API("Rest").API
+	if r.Kind != event.REST || len(r.Routes) != 1 || r.Routes[0].Key != "GET /r" || r.Stages[0].Name != "beta" {
+		t.Errorf("Rest = %+v", r)
+	}
+}

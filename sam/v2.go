@@ -233,10 +233,8 @@ func (a *App) v2Authorizers(spec *apiSpec, api *gateway.API) map[string]string {
 			}
 			api.Authorizers[name] = au
 		case "REQUEST":
-			uri, _ := ap.str("AuthorizerUri")
-			fn := a.functionByARN(uri)
+			fn := a.authorizerFunction(ap, "AuthorizerUri")
 			if fn == nil {
-				a.rep.fail(path(ap.where, "AuthorizerUri"), "%q names no function of the template", uri)
 				continue
 			}
 			la := gateway.LambdaAuthorizer{Function: fn.ref, Type: event.RequestAuthorizer, IdentitySource: sources}
