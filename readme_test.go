@@ -40,13 +40,21 @@ func TestREADMESnippets(t *testing.T) {
 		t.Fatalf("found %d Go snippets in README.md; the extractor is probably broken", len(snippets))
 	}
 	dir := t.TempDir()
-	gomod := "module readmecheck\n\ngo 1.26.0\n\nrequire github.com/lambdagate/lambdagate v0.0.0\n\nreplace github.com/lambdagate/lambdagate => " + root + "\n"
+	// The sam module (and openapi, which it uses) is a module of its own,
+	// as a user adds it.
+	gomod := "module readmecheck\n\ngo 1.26.0\n\nrequire (\n\tgithub.com/lambdagate/lambdagate v0.0.0\n\tgithub.com/lambdagate/lambdagate/openapi v0.0.0\n\tgithub.com/lambdagate/lambdagate/sam v0.0.0\n)\n\n" +
+		"replace (\n\tgithub.com/lambdagate/lambdagate => " + root + "\n\tgithub.com/lambdagate/lambdagate/openapi => " + filepath.Join(root, "openapi") +
+		"\n\tgithub.com/lambdagate/lambdagate/sam => " + filepath.Join(root, "sam") + "\n)\n"
 	write(t, filepath.Join(dir, "go.mod"), gomod)
-	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		t.Fatal(err)
+	var sums []byte
+	for _, m := range []string{".", "openapi", "sam"} {
+		sum, err := os.ReadFile(filepath.Join(root, m, "go.sum"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums = append(sums, sum...)
 	}
-	write(t, filepath.Join(dir, "go.sum"), string(sum))
+	write(t, filepath.Join(dir, "go.sum"), string(sums))
 	var fragments []string
 	var imports []string
 	for i, s := range snippets {
@@ -130,6 +138,7 @@ var packages = map[string]string{
 	"connection":  "github.com/lambdagate/lambdagate/connection",
 	"sigv4":       "github.com/lambdagate/lambdagate/connection/sigv4",
 	"websocket":   "github.com/lambdagate/lambdagate/gateway/websocket",
+	"sam":         "github.com/lambdagate/lambdagate/sam",
 	"context":     "context",
 	"fmt":         "fmt",
 	"http":        "net/http",

@@ -227,6 +227,8 @@ func BenchmarkColdStart(b *testing.B) {
 		{"calc", []byte(`{"a":2,"b":3,"op":"+"}`), false},
 		{"smartpath", payload(event.REST, "POST", "/smartpath", `{"items":[{"sku":"a","quantity":1}]}`), false},
 		{"webapp", payload(event.FunctionURL, "GET", "/", ""), true},
+		{"authz", payload(event.HTTPAPI, "GET", "/health", ""), false},
+		{"chat", payload(event.WebSocket, "POST", "/", `{"action":"dance"}`), false},
 	} {
 		b.Run("example="+ex.name, func(b *testing.B) {
 			s := newService(b)

@@ -46,6 +46,7 @@ tool github.com/lambdagate/lambdagate/cmd/lambdagate
 replace (
 	github.com/lambdagate/lambdagate => `+root+`
 	github.com/lambdagate/lambdagate/openapi => `+filepath.Join(root, "openapi")+`
+	github.com/lambdagate/lambdagate/sam => `+filepath.Join(root, "sam")+`
 	github.com/lambdagate/lambdagate/cmd/lambdagate => `+filepath.Join(root, "cmd", "lambdagate")+`
 )
 `)

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	commands["serve"] = command{summary: "serve an OpenAPI definition as API Gateway would deploy it", run: runServe}
+	commands["serve"] = command{summary: "serve a SAM template's APIs and Go functions, or an OpenAPI definition, as AWS would deploy them", run: runServe}
 }
 
 const serveUsage = `usage: lambdagate serve --openapi FILE [flags]
@@ -43,6 +43,9 @@ Flags:
 `
 
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if templateMode(args) {
+		return serveTemplate(context.Background(), args, stdout, stderr, nil)
+	}
 	return serve(context.Background(), args, stdout, stderr, nil)
 }
 

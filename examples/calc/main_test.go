@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lambdagate/lambdagate/examples/calc/calc"
+	"github.com/lambdagate/lambdagate/examples/exampletest"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 )
 
@@ -25,48 +26,10 @@ func calcServer(t *testing.T) *gatewaytest.Server {
 }
 
 // TestCalcAPI drives every method and error path of the Calc API through
-// the gateway over a loopback socket.
+// the gateway over a loopback socket, with the table lambdagate serve's
+// test sends to the template's function processes.
 func TestCalcAPI(t *testing.T) {
-	s := calcServer(t)
-	for _, tt := range []struct {
-		method, path, body string
-		status             int
-		want               string
-		header             [2]string
-	}{
-		{"GET", "/test/calc?operand1=2&operand2=3&operator=add", "", 200,
-			"{\n    \"result\": \"2, 3, add => 5\",\n  \"a\" : \"2\",\n  \"b\" : \"3\",\n  \"op\" : \"add\",\n  \"c\" : \"5\"\n}", [2]string{"operand_1", "2"}},
-		{"GET", "/test/calc?operand1=1&operand2=2&operator=%2B", "", 200,
-			"{\n    \"result\": \"1, 2, + => 3\",\n  \"a\" : \"1\",\n  \"b\" : \"2\",\n  \"op\" : \"+\",\n  \"c\" : \"3\"\n}", [2]string{"operator", "+"}},
-		// Division by zero: c is null, which the template renders as "".
-		{"GET", "/test/calc?operand1=1&operand2=0&operator=div", "", 200,
-			"{\n    \"result\": \"1, 0, div => \",\n  \"a\" : \"1\",\n  \"b\" : \"0\",\n  \"op\" : \"div\",\n  \"c\" : \"\"\n}", [2]string{}},
-		{"GET", "/test/calc?operand1=2", "", 400, `{"message":"Missing required request parameters: [operand2, operator]"}`, [2]string{}},
-		{"GET", "/test/calc?operand1=2&operand2=&operator=add", "", 400, `{"message":"Missing required request parameters: [operand2]"}`, [2]string{}},
-		{"GET", "/test/calc?operand1=x&operand2=3&operator=add", "", 400, `{"errorMessage":"400 Invalid Operand","errorType":"errorString"}`, [2]string{}},
-		{"POST", "/test/calc", `{"a":6,"b":7,"op":"*"}`, 200, `{"a":6,"b":7,"op":"*","c":42}`, [2]string{}},
-		{"POST", "/test/calc", `{"a":"6","b":7,"op":"*"}`, 400, `{"message":"Invalid request body"}`, [2]string{}},
-		{"POST", "/test/calc", `{}`, 400, `{"errorMessage":"400 Invalid Input","errorType":"errorString"}`, [2]string{}},
-		{"GET", "/test/calc/1/2/%2F", "", 200,
-			"{\n  \"input\" : {\n    \"a\" : 1,\n    \"b\" : 2,\n    \"op\" : \"/\"\n  },\n  \"output\" : {\n    \"c\" : 0.5\n  }\n}", [2]string{}},
-		{"GET", "/test/calc/4/5/mul", "", 200,
-			"{\n  \"input\" : {\n    \"a\" : 4,\n    \"b\" : 5,\n    \"op\" : \"mul\"\n  },\n  \"output\" : {\n    \"c\" : 20\n  }\n}", [2]string{}},
-		{"GET", "/test/calc/1/2/pow", "", 400, `{"errorMessage":"400 Invalid Operator","errorType":"errorString"}`, [2]string{}},
-		{"DELETE", "/test/calc", "", 403, `{"message":"Missing Authentication Token"}`, [2]string{"x-amzn-ErrorType", "MissingAuthenticationTokenException"}},
-		{"GET", "/prod/calc", "", 403, `{"message":"Missing Authentication Token"}`, [2]string{}},
-	} {
-		var header []string
-		if tt.body != "" {
-			header = []string{"Content-Type", "application/json"}
-		}
-		resp, b := s.Fetch(tt.method, tt.path, tt.body, header...)
-		if resp.StatusCode != tt.status || b != tt.want {
-			t.Errorf("%s %s = %d %q, want %d %q", tt.method, tt.path, resp.StatusCode, b, tt.status, tt.want)
-		}
-		if tt.header[0] != "" && resp.Header.Get(tt.header[0]) != tt.header[1] {
-			t.Errorf("%s %s: header %s = %q, want %q", tt.method, tt.path, tt.header[0], resp.Header.Get(tt.header[0]), tt.header[1])
-		}
-	}
+	exampletest.Run(t, calcServer(t), exampletest.Calc)
 }
 
 // TestReadmeCommands does what the README tells a new user: build and run

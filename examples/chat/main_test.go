@@ -2,49 +2,21 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/connection"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/examples/exampletest"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 )
 
 // TestChat runs the chat through the local gateway over loopback, as
 // clients of the deployed API would use it: the function reaches the
-// clients through the gateway's Management API.
+// clients through the gateway's Management API. lambdagate serve's test
+// has the same conversation with the template's function process.
 func TestChat(t *testing.T) {
-	s := gatewaytest.New(t, API(Handler(NewRoom())))
-	alice := s.Dial("/production?name=alice")
-	bob := s.Dial("/production?name=bob")
-	alice.Expect(`{"type":"joined","from":"bob"}`)
-
-	bob.Send(`{"action":"sendmessage","data":"hi alice"}`)
-	alice.Expect(`{"type":"message","from":"bob","text":"hi alice"}`)
-	bob.Expect(`{"type":"message","from":"bob","text":"hi alice"}`)
-
-	// $default is two-way: the sender gets the usage.
-	alice.Send(`{"action":"dance"}`)
-	var u map[string]string
-	if err := json.Unmarshal([]byte(alice.Receive()), &u); err != nil || u["error"] != "unknown action" {
-		t.Errorf("unknown action: %v %v", u, err)
-	}
-	// A message the function cannot read is a function error: the
-	// gateway's error message goes back.
-	alice.Send(`{"action":"sendmessage","data":1}`)
-	if got := alice.Receive(); !strings.HasPrefix(got, `{"message": "Internal server error"`) {
-		t.Errorf("bad message: %s", got)
-	}
-
-	alice.Close(1000, "bye")
-	bob.Expect(`{"type":"left","from":"alice"}`)
-
-	// A name too long refuses the handshake with the function's status.
-	if _, resp, err := s.DialErr("/production?name=" + strings.Repeat("x", 33)); err == nil || resp == nil || resp.StatusCode != 400 {
-		t.Errorf("long name: %v, %v; want the handshake refused with 400", resp, err)
-	}
+	exampletest.Chat(t, gatewaytest.New(t, API(Handler(NewRoom()))))
 }
 
 // TestRoomUnit tests the function alone with a fake Management API.

@@ -5,71 +5,28 @@ import (
 	"bytes"
 	"encoding/base64"
 	"io"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/lambdagate/lambdagate"
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/examples/exampletest"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/gateway/gatewaytest"
 	"github.com/lambdagate/lambdagate/nethttp"
 )
 
 // TestWebapp drives every route through an HTTP API over a loopback
-// socket, the application wrapped unchanged.
+// socket, the application wrapped unchanged, with the table lambdagate
+// serve's test sends to the template's function URL.
 func TestWebapp(t *testing.T) {
 	fn := lambdagate.NewAdapter(nethttp.Wrap(NewMux(time.Millisecond)))
 	s := gatewaytest.New(t, gateway.API{Routes: []gateway.Route{{Key: "$default", Integration: gateway.Proxy{Function: fn}}}})
-	base, client := s.URL(), s.Client()
-	get := func(method, path, body, ct string) (*http.Response, []byte) {
-		t.Helper()
-		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
-		if ct != "" {
-			req.Header.Set("Content-Type", ct)
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, b
-	}
-	resp, b := get("GET", "/", "", "")
-	if resp.StatusCode != 200 || !strings.Contains(string(b), "<h1>Hello from 127.0.0.1:") || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
-		t.Errorf("GET / = %d %s %v", resp.StatusCode, b, resp.Header)
-	}
-	resp, b = get("GET", "/hello/gopher%20one", "", "")
-	if string(b) != "hello, gopher one\n" {
-		t.Errorf("GET /hello/gopher%%20one = %q", b)
-	}
-	resp, b = get("POST", "/echo", "ping", "text/plain")
-	if string(b) != "ping" || resp.Header.Get("Set-Cookie") != "echoed=4; Path=/" {
-		t.Errorf("POST /echo = %q %v", b, resp.Header)
-	}
-	resp, b = get("GET", "/logo.png", "", "")
-	if !bytes.Equal(b, drawLogo()) || resp.Header.Get("Content-Type") != "image/png" {
-		t.Errorf("GET /logo.png: %d bytes, %v; want the PNG intact", len(b), resp.Header)
-	}
-	resp, b = get("GET", "/report.csv", "", "")
-	if string(b) != "pet,count\ndog,3\ncat,2\n" || resp.Header.Get("Content-Disposition") != `attachment; filename="report.csv"` {
-		t.Errorf("GET /report.csv = %q %v", b, resp.Header)
-	}
-	// Behind an HTTP API the response is buffered: all lines, at once.
-	resp, b = get("GET", "/countdown", "", "")
-	if string(b) != "5\n4\n3\n2\n1\n0\n" {
-		t.Errorf("GET /countdown = %q", b)
-	}
-	resp, b = get("GET", "/nope", "", "")
-	if resp.StatusCode != 404 || string(b) != "404 page not found\n" {
-		t.Errorf("GET /nope = %d %q", resp.StatusCode, b)
-	}
-	resp, _ = get("DELETE", "/hello/x", "", "")
-	if resp.StatusCode != 405 || resp.Header.Get("Allow") == "" {
-		t.Errorf("DELETE /hello/x = %d %v", resp.StatusCode, resp.Header)
+	exampletest.Run(t, s, exampletest.Webapp)
+	// The PNG arrives intact.
+	if _, b := s.Fetch("GET", "/logo.png", ""); b != string(drawLogo()) {
+		t.Errorf("GET /logo.png: %d bytes, want the PNG intact", len(b))
 	}
 }
 

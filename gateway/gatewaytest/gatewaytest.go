@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ type Server struct {
 	tb   testing.TB
 	once sync.Once
 	srv  *httptest.Server
+	base string // a Remote server's URL
 }
 
 // New builds the gateway for api, failing tb if the definition is invalid.
@@ -38,6 +40,17 @@ func New(tb testing.TB, api gateway.API) *Server {
 		tb.Fatalf("gatewaytest: %v", err)
 	}
 	return &Server{Gateway: g, tb: tb}
+}
+
+// Remote returns a Server for an API served elsewhere at baseURL, such
+// as a listener of "lambdagate serve": its helpers send their requests
+// there over the network (Do and Request too), so that a test written
+// against [New] runs unchanged against the running API. Its Gateway is
+// nil.
+func Remote(tb testing.TB, baseURL string) *Server {
+	s := &Server{tb: tb, base: strings.TrimSuffix(baseURL, "/")}
+	s.once.Do(func() {})
+	return s
 }
 
 // HTTPAPI builds an HTTP API at the $default stage whose routes (route
@@ -87,6 +100,18 @@ func proxyRoutes(routes map[string]handler.Handler) []gateway.Route {
 // receive it; the body streams when the function streams. Close it.
 func (s *Server) Do(r *http.Request) *http.Response {
 	s.tb.Helper()
+	if s.base != "" {
+		u, err := url.Parse(s.base + r.URL.RequestURI())
+		if err != nil {
+			s.tb.Fatalf("gatewaytest: %v", err)
+		}
+		r.URL, r.RequestURI, r.Host = u, "", u.Host
+		resp, err := s.Client().Do(r)
+		if err != nil {
+			s.tb.Fatalf("gatewaytest: %v", err)
+		}
+		return resp
+	}
 	resp, err := s.Gateway.RoundTrip(r)
 	if err != nil {
 		s.tb.Fatalf("gatewaytest: %v", err)
@@ -130,6 +155,9 @@ func (s *Server) Get(target string) *http.Response { return s.Request(http.Metho
 // URL starts a real server on a loopback port, once, and returns its base
 // URL. The server closes when the test ends.
 func (s *Server) URL() string {
+	if s.base != "" {
+		return s.base
+	}
 	s.once.Do(func() {
 		s.srv = httptest.NewServer(s.Gateway)
 		s.tb.Cleanup(s.srv.Close)
@@ -142,6 +170,9 @@ func (s *Server) URL() string {
 
 // Client returns a client for the server URL returns.
 func (s *Server) Client() *http.Client {
+	if s.base != "" {
+		return http.DefaultClient
+	}
 	s.URL()
 	return s.srv.Client()
 }

@@ -27,6 +27,10 @@
 //	          "ms" milliseconds apart, the second once the file "gate"
 //	          exists; with "fail", end in a read error
 //
+// An API Gateway or function URL event (a payload without "do") carries
+// the request in its body; the answer is then a proxy response whose body
+// is the output and whose X-Testfn-Pid header is the process id.
+//
 // The environment variable TESTFN_INIT makes the initialisation fail:
 // "exit" exits with status 2, "error" posts to /runtime/init/error as a
 // runtime reports a failed init and exits, "hang" never starts the

@@ -3,6 +3,7 @@ package testfn
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -104,10 +106,13 @@ func postInitError() {
 
 type handler struct{}
 
-func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+func (h handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var r Request
 	if err := json.Unmarshal(payload, &r); err != nil {
 		return nil, fmt.Errorf("testfn: payload %q: %w", payload, err)
+	}
+	if r.Do == "" {
+		return h.proxy(ctx, payload)
 	}
 	switch r.Do {
 	case "echo":
@@ -155,6 +160,36 @@ func (handler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 		return payload, nil
 	}
 	return nil, fmt.Errorf("testfn: unknown request %q", r.Do)
+}
+
+// proxy answers an API Gateway or function URL event: the request in
+// its body, the answer a proxy response whose body is the output, with
+// the process id in X-Testfn-Pid.
+func (h handler) proxy(ctx context.Context, payload []byte) ([]byte, error) {
+	var ev struct {
+		Body            string `json:"body"`
+		IsBase64Encoded bool   `json:"isBase64Encoded"`
+	}
+	if err := json.Unmarshal(payload, &ev); err != nil || ev.Body == "" {
+		return nil, fmt.Errorf("testfn: no request in %q", payload)
+	}
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		var err error
+		if body, err = base64.StdEncoding.DecodeString(ev.Body); err != nil {
+			return nil, err
+		}
+	}
+	var r Request
+	if err := json.Unmarshal(body, &r); err != nil || r.Do == "" {
+		return nil, fmt.Errorf("testfn: body %q is no request", body)
+	}
+	out, err := h.Invoke(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(map[string]any{"statusCode": 200, "body": string(out),
+		"headers": map[string]string{"X-Testfn-Pid": strconv.Itoa(os.Getpid()), "Content-Type": "application/json"}})
 }
 
 func contextOf(ctx context.Context) Context {
