@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/handler"
@@ -350,7 +351,7 @@ func (a *App) rawREST(spec *apiSpec, where string, p *props, api *gateway.API) b
 type denyAuthorizer struct{}
 
 func (denyAuthorizer) Authorize(context.Context, *gateway.AuthRequest) (*gateway.Grant, error) {
-	return nil, gateway.ErrUnauthorized
+	return nil, authorizer.ErrUnauthorized
 }
 
 // functionByARN returns the template function a Lambda ARN or
