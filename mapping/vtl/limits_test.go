@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/lambdagate/lambdagate/internal/race"
 )
@@ -27,7 +26,6 @@ func TestLimits(t *testing.T) {
 		{"listGrowth", "#set($l = [])#foreach($i in [1..1000])#foreach($j in [1..1000])$l.add($j)#end#end", "", "beyond"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			start := time.Now()
 			tmpl, err := Parse(tc.name, tc.tmpl)
 			var out string
 			if err == nil {
@@ -36,9 +34,6 @@ func TestLimits(t *testing.T) {
 				if res != nil {
 					out = string(res.Output)
 				}
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %v", d)
 			}
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
