@@ -71,18 +71,15 @@ func TestImportErrors(t *testing.T) {
 	}
 }
 
-// TestImportRefusals checks the settings refused until the gateway
-// emulates them, and the reports of settings it does not emulate.
+// TestImportRefusals checks definitions API Gateway refuses, and the
+// reports of settings the local gateway does not emulate (security
+// settings: TestSecurityImport).
 func TestImportRefusals(t *testing.T) {
 	for _, tt := range []struct {
 		name, doc string
 		want      string // a problem, or with note a note
 		note      bool
 	}{
-		{"authorizer", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"components":{"securitySchemes":{"auth":{"type":"apiKey","name":"Authorization","in":"header","x-amazon-apigateway-authtype":"custom","x-amazon-apigateway-authorizer":{"type":"token"}}}}}`, "/components/securitySchemes: security schemes", false},
-		{"api key source", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-api-key-source":"HEADER"}`, "/x-amazon-apigateway-api-key-source: x-amazon-apigateway-api-key-source is not emulated yet", false},
-		{"operation security", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"security":[{"auth":[]}],"x-amazon-apigateway-integration":{"type":"mock"}}}}}`, "/paths/~1a/get/security: operation security", false},
-		{"policy", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-policy":{"Version":"2012-10-17"}}`, "x-amazon-apigateway-policy is not emulated yet", false},
 		{"swagger 3.1", `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{}}`, "unsupported OpenAPI version", false},
 		{"external ref", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"$ref":"other.json#/a"}}}`, "only references within the definition", false},
 		{"too large", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{}}` + strings.Repeat(" ", 7<<20), "over the 6291456-byte limit", false},
