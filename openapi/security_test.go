@@ -7,8 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -437,4 +440,61 @@ func readJSON(t *testing.T, b []byte) map[string]any {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// guardedDefinition is a REST definition of n routes, each guarded by
+// its own TOKEN authorizer and an API key, and, with bad, each naming a
+// scheme that does not exist besides.
+func guardedDefinition(n int, bad bool) []byte {
+	var b strings.Builder
+	b.WriteString(`{"openapi":"3.0.1","info":{"title":"g","version":"1"},"paths":{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		extra := ""
+		if bad {
+			extra = fmt.Sprintf(`,{"missing%d":[]}`, i)
+		}
+		fmt.Fprintf(&b, `"/r%d":{"get":{"security":[{"a%d":[]},{"api_key":[]}%s],"x-amazon-apigateway-integration":{"type":"mock"}}}`, i, i, extra)
+	}
+	b.WriteString(`},"components":{"securitySchemes":{"api_key":{"type":"apiKey","name":"x-api-key","in":"header"}`)
+	for i := range n {
+		fmt.Fprintf(&b, `,"a%d":{"type":"apiKey","name":"Authorization","in":"header","x-amazon-apigateway-authorizer":{"type":"token","authorizerUri":"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/a%d/invocations"}}`, i, i)
+	}
+	b.WriteString(`}}}`)
+	return []byte(b.String())
+}
+
+// TestSecurityCostIsLinear measures the allocations of importing guarded
+// definitions of n and 2n routes, valid and with a problem at every
+// route: twice the routes cost about twice the memory.
+func TestSecurityCostIsLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports large definitions")
+	}
+	opts := openapi.Options{AnyFunction: placeholder{}, APIKeys: []gateway.APIKey{{ID: "k", Value: apiKey}}}
+	for _, bad := range []bool{false, true} {
+		cost := func(n int) uint64 {
+			doc := guardedDefinition(n, bad)
+			_, err := openapi.Import(doc, opts)
+			if (err != nil) != bad {
+				t.Fatalf("bad=%t: Import = %v", bad, err)
+			}
+			var e *openapi.Error
+			if bad && (!errors.As(err, &e) || len(e.Problems) != n) {
+				t.Fatalf("%v: want %d problems", err, n)
+			}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			openapi.Import(doc, opts)
+			runtime.ReadMemStats(&after)
+			return after.Mallocs - before.Mallocs
+		}
+		a1, a2 := cost(200), cost(400)
+		if r := float64(a2) / float64(a1); r > 2.3 {
+			t.Errorf("bad=%t: allocations grew %.2fx (%d, %d) for twice the routes", bad, r, a1, a2)
+		}
+	}
 }
