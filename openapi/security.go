@@ -388,7 +388,7 @@ func (im *importer) iamAuthorizer(ptr string) gateway.Authorizer {
 	}
 	im.iamFailed = true
 	if im.opts.IAM == nil {
-		im.r.fail(ptr, "IAM authorization (awsSigv4) verifies signatures against the credentials callers sign with: give them in Options.IAM")
+		im.r.fail(ptr, "IAM authorization (awsSigv4) verifies signatures against the credentials callers sign with: give them in Options.IAM (lambdagate serve: --iam-credential)")
 		return nil
 	}
 	a, err := iamauth.New(*im.opts.IAM)
@@ -490,7 +490,7 @@ func (im *importer) routeSecurity(api *gateway.API, rt *gateway.Route, ptr strin
 	rt.Authorizer = name
 	if rt.APIKeyRequired && len(im.opts.APIKeys) == 0 && !im.keysNoted {
 		im.keysNoted = true
-		r.note(ptr, "methods require API keys, and none are given (Options.APIKeys): every request to them is refused with 403, as AWS refuses a key no usage plan holds")
+		r.note(ptr, "methods require API keys, and none are given (Options.APIKeys; lambdagate serve: --api-key): every request to them is refused with 403, as AWS refuses a key no usage plan holds")
 	}
 	return ok
 }
