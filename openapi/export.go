@@ -529,10 +529,10 @@ func (ex *exporter) functionURI(name string) any {
 	}
 	region, account := ex.api.Region, ex.api.AccountID
 	if region == "" {
-		region = "us-east-1"
+		region = event.DefaultRegion
 	}
 	if account == "" {
-		account = "123456789012"
+		account = event.DefaultAccountID
 	}
 	arn := name
 	if !strings.HasPrefix(name, "arn:") {
