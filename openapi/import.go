@@ -131,7 +131,8 @@ type importer struct {
 	// the API's authorizers by name.
 	schemes   map[string]*scheme
 	authPtrs  map[string]string
-	iam       gateway.Authorizer // IAM authorization, built once
+	anyOps    map[*openapi3.PathItem]*openapi3.Operation // x-amazon-apigateway-any-method, built once
+	iam       gateway.Authorizer                         // IAM authorization, built once
 	iamFailed bool
 	keysNoted bool
 }
@@ -252,7 +253,7 @@ func (im *importer) detectKind() event.Source {
 			if path == "/$default" {
 				return event.HTTPAPI
 			}
-			for _, op := range operations(pi) {
+			for _, op := range im.operations(pi, pointer("paths", path)) {
 				if m, ok := op.op.Extensions["x-amazon-apigateway-integration"].(map[string]any); ok {
 					if _, ok := m["payloadFormatVersion"]; ok {
 						return event.HTTPAPI
@@ -319,18 +320,26 @@ type op struct {
 }
 
 // operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
-func operations(pi *openapi3.PathItem) []op {
+func (im *importer) operations(pi *openapi3.PathItem, ptr string) []op {
 	var ops []op
 	for m, o := range pi.Operations() {
 		ops = append(ops, op{method: strings.ToUpper(m), key: strings.ToLower(m), op: o})
 	}
 	if v, ok := pi.Extensions["x-amazon-apigateway-any-method"]; ok {
-		o := &openapi3.Operation{}
-		if b, err := json.Marshal(v); err == nil {
-			json.Unmarshal(b, o)
+		key := "x-amazon-apigateway-any-method"
+		o, built := im.anyOps[pi]
+		if !built {
+			// Built once: its problems are reported once.
+			if o = im.def.b.operation(v, join(ptr, key)); o == nil {
+				o = &openapi3.Operation{}
+			}
+			if im.anyOps == nil {
+				im.anyOps = map[*openapi3.PathItem]*openapi3.Operation{}
+			}
+			im.anyOps[pi] = o
 		}
 		d, _ := v.(map[string]any)["isDefaultRoute"].(bool)
-		ops = append(ops, op{method: "ANY", key: "x-amazon-apigateway-any-method", op: o, isDefault: d})
+		ops = append(ops, op{method: "ANY", key: key, op: o, isDefault: d})
 	}
 	slices.SortFunc(ops, func(a, b op) int { return strings.Compare(a.method, b.method) })
 	return ops
@@ -374,7 +383,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 		if bad {
 			continue
 		}
-		for _, o := range operations(pi) {
+		for _, o := range im.operations(pi, pptr) {
 			ptr := join(pptr, o.key)
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
