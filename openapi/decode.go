@@ -124,6 +124,14 @@ func (b *builder) deref(v any) (target any, ref string) {
 	return nil, ref
 }
 
+// referenced returns the object v is, or the one its $ref names, and
+// the reference; anything else is reported at ptr.
+func (b *builder) referenced(v any, ptr, what string) (map[string]any, string, bool) {
+	target, ref := b.deref(v)
+	m, ok := b.object(target, ptr, what)
+	return m, ref, ok
+}
+
 // doc builds the document.
 func (b *builder) doc(m map[string]any) *openapi3.T {
 	t := &openapi3.T{OpenAPI: b.str(m, "openapi", ""), Extensions: extensionsOf(m, docFields)}
@@ -161,8 +169,7 @@ func (b *builder) doc(m map[string]any) *openapi3.T {
 
 // pathItem builds a path item, following a $ref.
 func (b *builder) pathItem(v any, ptr string) *openapi3.PathItem {
-	target, ref := b.deref(v)
-	m, ok := b.object(target, ptr, "path item")
+	m, ref, ok := b.referenced(v, ptr, "path item")
 	if !ok {
 		return nil
 	}
@@ -217,8 +224,7 @@ func (b *builder) parameters(v any, ptr string) openapi3.Parameters {
 
 // parameter builds a parameter, following a $ref.
 func (b *builder) parameter(v any, ptr string) *openapi3.ParameterRef {
-	target, ref := b.deref(v)
-	m, ok := b.object(target, ptr, "parameter")
+	m, ref, ok := b.referenced(v, ptr, "parameter")
 	if !ok {
 		return nil
 	}
@@ -234,8 +240,7 @@ func (b *builder) parameter(v any, ptr string) *openapi3.ParameterRef {
 // requestBody builds a request body: its media types and the schemas
 // they name.
 func (b *builder) requestBody(v any, ptr string) *openapi3.RequestBodyRef {
-	target, ref := b.deref(v)
-	m, ok := b.object(target, ptr, "request body")
+	m, ref, ok := b.referenced(v, ptr, "request body")
 	if !ok {
 		return nil
 	}
@@ -299,45 +304,34 @@ func (b *builder) security(v any, ptr string) openapi3.SecurityRequirements {
 func (b *builder) components(m map[string]any) *openapi3.Components {
 	c := &openapi3.Components{Extensions: extensionsOf(m, []string{"schemas", "responses", "parameters", "examples", "requestBodies",
 		"headers", "securitySchemes", "links", "callbacks"})}
-	if v, ok := m["schemas"]; ok {
-		sm, _ := b.object(v, "/components/schemas", "schemas")
-		c.Schemas = make(openapi3.Schemas, len(sm))
-		for name, s := range sm {
-			c.Schemas[name] = b.schemaRef(s)
-		}
-	}
-	if v, ok := m["parameters"]; ok {
-		pm, _ := b.object(v, "/components/parameters", "parameters")
-		c.Parameters = make(openapi3.ParametersMap, len(pm))
-		for name, p := range pm {
-			if pr := b.parameter(p, pointer("components", "parameters", name)); pr != nil {
-				c.Parameters[name] = pr
-			}
-		}
-	}
-	if v, ok := m["requestBodies"]; ok {
-		rm, _ := b.object(v, "/components/requestBodies", "request bodies")
-		c.RequestBodies = make(openapi3.RequestBodies, len(rm))
-		for name, rb := range rm {
-			if r := b.requestBody(rb, pointer("components", "requestBodies", name)); r != nil {
-				c.RequestBodies[name] = r
-			}
-		}
-	}
-	if v, ok := m["securitySchemes"]; ok {
-		sm, _ := b.object(v, "/components/securitySchemes", "security schemes")
-		c.SecuritySchemes = make(openapi3.SecuritySchemes, len(sm))
-		for name, s := range sm {
-			c.SecuritySchemes[name] = b.securityScheme(s, pointer("components", "securitySchemes", name))
-		}
-	}
+	c.Schemas = component(b, m, "schemas", func(v any, _ string) *openapi3.SchemaRef { return b.schemaRef(v) })
+	c.Parameters = component(b, m, "parameters", b.parameter)
+	c.RequestBodies = component(b, m, "requestBodies", b.requestBody)
+	c.SecuritySchemes = component(b, m, "securitySchemes", b.securityScheme)
 	return c
+}
+
+// component builds the components of one kind, by name, with build;
+// nil when there are none.
+func component[V comparable](b *builder, m map[string]any, kind string, build func(v any, ptr string) V) map[string]V {
+	v, ok := m[kind]
+	if !ok {
+		return nil
+	}
+	cm, _ := b.object(v, pointer("components", kind), kind)
+	out := make(map[string]V, len(cm))
+	var none V
+	for name, e := range cm {
+		if c := build(e, pointer("components", kind, name)); c != none {
+			out[name] = c
+		}
+	}
+	return out
 }
 
 // securityScheme builds a security scheme, following a $ref.
 func (b *builder) securityScheme(v any, ptr string) *openapi3.SecuritySchemeRef {
-	target, ref := b.deref(v)
-	m, ok := b.object(target, ptr, "security scheme")
+	m, ref, ok := b.referenced(v, ptr, "security scheme")
 	if !ok {
 		return &openapi3.SecuritySchemeRef{Ref: ref}
 	}

@@ -90,22 +90,29 @@ func TestImportRefusals(t *testing.T) {
 		{"content handling", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"x-amazon-apigateway-integration":{"type":"mock","contentHandling":"CONVERT_TO_TEXT"}}}}}`, "contentHandling is not emulated", true},
 	} {
 		res, err := openapi.Import([]byte(tt.doc), openapi.Options{Kind: event.REST})
-		if tt.note {
-			if err != nil {
-				t.Errorf("%s: Import = %v", tt.name, err)
-				continue
-			}
-			found := false
-			for _, n := range res.Notes {
-				found = found || strings.Contains(n.String(), tt.want)
-			}
-			if !found {
-				t.Errorf("%s: notes %v, want one containing %q", tt.name, res.Notes, tt.want)
-			}
-			continue
+		expectImport(t, tt.name, res, err, tt.want, tt.note)
+	}
+}
+
+// expectImport checks the outcome of an import: with note, that it
+// succeeded with a note containing want; without, that it failed with a
+// problem containing want.
+func expectImport(t *testing.T, name string, res *openapi.Result, err error, want string, note bool) {
+	t.Helper()
+	if !note {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Import = %v, want an error containing %q", name, err, want)
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: Import = %v, want an error containing %q", tt.name, err, tt.want)
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: Import = %v", name, err)
+		return
+	}
+	for _, n := range res.Notes {
+		if strings.Contains(n.String(), want) {
+			return
 		}
 	}
+	t.Errorf("%s: notes %v, want one containing %q", name, res.Notes, want)
 }
