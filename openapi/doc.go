@@ -26,7 +26,8 @@
 // [Options.APIKeys]. An operation's security sets its route's authorizer,
 // scopes (JWT) and API key: every scheme it names counts, whichever
 // requirement object holds it, and a method has one authorizer. Root-level
-// security is not used by API Gateway and only reported.
+// security, which REST APIs do not use, is reported there and refused in
+// HTTP APIs, where AWS documents nothing.
 // x-amazon-apigateway-api-key-source and x-amazon-apigateway-policy set
 // the API's key source and resource policy. Cognito user pool authorizers
 // are refused: they are not emulated. [Export] writes all of these back.

@@ -373,6 +373,21 @@ func TestSecurityImportReads(t *testing.T) {
 	if p := res.API.ResourcePolicy; p == nil || p.Statement[0].Resource[0] != "execute-api:/prod/*" {
 		t.Errorf("resource policy = %+v: want the Fn::Sub resource filled", p)
 	}
+
+	// x-amazon-apigateway-auth AWS_IAM without a scheme: the API's IAM
+	// authorization, named AWS_IAM.
+	iam := `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"x-amazon-apigateway-any-method":{"x-amazon-apigateway-auth":{"type":"aws_iam"},"x-amazon-apigateway-integration":{"type":"aws_proxy","httpMethod":"POST","uri":"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/f/invocations"}}}}}`
+	res, err = openapi.Import([]byte(iam), openapi.Options{Kind: event.REST, AnyFunction: whoami, IAM: iamConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.API.Authorizers["AWS_IAM"].(*iamauth.Authorizer); !ok || res.API.Routes[0].Authorizer != "AWS_IAM" {
+		t.Errorf("authorizers %v, route %+v: want IAM authorization named AWS_IAM", res.API.Authorizers, res.API.Routes[0])
+	}
+	runAuthCases(t, res.Gateway, &counting{}, []authCase{
+		{"unsigned", request("PUT", "/prod/a"), 403, "Missing Authentication Token", 0},
+		{"signed", func() *http.Request { return signedReq(t, "PUT", "http://api.test/prod/a") }, 200, `"caller":"` + accessKey + `"`, 0},
+	})
 }
 
 // readJSON decodes a JSON document for inspection.
