@@ -115,7 +115,12 @@ func (im *importer) readSecurity(api *gateway.API) {
 	if v, ok := ext[policyExtension]; ok {
 		api.ResourcePolicy = im.policy(v)
 	}
-	api.APIKeys, api.UsagePlans = im.opts.APIKeys, im.opts.UsagePlans
+	switch {
+	case rest:
+		api.APIKeys, api.UsagePlans = im.opts.APIKeys, im.opts.UsagePlans
+	case len(im.opts.APIKeys) > 0 || len(im.opts.UsagePlans) > 0:
+		r.note("", "HTTP APIs have no API keys or usage plans: the ones given are not used")
+	}
 }
 
 // readScheme reads one security scheme.

@@ -317,6 +317,7 @@ func TestSecurityImport(t *testing.T) {
 		{"authorizer credentials", rest(strings.Replace(token, `"type":"token"`, `"type":"token","authorizerCredentials":"arn:aws:iam::123456789012:role/r"`, 1), useTok, ""), allOpts, "authorizerCredentials is not emulated", true},
 		{"scopes on a Lambda authorizer", rest(token, `"security":[{"tok":["a/b"]}],`, ""), allOpts, "/paths/~1a/get/security/0/tok: authorization scopes are used by JWT (and Cognito) authorizers only", true},
 		{"API key on an HTTP API", httpAPI(keys, `"security":[{"api_key":[]}],`, ""), allOpts, `HTTP APIs have no API keys: API Gateway does not enforce "api_key"`, true},
+		{"API keys given to an HTTP API", httpAPI(request, "", ""), allOpts, "HTTP APIs have no API keys or usage plans: the ones given are not used", true},
 		{"API keys required, none given", rest(keys, `"security":[{"api_key":[]}],`, ""), keysNone, "/paths/~1a/get: methods require API keys, and none are given", true},
 		{"scheme extension misplaced", rest(strings.Replace(token, `"in":"header",`, `"in":"header","x-amazon-apigateway-policy":{},`, 1), useTok, ""), allOpts, "/components/securitySchemes/tok/x-amazon-apigateway-policy: unknown or misplaced extension", true},
 	} {
