@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
@@ -25,8 +29,8 @@ import (
 	"github.com/lambdagate/lambdagate/gateway/iamauth"
 	"github.com/lambdagate/lambdagate/gateway/jwtauth"
 	"github.com/lambdagate/lambdagate/handler"
-	"github.com/lambdagate/lambdagate/internal/authtest"
 	"github.com/lambdagate/lambdagate/openapi"
+	"github.com/lambdagate/lambdagate/response"
 )
 
 // The credentials of IAM-authorized requests, and a valid API key.
@@ -41,7 +45,15 @@ func iamConfig() *iamauth.Config {
 }
 
 // whoami answers with what the integration learned about the caller.
-var whoami = authtest.Caller
+var whoami = handler.NewAdapter(handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	return response.JSON(http.StatusOK, map[string]any{
+		"principal": req.Authorizer.PrincipalID(),
+		"lambda":    req.Authorizer.Lambda(),
+		"claims":    req.Authorizer.Claims()["sub"],
+		"apiKeyId":  req.Context.Identity.APIKeyID,
+		"caller":    req.Context.Identity.Caller,
+	})
+}))
 
 // counting counts the invokes of an authorizer function.
 type counting struct {
@@ -54,9 +66,36 @@ func (c *counting) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return c.fn.Invoke(ctx, payload)
 }
 
-// tokenAuth is a policy authorizer whose callers' tokens name apiKey as
-// their usage identifier key.
-var tokenAuth = authtest.Policy(apiKey)
+// tokenAuth is a policy authorizer: the token or X-User header names the
+// caller; "deny" is explicitly denied, "unauth" is 401, anyone else
+// allowed on the whole API (so that cached results serve every method).
+var tokenAuth = authorizer.Func(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+	who := strings.TrimPrefix(req.AuthorizationToken, "Bearer ")
+	if req.Request != nil {
+		who = req.Request.Header.Get("X-User")
+		if who == "" {
+			who = req.Request.Header.Get("Authorization")
+		}
+	}
+	arn, err := event.ParseARN(req.ARN())
+	if err != nil {
+		return nil, err
+	}
+	all := event.ARN{Region: arn.Region, AccountID: arn.AccountID, APIID: arn.APIID, Stage: "*", Method: "*", Path: "/*"}.String()
+	switch who {
+	case "", "unauth":
+		return nil, authorizer.ErrUnauthorized
+	case "deny":
+		return authorizer.Deny(who, all), nil
+	}
+	resp := authorizer.Allow(who, all).WithContext("who", who)
+	if key := req.Request; key != nil && key.Header.Get("X-Key") != "" {
+		resp.UsageIdentifierKey = key.Header.Get("X-Key")
+	} else if strings.HasPrefix(req.AuthorizationToken, "Bearer ") {
+		resp.UsageIdentifierKey = apiKey
+	}
+	return resp, nil
+})
 
 // operatorAuth is a simple-response authorizer knowing one token.
 var operatorAuth = authorizer.SimpleFunc(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.SimpleResponse, error) {
@@ -69,7 +108,9 @@ var operatorAuth = authorizer.SimpleFunc(func(ctx context.Context, req *event.Au
 func signedReq(t *testing.T, method, url string) *http.Request {
 	t.Helper()
 	r := httptest.NewRequest(method, url, http.NoBody)
-	if err := authtest.Sign(r, accessKey, secretKey, time.Now()); err != nil {
+	sum := sha256.Sum256(nil)
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey},
+		r, hex.EncodeToString(sum[:]), "execute-api", event.DefaultRegion, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return r

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,13 +18,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/handler"
-	"github.com/lambdagate/lambdagate/internal/authtest"
+	"github.com/lambdagate/lambdagate/response"
 )
 
 // invokeAPI serves in-process functions over the Lambda Invoke API on a
@@ -54,6 +58,33 @@ func invokeAPI(t *testing.T, fns map[string]handler.Invoker) (string, map[string
 	return srv.URL, counts
 }
 
+// caller answers with what the integration learned about the caller.
+var caller = handler.NewAdapter(handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+	return response.JSON(http.StatusOK, map[string]any{"principal": req.Authorizer.PrincipalID(), "sub": req.Authorizer.Claims()["sub"],
+		"lambda": req.Authorizer.Lambda(), "key": req.Context.Identity.APIKeyID, "caller": req.Context.Identity.Caller})
+}))
+
+// policyAuth allows every caller on the whole API but "deny", and refuses
+// "unauth" with 401; the token or the X-User header names the caller.
+var policyAuth = authorizer.Func(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+	who := strings.TrimPrefix(req.AuthorizationToken, "Bearer ")
+	if req.Request != nil {
+		who = req.Request.Header.Get("X-User")
+	}
+	arn, err := event.ParseARN(req.ARN())
+	if err != nil {
+		return nil, err
+	}
+	all := event.ARN{Region: arn.Region, AccountID: arn.AccountID, APIID: arn.APIID, Stage: "*", Method: "*", Path: "/*"}.String()
+	switch who {
+	case "", "unauth":
+		return nil, authorizer.ErrUnauthorized
+	case "deny":
+		return authorizer.Deny(who, all), nil
+	}
+	return authorizer.Allow(who, all), nil
+})
+
 // signedSend sends a request signed with SigV4 for execute-api.
 func signedSend(t *testing.T, method, url, key, secret string) (*http.Response, string) {
 	t.Helper()
@@ -61,7 +92,9 @@ func signedSend(t *testing.T, method, url, key, secret string) (*http.Response, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := authtest.Sign(req, key, secret, time.Now()); err != nil {
+	sum := sha256.Sum256(nil)
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: key, SecretAccessKey: secret},
+		req, hex.EncodeToString(sum[:]), "execute-api", event.DefaultRegion, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return do(t, req)
@@ -72,7 +105,7 @@ func signedSend(t *testing.T, method, url, key, secret string) (*http.Response, 
 // loopback, its functions behind a Lambda Invoke API, and checks AWS's
 // answers, caching included.
 func TestServeRESTAuthorizers(t *testing.T) {
-	lambda, invokes := invokeAPI(t, map[string]handler.Invoker{"pets": authtest.Caller, "auth": authtest.Policy("")})
+	lambda, invokes := invokeAPI(t, map[string]handler.Invoker{"pets": caller, "auth": policyAuth})
 	const key = "a-key-of-twenty-or-more-chars"
 	base := startServe(t, "--openapi", "../../openapi/testdata/authorizers-rest.json",
 		"--function", "pets="+lambda+"#pets", "--function", "auth="+lambda+"#auth",
@@ -91,7 +124,7 @@ func TestServeRESTAuthorizers(t *testing.T) {
 		{"token cached", "GET", "/pets", []string{"Authorization", "Bearer alice"}, 200, `"principal":"alice"`, "", 0},
 		{"explicit deny", "GET", "/pets", []string{"Authorization", "Bearer deny"}, 403, "with an explicit deny", "AccessDeniedException", 1},
 		{"Unauthorized error", "GET", "/pets", []string{"Authorization", "Bearer unauth"}, 401, "Unauthorized", "UnauthorizedException", 1},
-		{"request authorizer and key", "GET", "/pets/7?tenant=t", []string{"X-User", "bob", "X-Api-Key", key}, 200, `"apiKeyId":"key1"`, "", 1},
+		{"request authorizer and key", "GET", "/pets/7?tenant=t", []string{"X-User", "bob", "X-Api-Key", key}, 200, `"key":"key1"`, "", 1},
 		{"no key", "GET", "/pets/7?tenant=t", []string{"X-User", "bob"}, 403, `{"message":"Forbidden"}`, "ForbiddenException", 1},
 		{"unsigned", "POST", "/admin", nil, 403, "Missing Authentication Token", "MissingAuthenticationTokenException", 0},
 	} {
@@ -139,7 +172,7 @@ func TestServeHTTPAuthorizers(t *testing.T) {
 	ops := authorizer.SimpleFunc(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.SimpleResponse, error) {
 		return &authorizer.SimpleResponse{IsAuthorized: req.IdentitySource[0] == "op-token", Context: map[string]any{"team": "ops"}}, nil
 	})
-	lambda, invokes := invokeAPI(t, map[string]handler.Invoker{"app": authtest.Caller, "operators": ops, "legacy": authtest.Policy("")})
+	lambda, invokes := invokeAPI(t, map[string]handler.Invoker{"app": caller, "operators": ops, "legacy": policyAuth})
 	base := startServe(t, "--openapi", "../../openapi/testdata/authorizers-http.yaml", "--jwks", "users="+jwks,
 		"--function", "app="+lambda+"#app", "--function", "operators="+lambda+"#operators", "--function", "legacy="+lambda+"#legacy",
 		"--iam-credential", "AKIDSERVE:serve-secret")
@@ -153,9 +186,9 @@ func TestServeHTTPAuthorizers(t *testing.T) {
 		body         string
 		operators    int32
 	}{
-		{"open", "GET", "/health", nil, 200, `"claims":""`, 0},
+		{"open", "GET", "/health", nil, 200, `"sub":""`, 0},
 		{"no token", "GET", "/pets", nil, 401, `{"message":"Unauthorized"}`, 0},
-		{"token", "GET", "/pets", []string{"Authorization", "Bearer " + reader}, 200, `"claims":"alice"`, 0},
+		{"token", "GET", "/pets", []string{"Authorization", "Bearer " + reader}, 200, `"sub":"alice"`, 0},
 		{"token without the scope", "POST", "/pets", []string{"Authorization", "Bearer " + reader}, 403, `{"message":"Forbidden"}`, 0},
 		{"operator", "GET", "/admin/stats", []string{"X-Api-Token", "op-token"}, 200, `"team":"ops"`, 1},
 		{"operator cached", "GET", "/admin/stats", []string{"X-Api-Token", "op-token"}, 200, `"team":"ops"`, 0},
