@@ -208,18 +208,25 @@ func (b *builder) operation(v any, ptr string) *openapi3.Operation {
 
 // parameters builds a list of parameters.
 func (b *builder) parameters(v any, ptr string) openapi3.Parameters {
-	list, ok := v.([]any)
+	return list(b, v, ptr, "parameters", b.parameter)
+}
+
+// list builds the elements of an array with build, leaving out those it
+// returns nil for.
+func list[V comparable](b *builder, v any, ptr, what string, build func(e any, ptr string) V) []V {
+	l, ok := v.([]any)
 	if !ok {
-		b.r.fail(ptr, "parameters: want an array, not %s", kindOf(v))
+		b.r.fail(ptr, "%s: want an array, not %s", what, kindOf(v))
 		return nil
 	}
-	ps := make(openapi3.Parameters, 0, len(list))
-	for i, e := range list {
-		if p := b.parameter(e, join(ptr, strconv.Itoa(i))); p != nil {
-			ps = append(ps, p)
+	out := make([]V, 0, len(l))
+	var none V
+	for i, e := range l {
+		if x := build(e, join(ptr, strconv.Itoa(i))); x != none {
+			out = append(out, x)
 		}
 	}
-	return ps
+	return out
 }
 
 // parameter builds a parameter, following a $ref.
@@ -274,17 +281,10 @@ func (b *builder) schemaRef(v any) *openapi3.SchemaRef {
 
 // security builds a list of security requirements.
 func (b *builder) security(v any, ptr string) openapi3.SecurityRequirements {
-	list, ok := v.([]any)
-	if !ok {
-		b.r.fail(ptr, "security: want an array, not %s", kindOf(v))
-		return nil
-	}
-	reqs := make(openapi3.SecurityRequirements, 0, len(list))
-	for i, e := range list {
-		p := join(ptr, strconv.Itoa(i))
+	reqs := list(b, v, ptr, "security", func(e any, p string) *openapi3.SecurityRequirement {
 		m, ok := b.object(e, p, "security requirement")
 		if !ok {
-			continue
+			return nil
 		}
 		req := openapi3.SecurityRequirement{}
 		for name, sv := range m {
@@ -295,9 +295,16 @@ func (b *builder) security(v any, ptr string) openapi3.SecurityRequirements {
 			}
 			req[name] = scopes
 		}
-		reqs = append(reqs, req)
+		return &req
+	})
+	if reqs == nil {
+		return nil
 	}
-	return reqs
+	out := make(openapi3.SecurityRequirements, len(reqs))
+	for i, r := range reqs {
+		out[i] = *r
+	}
+	return out
 }
 
 // components builds the components the importer reads.
