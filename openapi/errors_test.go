@@ -71,18 +71,15 @@ func TestImportErrors(t *testing.T) {
 	}
 }
 
-// TestImportRefusals checks the settings refused until the gateway
-// emulates them, and the reports of settings it does not emulate.
+// TestImportRefusals checks definitions API Gateway refuses, and the
+// reports of settings the local gateway does not emulate (security
+// settings: TestSecurityImport).
 func TestImportRefusals(t *testing.T) {
 	for _, tt := range []struct {
 		name, doc string
 		want      string // a problem, or with note a note
 		note      bool
 	}{
-		{"authorizer", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"components":{"securitySchemes":{"auth":{"type":"apiKey","name":"Authorization","in":"header","x-amazon-apigateway-authtype":"custom","x-amazon-apigateway-authorizer":{"type":"token"}}}}}`, "/components/securitySchemes: security schemes", false},
-		{"api key source", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-api-key-source":"HEADER"}`, "/x-amazon-apigateway-api-key-source: x-amazon-apigateway-api-key-source is not emulated yet", false},
-		{"operation security", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"security":[{"auth":[]}],"x-amazon-apigateway-integration":{"type":"mock"}}}}}`, "/paths/~1a/get/security: operation security", false},
-		{"policy", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-policy":{"Version":"2012-10-17"}}`, "x-amazon-apigateway-policy is not emulated yet", false},
 		{"swagger 3.1", `{"openapi":"3.1.0","info":{"title":"x","version":"1"},"paths":{}}`, "unsupported OpenAPI version", false},
 		{"external ref", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"$ref":"other.json#/a"}}}`, "only references within the definition", false},
 		{"too large", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{}}` + strings.Repeat(" ", 7<<20), "over the 6291456-byte limit", false},
@@ -93,22 +90,29 @@ func TestImportRefusals(t *testing.T) {
 		{"content handling", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"x-amazon-apigateway-integration":{"type":"mock","contentHandling":"CONVERT_TO_TEXT"}}}}}`, "contentHandling is not emulated", true},
 	} {
 		res, err := openapi.Import([]byte(tt.doc), openapi.Options{Kind: event.REST})
-		if tt.note {
-			if err != nil {
-				t.Errorf("%s: Import = %v", tt.name, err)
-				continue
-			}
-			found := false
-			for _, n := range res.Notes {
-				found = found || strings.Contains(n.String(), tt.want)
-			}
-			if !found {
-				t.Errorf("%s: notes %v, want one containing %q", tt.name, res.Notes, tt.want)
-			}
-			continue
+		expectImport(t, tt.name, res, err, tt.want, tt.note)
+	}
+}
+
+// expectImport checks the outcome of an import: with note, that it
+// succeeded with a note containing want; without, that it failed with a
+// problem containing want.
+func expectImport(t *testing.T, name string, res *openapi.Result, err error, want string, note bool) {
+	t.Helper()
+	if !note {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Import = %v, want an error containing %q", name, err, want)
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: Import = %v, want an error containing %q", tt.name, err, tt.want)
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: Import = %v", name, err)
+		return
+	}
+	for _, n := range res.Notes {
+		if strings.Contains(n.String(), want) {
+			return
 		}
 	}
+	t.Errorf("%s: notes %v, want one containing %q", name, res.Notes, want)
 }

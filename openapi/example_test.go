@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http/httptest"
 
+	"github.com/lambdagate/lambdagate/authorizer"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/handler"
@@ -101,4 +102,60 @@ func ExampleExport() {
 	//         type: aws_proxy
 	//         uri:
 	//           Fn::Sub: arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AppFunction.Arn}/invocations
+}
+
+// A REST definition whose method a TOKEN Lambda authorizer guards: the
+// authorizer's function is found by the name its authorizerUri uses, as
+// an integration's is, and the gateway runs it as API Gateway does.
+func ExampleImport_authorizer() {
+	def := []byte(`
+openapi: "3.0.1"
+info: {title: guarded, version: "1"}
+paths:
+  /orders:
+    get:
+      security: [{TokenAuthorizer: []}]
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${OrdersFunction.Arn}/invocations"
+components:
+  securitySchemes:
+    TokenAuthorizer:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: token
+        authorizerUri: !Sub "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AuthFunction.Arn}/invocations"
+        authorizerResultTtlInSeconds: 60
+`)
+	orders := handler.NewAdapter(handler.Func(func(ctx context.Context, req *event.Request) (*response.Response, error) {
+		return response.JSON(200, map[string]string{"for": req.Authorizer.PrincipalID()})
+	}))
+	auth := authorizer.Func(func(ctx context.Context, req *event.AuthorizerRequest) (*authorizer.Response, error) {
+		if req.AuthorizationToken != "Bearer let-me-in" {
+			return nil, authorizer.ErrUnauthorized
+		}
+		return authorizer.Allow("alice", req.MethodArn), nil
+	})
+	res, err := openapi.Import(def, openapi.Options{Functions: map[string]handler.Invoker{"OrdersFunction": orders, "AuthFunction": auth}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, token := range []string{"", "Bearer guess", "Bearer let-me-in"} {
+		r := httptest.NewRequest("GET", "/prod/orders", nil)
+		if token != "" {
+			r.Header.Set("Authorization", token)
+		}
+		w := httptest.NewRecorder()
+		res.Gateway.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Body.String())
+	}
+	// Output:
+	// 401 {"message":"Unauthorized"}
+	// 401 {"message":"Unauthorized"}
+	// 200 {"for":"alice"}
 }

@@ -30,6 +30,10 @@ type ExportOptions struct {
 	// Functions name the function of single routes, by route key, over
 	// Function.
 	Functions map[string]string
+	// AuthorizerFunctions name the Lambda function of each Lambda
+	// authorizer whose function carries no URI of its own, by authorizer
+	// name.
+	AuthorizerFunctions map[string]string
 	// SAM writes Lambda URIs for a SAM template's DefinitionBody:
 	// {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${NAME.Arn}/invocations"}.
 	SAM bool
@@ -62,6 +66,10 @@ type exporter struct {
 	errs       []error
 	validators map[string]map[string]bool
 	schemas    map[string]any
+	// apiKeys says whether a route requires an API key, and apiKeyScheme
+	// names the scheme that says so.
+	apiKeys      bool
+	apiKeyScheme string
 }
 
 func exportDoc(api gateway.API, opts ExportOptions) (map[string]any, error) {
@@ -81,6 +89,13 @@ func exportDoc(api gateway.API, opts ExportOptions) (map[string]any, error) {
 		version = "1.0"
 	}
 	doc := map[string]any{"openapi": "3.0.1", "info": map[string]any{"title": title, "version": version}}
+	ex.apiKeyScheme = apiKeySchemeName
+	for n := 2; ex.api.Authorizers[ex.apiKeyScheme] != nil; n++ {
+		ex.apiKeyScheme = apiKeySchemeName + strconv.Itoa(n)
+	}
+	for _, rt := range api.Routes {
+		ex.apiKeys = ex.apiKeys || rt.APIKeyRequired
+	}
 	paths := map[string]any{}
 	for _, rt := range api.Routes {
 		ex.route(paths, rt)
@@ -123,9 +138,17 @@ func exportDoc(api gateway.API, opts ExportOptions) (map[string]any, error) {
 			doc["x-amazon-apigateway-request-validators"] = vs
 		}
 	}
+	components := map[string]any{}
 	if len(ex.schemas) > 0 {
-		doc["components"] = map[string]any{"schemas": ex.schemas}
+		components["schemas"] = ex.schemas
 	}
+	if schemes := ex.securitySchemes(); len(schemes) > 0 {
+		components["securitySchemes"] = schemes
+	}
+	if len(components) > 0 {
+		doc["components"] = components
+	}
+	ex.apiSecurity(doc)
 	if len(api.Stages) > 0 {
 		var st []any
 		for _, s := range api.Stages {
@@ -200,6 +223,9 @@ func (ex *exporter) route(paths map[string]any, rt gateway.Route) {
 	}
 	if len(params) > 0 {
 		op["parameters"] = params
+	}
+	if sec := ex.routeSecurity(rt); len(sec) > 0 {
+		op["security"] = sec
 	}
 	item[opKey] = op
 }
@@ -468,15 +494,8 @@ func (ex *exporter) custom(key string, m mapping.Method, uri any) (*integrationD
 // lambdaURI returns the integration URI of a route's Lambda function:
 // the imported URI, or one built from the options' name.
 func (ex *exporter) lambdaURI(key string, fn any) (any, error) {
-	switch f := fn.(type) {
-	case Function:
-		if f.URI != nil {
-			return f.URI, nil
-		}
-	case *Function:
-		if f != nil && f.URI != nil {
-			return f.URI, nil
-		}
+	if uri := importedURI(fn); uri != nil {
+		return uri, nil
 	}
 	name := ex.opts.Functions[key]
 	if name == "" {
@@ -485,16 +504,35 @@ func (ex *exporter) lambdaURI(key string, fn any) (any, error) {
 	if name == "" {
 		return nil, fmt.Errorf("openapi: route %q: name its Lambda function (ExportOptions.Function or Functions)", key)
 	}
+	return ex.functionURI(name), nil
+}
+
+// importedURI returns the URI an imported function was named by, or nil.
+func importedURI(fn any) any {
+	switch f := fn.(type) {
+	case Function:
+		return f.URI
+	case *Function:
+		if f != nil {
+			return f.URI
+		}
+	}
+	return nil
+}
+
+// functionURI returns the invocation URI of the function a name, an ARN
+// or (with SAM) a logical ID names.
+func (ex *exporter) functionURI(name string) any {
 	const path = ":lambda:path/2015-03-31/functions/"
 	if ex.opts.SAM && !strings.HasPrefix(name, "arn:") {
-		return map[string]any{"Fn::Sub": "arn:aws:apigateway:${AWS::Region}" + path + "${" + name + ".Arn}/invocations"}, nil
+		return map[string]any{"Fn::Sub": "arn:aws:apigateway:${AWS::Region}" + path + "${" + name + ".Arn}/invocations"}
 	}
 	region, account := ex.api.Region, ex.api.AccountID
 	if region == "" {
-		region = "us-east-1"
+		region = event.DefaultRegion
 	}
 	if account == "" {
-		account = "123456789012"
+		account = event.DefaultAccountID
 	}
 	arn := name
 	if !strings.HasPrefix(name, "arn:") {
@@ -502,7 +540,7 @@ func (ex *exporter) lambdaURI(key string, fn any) (any, error) {
 	} else if parts := strings.Split(name, ":"); len(parts) > 3 {
 		region = parts[3]
 	}
-	return "arn:aws:apigateway:" + region + path + arn + "/invocations", nil
+	return "arn:aws:apigateway:" + region + path + arn + "/invocations"
 }
 
 // routeVars returns the path variables of a path, as route keys write

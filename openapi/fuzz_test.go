@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lambdagate/lambdagate/gateway"
 	"github.com/lambdagate/lambdagate/openapi"
 )
 
@@ -23,7 +24,14 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"openapi":"3.0.1","paths":{"/a/{b+}":{"x-amazon-apigateway-any-method":{"x-amazon-apigateway-integration":{"type":"mock"}}}}}`))
 	f.Add([]byte("a: &a [*a, *a]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b, *b]"))
 	f.Add([]byte(`{"swagger":"2.0","paths":{"/":{"get":{"parameters":[{"$ref":"#/parameters/p"}]}}},"parameters":{"p":{"$ref":"#/parameters/p"}}}`))
-	opts := openapi.Options{AnyFunction: placeholder{}}
+	// Security settings in their odd shapes.
+	f.Add([]byte(`{"openapi":"3.0.1","paths":{"/a":{"get":{"security":[{"t":["s"]},{},{"k":[]}],"x-amazon-apigateway-auth":{"type":"aws_iam"},"x-amazon-apigateway-integration":{"type":"mock"}}}},` +
+		`"components":{"securitySchemes":{"t":{"type":"apiKey","name":"A","in":"header","x-amazon-apigateway-authorizer":{"type":"TOKEN","authorizerUri":{"Fn::Sub":"arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${F.Arn}/invocations"},"authorizerResultTtlInSeconds":"7"}},` +
+		`"k":{"type":"apiKey","name":"X-API-KEY","in":"header"}}},"x-amazon-apigateway-api-key-source":"authorizer","x-amazon-apigateway-policy":"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":[{"Fn::Sub":"execute-api:/*"}]}}"}`))
+	f.Add([]byte(`{"openapi":"3.0.1","x-amazon-apigateway-importexport-version":"1.0","security":[{"j":[]}],"paths":{"/a":{"get":{"security":[{"j":["a","b"],"l":[]}],"x-amazon-apigateway-integration":{"type":"aws_proxy","payloadFormatVersion":1.0,"uri":"arn:aws:apigateway:r:lambda:path/2015-03-31/functions/f/invocations"}}}},` +
+		`"components":{"securitySchemes":{"j":{"type":"openIdConnect","openIdConnectUrl":"https://i/.well-known/openid-configuration","x-amazon-apigateway-authorizer":{"type":"jwt","identitySource":["$request.header.A"],"jwtConfiguration":{"audience":"x"}}},` +
+		`"l":{"type":"apiKey","x-amazon-apigateway-authorizer":{"type":"request","authorizerPayloadFormatVersion":2.0,"enableSimpleResponses":true,"identitySource":",,","authorizerUri":"arn:aws:apigateway:r:lambda:path/2015-03-31/functions/f/invocations"}}}}}`))
+	opts := openapi.Options{AnyFunction: placeholder{}, IAM: iamConfig(), APIKeys: []gateway.APIKey{{ID: "k", Value: apiKey}}}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		res, err := openapi.Import(doc, opts)
 		if err != nil {

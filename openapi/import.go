@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,6 +19,8 @@ import (
 	"github.com/lambdagate/lambdagate/cors"
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/gateway/iamauth"
+	"github.com/lambdagate/lambdagate/gateway/jwtauth"
 	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/mapping"
 	"github.com/lambdagate/lambdagate/mapping/model"
@@ -54,6 +57,25 @@ type Options struct {
 	// MaxSize is the largest definition read, in bytes; zero means
 	// [DefaultMaxSize].
 	MaxSize int
+
+	// JWT gives JWT authorizers their keys, by security scheme name or
+	// issuer: the key fields of the jwtauth.Config (KeySet, JWKSFile,
+	// JWKSURL, Client, CacheTTL, MinRefresh) with the issuer, audiences
+	// and identity source of the definition, which the Config's own
+	// override when set. Without one, keys are found through the
+	// issuer's OpenID discovery document, as API Gateway finds them.
+	JWT map[string]jwtauth.Config
+	// IAM holds the credentials that callers of IAM-authorized methods
+	// (x-amazon-apigateway-authtype awsSigv4, x-amazon-apigateway-auth
+	// AWS_IAM) sign with; a definition that asks for IAM authorization
+	// without them is an error.
+	IAM *iamauth.Config
+	// APIKeys and UsagePlans are a REST API's keys and the plans that
+	// give them stages, which a definition does not hold. With keys and
+	// no plans, one plan without throttle or quota gives every key every
+	// stage served.
+	APIKeys    []gateway.APIKey
+	UsagePlans []gateway.UsagePlan
 }
 
 // A Result is an imported definition.
@@ -106,6 +128,14 @@ type importer struct {
 	validators map[string]mapping.RequestValidator
 	defaultVal string
 	routes     map[string]string // route key → the pointer of its operation
+	// schemes are the security schemes by name; authPtrs the pointers of
+	// the API's authorizers by name.
+	schemes   map[string]*scheme
+	authPtrs  map[string]string
+	anyOps    map[*openapi3.PathItem]*openapi3.Operation // x-amazon-apigateway-any-method, built once
+	iam       gateway.Authorizer                         // IAM authorization, built once
+	iamFailed bool
+	keysNoted bool
 }
 
 // The extensions this package reads, at the root, on paths and on
@@ -115,14 +145,9 @@ var (
 		"x-amazon-apigateway-binary-media-types", "x-amazon-apigateway-minimum-compression-size",
 		"x-amazon-apigateway-gateway-responses", "x-amazon-apigateway-request-validators",
 		"x-amazon-apigateway-request-validator", "x-amazon-apigateway-cors",
-		"x-amazon-apigateway-importexport-version",
+		"x-amazon-apigateway-importexport-version", keySourceExtension, policyExtension,
 	}
-	opExtensions = []string{"x-amazon-apigateway-integration", "x-amazon-apigateway-request-validator"}
-	// refused extensions wait for the gateway's authorization support.
-	refusedExtensions = []string{
-		"x-amazon-apigateway-api-key-source", "x-amazon-apigateway-authorizer", "x-amazon-apigateway-authtype",
-		"x-amazon-apigateway-policy", "x-amazon-apigateway-auth",
-	}
+	opExtensions = []string{"x-amazon-apigateway-integration", "x-amazon-apigateway-request-validator", authExtension}
 	// noted extensions change nothing a local client sees, or ask for
 	// what is not emulated; they are reported.
 	notedExtensions = map[string]string{
@@ -137,16 +162,6 @@ func (im *importer) api() gateway.API {
 	im.kind = im.detectKind()
 	api := gateway.API{Kind: im.kind}
 	im.checkExtensions("", doc.Extensions, rootExtensions)
-	if doc.Components != nil && len(doc.Components.SecuritySchemes) > 0 {
-		ptr := "/components/securitySchemes"
-		if im.def.swagger {
-			ptr = "/securityDefinitions"
-		}
-		r.fail(ptr, "security schemes (authorizers, API keys, IAM) are not emulated yet: the local gateway cannot enforce them, so it refuses the definition rather than serve it open")
-	}
-	if doc.Security != nil && len(doc.Security) > 0 {
-		r.note("/security", "root-level security is ignored by API Gateway, which applies security per operation")
-	}
 	ext := doc.Extensions
 	rest := im.kind == event.REST
 	if v, ok := ext["x-amazon-apigateway-binary-media-types"]; ok {
@@ -192,8 +207,28 @@ func (im *importer) api() gateway.API {
 	im.readValidators()
 	im.readModels()
 	api.Stages = im.stages()
-	api.Routes = im.routesOf()
+	im.readSecurity(&api)
+	api.Routes = im.routesOf(&api)
+	if len(api.APIKeys) > 0 && len(api.UsagePlans) == 0 {
+		api.UsagePlans = []gateway.UsagePlan{localPlan(api)}
+	}
 	return api
+}
+
+// localPlan is the usage plan that gives every key of api every stage
+// it serves.
+func localPlan(api gateway.API) gateway.UsagePlan {
+	p := gateway.UsagePlan{ID: "local"}
+	for _, s := range api.Stages {
+		p.Stages = append(p.Stages, s.Name)
+	}
+	if len(p.Stages) == 0 {
+		p.Stages = []string{"prod"} // a REST API's default stage
+	}
+	for _, k := range api.APIKeys {
+		p.Keys = append(p.Keys, k.ID)
+	}
+	return p
 }
 
 // detectKind returns the kind of API the definition is.
@@ -219,7 +254,7 @@ func (im *importer) detectKind() event.Source {
 			if path == "/$default" {
 				return event.HTTPAPI
 			}
-			for _, op := range operations(pi) {
+			for _, op := range im.operations(pi, pointer("paths", path)) {
 				if m, ok := op.op.Extensions["x-amazon-apigateway-integration"].(map[string]any); ok {
 					if _, ok := m["payloadFormatVersion"]; ok {
 						return event.HTTPAPI
@@ -243,13 +278,6 @@ func (im *importer) checkExtensions(ptr string, ext map[string]any, known []stri
 		}
 		p := join(ptr, k)
 		switch {
-		case slices.Contains(refusedExtensions, k):
-			if k == "x-amazon-apigateway-auth" {
-				if m, ok := ext[k].(map[string]any); ok && strings.EqualFold(fmt.Sprint(m["type"]), "NONE") {
-					continue
-				}
-			}
-			im.r.fail(p, "%s is not emulated yet: the local gateway cannot enforce authorization, API keys or resource policies, so it refuses the definition rather than serve it open", k)
 		case notedExtensions[k] != "":
 			im.r.note(p, "%s", notedExtensions[k])
 		default:
@@ -293,18 +321,26 @@ type op struct {
 }
 
 // operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
-func operations(pi *openapi3.PathItem) []op {
+func (im *importer) operations(pi *openapi3.PathItem, ptr string) []op {
 	var ops []op
 	for m, o := range pi.Operations() {
 		ops = append(ops, op{method: strings.ToUpper(m), key: strings.ToLower(m), op: o})
 	}
 	if v, ok := pi.Extensions["x-amazon-apigateway-any-method"]; ok {
-		o := &openapi3.Operation{}
-		if b, err := json.Marshal(v); err == nil {
-			json.Unmarshal(b, o)
+		key := "x-amazon-apigateway-any-method"
+		o, built := im.anyOps[pi]
+		if !built {
+			// Built once: its problems are reported once.
+			if o = im.def.b.operation(v, join(ptr, key)); o == nil {
+				o = &openapi3.Operation{}
+			}
+			if im.anyOps == nil {
+				im.anyOps = map[*openapi3.PathItem]*openapi3.Operation{}
+			}
+			im.anyOps[pi] = o
 		}
 		d, _ := v.(map[string]any)["isDefaultRoute"].(bool)
-		ops = append(ops, op{method: "ANY", key: "x-amazon-apigateway-any-method", op: o, isDefault: d})
+		ops = append(ops, op{method: "ANY", key: key, op: o, isDefault: d})
 	}
 	slices.SortFunc(ops, func(a, b op) int { return strings.Compare(a.method, b.method) })
 	return ops
@@ -321,7 +357,7 @@ func validSegment(s string) bool {
 }
 
 // routesOf reads every path's operations.
-func (im *importer) routesOf() []gateway.Route {
+func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 	r := im.r
 	if im.doc.Paths == nil {
 		return nil
@@ -348,7 +384,7 @@ func (im *importer) routesOf() []gateway.Route {
 		if bad {
 			continue
 		}
-		for _, o := range operations(pi) {
+		for _, o := range im.operations(pi, pptr) {
 			ptr := join(pptr, o.key)
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
@@ -359,9 +395,6 @@ func (im *importer) routesOf() []gateway.Route {
 				key = "$default"
 			}
 			im.checkExtensions(ptr, o.op.Extensions, opExtensions)
-			if o.op.Security != nil && len(*o.op.Security) > 0 {
-				r.fail(join(ptr, "security"), "operation security (authorizers, API keys, IAM) is not emulated yet: the local gateway refuses the definition rather than serve the method open")
-			}
 			if err := check.Register(key, noop); err != nil {
 				var ce *route.ConflictError
 				if errors.As(err, &ce) {
@@ -373,7 +406,7 @@ func (im *importer) routesOf() []gateway.Route {
 			}
 			im.routes[key] = ptr
 			rt, ok := im.routeOf(key, ptr, pi, o)
-			if !ok {
+			if !im.routeSecurity(api, &rt, ptr, o) || !ok {
 				continue
 			}
 			im.routes[key] = ptr
@@ -786,6 +819,17 @@ func (im *importer) gatewayErrors(err error) {
 				break
 			}
 		}
+		if ptr == "" {
+			for name, p := range im.authPtrs {
+				if strings.Contains(msg, "authorizer "+strconv.Quote(name)) {
+					ptr = p
+					break
+				}
+			}
+		}
+		if ptr == "" && strings.Contains(msg, "resource polic") {
+			ptr = pointer(policyExtension)
+		}
 		im.r.fail(ptr, "%s", msg)
 	}
 }
@@ -796,7 +840,7 @@ func decodeStrict(v any, into any) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
 		return fmt.Errorf("invalid value: %v", strings.TrimPrefix(err.Error(), "json: "))

@@ -84,6 +84,11 @@ func join(p string, tokens ...string) string { return p + pointer(tokens...) }
 // without problems is parsed once.
 type positions struct {
 	root *yaml.Node
+	// keys indexes the mappings looked into, so that reporting many
+	// problems costs time linear in the document, not in problems times
+	// keys.
+	keys map[*yaml.Node]map[string]int
+	work int // keys indexed and tokens followed, which tests count
 }
 
 func newPositions(src []byte) *positions {
@@ -107,6 +112,7 @@ func (ps *positions) find(ptr string) (line, col int) {
 	}
 	keyLine, keyCol := 0, 0
 	for _, tok := range strings.Split(ptr[1:], "/") {
+		ps.work++
 		tok = unescapeToken.Replace(tok)
 		for n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias
@@ -114,14 +120,11 @@ func (ps *positions) find(ptr string) (line, col int) {
 		var next *yaml.Node
 		switch n.Kind {
 		case yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == tok {
-					next = n.Content[i+1]
-					// A value is reported where its key is, so that the
-					// line names the setting.
-					keyLine, keyCol = n.Content[i].Line, n.Content[i].Column
-					break
-				}
+			if i, ok := ps.index(n)[tok]; ok {
+				next = n.Content[i+1]
+				// A value is reported where its key is, so that the line
+				// names the setting.
+				keyLine, keyCol = n.Content[i].Line, n.Content[i].Column
 			}
 		case yaml.SequenceNode:
 			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
@@ -138,6 +141,26 @@ func (ps *positions) find(ptr string) (line, col int) {
 		}
 	}
 	return
+}
+
+// index returns the position of each key of a mapping node (the first,
+// if a key repeats).
+func (ps *positions) index(n *yaml.Node) map[string]int {
+	if m, ok := ps.keys[n]; ok {
+		return m
+	}
+	if ps.keys == nil {
+		ps.keys = map[*yaml.Node]map[string]int{}
+	}
+	m := make(map[string]int, len(n.Content)/2)
+	ps.work += len(n.Content) / 2
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if _, dup := m[n.Content[i].Value]; !dup {
+			m[n.Content[i].Value] = i
+		}
+	}
+	ps.keys[n] = m
+	return m
 }
 
 // report collects the problems and notes of one import.

@@ -26,7 +26,12 @@ const DefaultMaxSize = 6 << 20
 // definition is a document read and resolved, with what is needed to
 // report on it.
 type definition struct {
-	doc       *openapi3.T
+	doc *openapi3.T
+	// schemas are the models' schemas, by name, as written; b builds
+	// what the model lacks, such as x-amazon-apigateway-any-method
+	// operations.
+	schemas   map[string]any
+	b         *builder
 	stageVars map[string]string // a SAM template's stage Variables
 	swagger   bool              // the file was Swagger 2.0
 	stage     string            // a SAM template's StageName, if any
@@ -43,8 +48,11 @@ func read(src []byte, max int, r *report) *definition {
 		r.fail("", "definition of %d bytes is over the %d-byte limit", len(src), max)
 		return nil
 	}
-	data := src
 	def := &definition{}
+	// The document is decoded once, into plain values, from which the
+	// model is built (decode.go); data is its JSON text, for Swagger 2.0.
+	var v any
+	var data []byte
 	if !isJSON(src) {
 		var n yaml.Node
 		if err := yaml.Unmarshal(src, &n); err != nil {
@@ -64,91 +72,84 @@ func read(src []byte, max int, r *report) *definition {
 			r.fail("/Resources", "a template without an API resource that has a DefinitionBody (AWS::Serverless::Api, AWS::Serverless::HttpApi, or an AWS::ApiGateway::RestApi or AWS::ApiGatewayV2::Api Body)")
 			return nil
 		}
-		v, err := nodeValue(root, budget(len(src)))
-		if err != nil {
+		var err error
+		if v, err = nodeValue(root, budget(len(src))); err != nil {
 			r.fail("", "%v", err)
 			return nil
 		}
-		if data, err = json.Marshal(v); err != nil {
-			r.fail("", "%v", err)
+	} else {
+		if err := json.Unmarshal(src, &v); err != nil {
+			r.fail("", "not a valid JSON document: %v", strings.TrimPrefix(err.Error(), "json: "))
 			return nil
 		}
-	} else if bytes.Contains(src, []byte(`"Resources"`)) {
-		var t struct {
-			Resources map[string]json.RawMessage
-		}
-		if json.Unmarshal(src, &t) == nil && t.Resources != nil {
+		data = src
+		if m, ok := v.(map[string]any); ok && m["Resources"] != nil {
 			var n yaml.Node
 			if err := yaml.Unmarshal(src, &n); err == nil && len(n.Content) > 0 {
 				r.pos = &positions{root: n.Content[0]}
 				if body, base, stage, kind := samDefinition(n.Content[0]); body != nil {
 					r.base, def.stage, def.samKind = base, stage, kind
 					def.stageVars = samVariables(n.Content[0], base)
-					v, err := nodeValue(body, budget(len(src)))
-					if err == nil {
-						data, err = json.Marshal(v)
-					}
-					if err != nil {
+					if v, err = nodeValue(body, budget(len(src))); err != nil {
 						r.fail("", "%v", err)
 						return nil
 					}
+					data = nil
 				}
 			}
 		}
 	}
-	// The version decides the reader. Reading it does not decode the
-	// document a further time: a definition starts with it, or names it
-	// once at its top level.
-	v2, v3 := bytes.Contains(data, []byte(`"swagger"`)), bytes.Contains(data, []byte(`"openapi"`))
-	refs := bytes.Contains(data, []byte(`"$ref"`))
-	switch {
-	case v3:
-		var doc openapi3.T
-		if err := json.Unmarshal(data, &doc); err != nil {
-			r.fail("", "invalid OpenAPI 3.0 document: %v", err)
-			return nil
-		}
-		if doc.OpenAPI == "" && v2 {
-			break
-		}
-		if !strings.HasPrefix(doc.OpenAPI, "3.0") {
-			r.fail("/openapi", "unsupported OpenAPI version %q: API Gateway imports OpenAPI 3.0 and Swagger 2.0", doc.OpenAPI)
-			return nil
-		}
-		if refs && !checkRefs(data, r) {
-			return nil
-		}
-		def.doc = &doc
+	m, _ := v.(map[string]any)
+	ver, v3 := m["openapi"]
+	if s, _ := ver.(string); s == "" && m["swagger"] != nil {
+		v3 = false
 	}
-	if def.doc == nil && v2 {
-		var d2 openapi2.T
-		if err := json.Unmarshal(data, &d2); err != nil {
-			r.fail("", "invalid Swagger 2.0 document: %v", err)
-			return nil
-		}
-		if d2.Swagger != "2.0" {
-			r.fail("/swagger", "unsupported Swagger version %q (want 2.0)", d2.Swagger)
-			return nil
-		}
-		def.swagger = true
-		if refs && !checkRefs(data, r) {
-			return nil
-		}
-		doc, err := openapi2conv.ToV3(&d2)
-		if err != nil {
-			r.fail("", "invalid Swagger 2.0 document: %v", err)
-			return nil
-		}
-		def.doc = doc
-	}
-	if def.doc == nil {
-		if !json.Valid(data) {
-			r.fail("", "not a valid JSON or YAML document")
-		} else {
-			r.fail("", `neither "openapi" nor "swagger" is set: not an OpenAPI definition`)
-		}
+	if !v3 && m["swagger"] == nil {
+		r.fail("", `neither "openapi" nor "swagger" is set: not an OpenAPI definition`)
 		return nil
 	}
+	if bytes.Contains(src, []byte("$ref")) && !checkRefs(m, r) {
+		return nil
+	}
+	b := &builder{root: m, r: r}
+	def.b = b
+	if v3 {
+		if s, _ := ver.(string); !strings.HasPrefix(s, "3.0") {
+			r.fail("/openapi", "unsupported OpenAPI version %v: API Gateway imports OpenAPI 3.0 and Swagger 2.0", quoted(ver))
+			return nil
+		}
+		before := len(r.problems)
+		def.doc = b.doc(m)
+		def.schemas = member(m, "components", "schemas")
+		if len(r.problems) > before {
+			return nil
+		}
+		return def
+	}
+	if data == nil {
+		var err error
+		if data, err = json.Marshal(m); err != nil {
+			r.fail("", "%v", err)
+			return nil
+		}
+	}
+	var d2 openapi2.T
+	if err := json.Unmarshal(data, &d2); err != nil {
+		r.fail("", "invalid Swagger 2.0 document: %v", err)
+		return nil
+	}
+	if d2.Swagger != "2.0" {
+		r.fail("/swagger", "unsupported Swagger version %q (want 2.0)", d2.Swagger)
+		return nil
+	}
+	def.swagger = true
+	doc, err := openapi2conv.ToV3(&d2)
+	if err != nil {
+		r.fail("", "invalid Swagger 2.0 document: %v", err)
+		return nil
+	}
+	def.doc = doc
+	def.schemas = member(m, "definitions")
 	loader := openapi3.NewLoader()
 	loader.Context = context.Background()
 	if err := loader.ResolveRefsIn(def.doc, nil); err != nil {
@@ -158,18 +159,23 @@ func read(src []byte, max int, r *report) *definition {
 	return def
 }
 
+// quoted writes a string value quoted and any other as it is.
+func quoted(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
+}
+
 func isJSON(src []byte) bool {
 	s := bytes.TrimLeft(src, " \t\r\n")
 	return len(s) > 0 && s[0] == '{'
 }
 
-// checkRefs reports every $ref of data that does not resolve within the
-// document; API Gateway resolves no other (docs/evidence/openapi.md#references).
-func checkRefs(data []byte, r *report) bool {
-	var root any
-	if json.Unmarshal(data, &root) != nil {
-		return true // reported elsewhere
-	}
+// checkRefs reports every $ref of a decoded document that does not
+// resolve within it; API Gateway resolves no other
+// (docs/evidence/openapi.md#references).
+func checkRefs(root any, r *report) bool {
 	ok := true
 	var walk func(v any, ptr string, depth int)
 	walk = func(v any, ptr string, depth int) {

@@ -101,17 +101,18 @@ const modelURL = "https://apigateway.amazonaws.com/restapis/api/models/"
 
 // readModels compiles the schemas as API Gateway models.
 func (im *importer) readModels() {
-	if im.kind != event.REST || im.doc.Components == nil || len(im.doc.Components.Schemas) == 0 {
+	if im.kind != event.REST || len(im.def.schemas) == 0 {
 		return
 	}
 	im.modelTexts = map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(im.doc.Components.Schemas)) {
-		s := im.doc.Components.Schemas[name]
+	for _, name := range slices.Sorted(maps.Keys(im.def.schemas)) {
+		s := im.def.schemas[name]
 		ptr := join(im.schemaRoot(), name)
-		if s == nil || s.Value == nil {
+		if _, ok := s.(map[string]any); !ok {
+			im.r.fail(ptr, "a model's schema must be an object, not %s", kindOf(s))
 			continue
 		}
-		text, err := schemaText(s.Value)
+		text, err := schemaText(s)
 		if err != nil {
 			im.r.fail(ptr, "%v", err)
 			continue
@@ -134,9 +135,9 @@ func (im *importer) readModels() {
 	im.models = models
 }
 
-// schemaText writes a schema as a model: JSON with references to other
-// schemas written as model URLs.
-func schemaText(s *openapi3.Schema) (string, error) {
+// schemaText writes a schema, as the definition holds it, as a model:
+// JSON with references to other schemas written as model URLs.
+func schemaText(s any) (string, error) {
 	b, err := json.Marshal(s)
 	if err != nil || !bytes.Contains(b, []byte(`"$ref"`)) {
 		return string(b), err

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lambdagate/lambdagate/gateway/iamauth"
 	"github.com/lambdagate/lambdagate/openapi"
 )
 
@@ -36,7 +37,8 @@ DefinitionBody (--sam), or Swagger 2.0 (--swagger). SOURCE is one of:
 	                 or to see what lambdagate reads from it)
 
 Lambda integrations of a Go API name the function given with --function
-(a name, an ARN, or with --sam a logical ID).
+(a name, an ARN, or with --sam a logical ID), and its Lambda authorizers
+those given with --authorizer-function.
 
 Examples:
 
@@ -59,6 +61,8 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	sam := fs.Bool("sam", false, "write Lambda URIs as Fn::Sub for a SAM template's DefinitionBody")
 	function := fs.String("function", "", "the Lambda function of a Go API's integrations")
 	title := fs.String("title", "", "the definition's title")
+	var authFunctions multiFlag
+	fs.Var(&authFunctions, "authorizer-function", "the Lambda function of a Go API's authorizer, `AUTHORIZER=FUNCTION` (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,6 +71,17 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := openapi.ExportOptions{Function: *function, SAM: *sam, Title: *title}
+	for _, a := range authFunctions {
+		name, fn, ok := strings.Cut(a, "=")
+		if !ok || name == "" || fn == "" {
+			fmt.Fprintf(stderr, "lambdagate export: --authorizer-function %q: want AUTHORIZER=FUNCTION\n", a)
+			return 2
+		}
+		if opts.AuthorizerFunctions == nil {
+			opts.AuthorizerFunctions = map[string]string{}
+		}
+		opts.AuthorizerFunctions[name] = fn
+	}
 	doc, err := exportSource(fs.Arg(0), opts, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "lambdagate export:", err)
@@ -126,7 +141,10 @@ func exportSource(src string, opts openapi.ExportOptions, stdin io.Reader) ([]by
 		if err != nil {
 			return nil, err
 		}
-		res, err := openapi.Import(b, openapi.Options{Name: src, AnyFunction: placeholder{}})
+		// The definition is only read and written again: its functions
+		// and IAM credentials are placeholders.
+		res, err := openapi.Import(b, openapi.Options{Name: src, AnyFunction: placeholder{},
+			IAM: &iamauth.Config{Credentials: []iamauth.Credential{{AccessKeyID: "placeholder", SecretAccessKey: "placeholder"}}}})
 		if err != nil {
 			return nil, err
 		}

@@ -65,9 +65,13 @@ func hello(ctx context.Context, req *event.Request) (*response.Response, error) 
 	return response.JSON(200, map[string]string{"hello": req.PathParameters.Get("name")})
 }
 
-// API is the shop's API.
+// API is the shop's API, guarded by a Lambda authorizer.
 func API() (gateway.API, error) {
-	return gateway.API{Routes: []gateway.Route{{Key: "GET /hello/{name}", Integration: gateway.Proxy{Function: handler.NewAdapter(handler.Func(hello))}}}}, nil
+	fn := handler.NewAdapter(handler.Func(hello))
+	return gateway.API{
+		Authorizers: map[string]gateway.Authorizer{"gate": gateway.LambdaAuthorizer{Function: fn, SimpleResponses: true}},
+		Routes:      []gateway.Route{{Key: "GET /hello/{name}", Integration: gateway.Proxy{Function: fn}, Authorizer: "gate"}},
+	}, nil
 }
 `)
 	write("cmd/shop/main.go", "package main\n\nfunc main() {}\n")
@@ -83,14 +87,15 @@ func API() (gateway.API, error) {
 	defer os.Chdir(wd)
 
 	var out, stderr bytes.Buffer
-	if code := run([]string{"export", "--format", "json", "--function", "Shop", "./api"}, nil, &out, &stderr); code != 0 {
+	if code := run([]string{"export", "--format", "json", "--function", "Shop", "--authorizer-function", "gate=Gate", "./api"}, nil, &out, &stderr); code != 0 {
 		t.Fatalf("export ./api = %d: %s", code, stderr.String())
 	}
 	res, err := openapi.Import(out.Bytes(), openapi.Options{AnyFunction: placeholder{}})
 	if err != nil {
 		t.Fatalf("Import(export): %v\n%s", err, out.String())
 	}
-	if len(res.API.Routes) != 1 || res.API.Routes[0].Key != "GET /hello/{name}" || !strings.Contains(out.String(), "function:Shop/invocations") {
+	if len(res.API.Routes) != 1 || res.API.Routes[0].Key != "GET /hello/{name}" || !strings.Contains(out.String(), "function:Shop/invocations") ||
+		res.API.Routes[0].Authorizer != "gate" || !strings.Contains(out.String(), "function:Gate/invocations") {
 		t.Errorf("exported %s", out.String())
 	}
 	if entries, _ := filepath.Glob(filepath.Join(dir, ".lambdagate-export-*")); len(entries) != 0 {
@@ -99,5 +104,25 @@ func API() (gateway.API, error) {
 	stderr.Reset()
 	if code := run([]string{"export", "./cmd/shop"}, nil, &out, &stderr); code != 1 || !strings.Contains(stderr.String(), "package main") {
 		t.Errorf("export of a command = %d %s", code, stderr.String())
+	}
+}
+
+// TestExportAuthorizerFile reads a definition with authorizers and writes
+// it again: the security schemes and requirements survive, in SAM's
+// form.
+func TestExportAuthorizerFile(t *testing.T) {
+	var out, stderr bytes.Buffer
+	if code := run([]string{"export", "--format", "json", "--sam", "../../openapi/testdata/authorizers-sam.yaml"}, nil, &out, &stderr); code != 0 {
+		t.Fatalf("export = %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{`functions/${AuthFunction.Arn}/invocations`, `"x-amazon-apigateway-authtype": "awsSigv4"`, `"TokenAuthorizer": []`,
+		`"api_key": []`, `"x-amazon-apigateway-api-key-source": "AUTHORIZER"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("export lacks %s:\n%s", want, out.String())
+		}
+	}
+	stderr.Reset()
+	if code := run([]string{"export", "--authorizer-function", "gate", "example:calc"}, nil, &out, &stderr); code != 2 {
+		t.Errorf("a bad --authorizer-function = %d: %s", code, stderr.String())
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/lambdagate/lambdagate/event"
 	"github.com/lambdagate/lambdagate/gateway"
+	"github.com/lambdagate/lambdagate/gateway/iamauth"
+	"github.com/lambdagate/lambdagate/gateway/jwtauth"
 	"github.com/lambdagate/lambdagate/handler"
 	"github.com/lambdagate/lambdagate/openapi"
 )
@@ -31,6 +33,12 @@ ARN, or a SAM logical ID such as CalcFunction):
 
 	--function NAME=example:EXAMPLE   an example function, in process (` + "%s" + `)
 	--function NAME=http://HOST:PORT  a Lambda Invoke API (URL#FUNCTION names the function there)
+
+Lambda authorizers find their functions the same way. JWT authorizers
+fetch the issuer's keys through its discovery document unless --jwks
+gives them; IAM-authorized methods verify signatures made with the
+--iam-credential keys; methods that require an API key take the
+--api-key values, each in one usage plan for every stage served.
 
 Problems are printed with their line and JSON pointer; settings that are
 not emulated are printed as notes.
@@ -61,10 +69,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	file := fs.String("openapi", "", "the definition `file` (- reads standard input)")
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	kind := fs.String("source", "", "the kind of API, rest or http (default: read from the definition)")
-	var functions, stages, stageVars multiFlag
+	var functions, stages, stageVars, jwks, credentials, keys multiFlag
 	fs.Var(&functions, "function", "a function `NAME=example:EXAMPLE` or `NAME=URL` (repeatable)")
 	fs.Var(&stages, "stage", "a stage to serve (repeatable; default: the template's StageName, or prod/$default)")
 	fs.Var(&stageVars, "stage-var", "a stage variable `name=value` of every stage (repeatable)")
+	fs.Var(&jwks, "jwks", "a JWT authorizer's keys, `NAME=FILE` or NAME=URL of a JWKS, by security scheme name or issuer (repeatable)")
+	fs.Var(&credentials, "iam-credential", "an `ACCESS_KEY_ID:SECRET` that IAM-authorized callers sign with (repeatable)")
+	fs.Var(&keys, "api-key", "an API `key` of at least 20 characters (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -75,6 +86,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	opts, code := importOptions(*file, *kind, functions, stages, stageVars, stderr)
 	if code != 0 {
 		return code
+	}
+	if err := securityOptions(&opts, jwks, credentials, keys); err != nil {
+		fmt.Fprintln(stderr, "lambdagate:", err)
+		return 2
 	}
 	src, err := readInput(*file, os.Stdin)
 	if err != nil {
@@ -158,6 +173,42 @@ func importOptions(file, kind string, functions, stages, stageVars []string, std
 		return opts, 2
 	}
 	return opts, 0
+}
+
+// securityOptions reads the flags that give a definition's authorizers
+// what it does not hold: JWT keys, IAM credentials, API keys.
+func securityOptions(opts *openapi.Options, jwks, credentials, keys []string) error {
+	var errs []error
+	for _, j := range jwks {
+		name, src, ok := strings.Cut(j, "=")
+		if !ok || name == "" || src == "" {
+			errs = append(errs, fmt.Errorf("--jwks %q: want NAME=FILE or NAME=URL", j))
+			continue
+		}
+		if opts.JWT == nil {
+			opts.JWT = map[string]jwtauth.Config{}
+		}
+		if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+			opts.JWT[name] = jwtauth.Config{JWKSURL: src}
+		} else {
+			opts.JWT[name] = jwtauth.Config{JWKSFile: src}
+		}
+	}
+	for _, c := range credentials {
+		id, secret, ok := strings.Cut(c, ":")
+		if !ok || id == "" || secret == "" {
+			errs = append(errs, fmt.Errorf("--iam-credential %q: want ACCESS_KEY_ID:SECRET", c))
+			continue
+		}
+		if opts.IAM == nil {
+			opts.IAM = &iamauth.Config{}
+		}
+		opts.IAM.Credentials = append(opts.IAM.Credentials, iamauth.Credential{AccessKeyID: id, SecretAccessKey: secret})
+	}
+	for i, k := range keys {
+		opts.APIKeys = append(opts.APIKeys, gateway.APIKey{ID: fmt.Sprintf("key%d", i+1), Value: k})
+	}
+	return errors.Join(errs...)
 }
 
 // readInput reads a file, or standard input for "-".

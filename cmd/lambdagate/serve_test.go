@@ -53,6 +53,12 @@ func get(t *testing.T, method, url, body string, header ...string) (*http.Respon
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	return do(t, req)
+}
+
+// do sends req and reads the whole response.
+func do(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

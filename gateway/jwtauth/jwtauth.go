@@ -181,6 +181,12 @@ func rsaKeys(set *jose.JSONWebKeySet) map[string]*rsa.PublicKey {
 	return m
 }
 
+// Config returns the configuration a was built with, CacheTTL and
+// MinRefresh filled with their defaults: the issuer, audiences and
+// identity source that an OpenAPI export writes back as the
+// authorizer's jwtConfiguration.
+func (a *Authorizer) Config() Config { return a.cfg }
+
 // Check reports that JWT authorizers are an HTTP API feature.
 func (a *Authorizer) Check(kind event.Source) error {
 	if kind != event.HTTPAPI {

@@ -298,6 +298,10 @@ func TestConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "JWT authorizers are an HTTP API feature") {
 		t.Errorf("REST API with a JWT authorizer: %v", err)
 	}
+	c := a.Config()
+	if c.Issuer != issuer || len(c.Audience) != 1 || c.Audience[0] != "a" || c.KeySet != &publicKeySet || c.CacheTTL != time.Hour || c.MinRefresh != time.Minute {
+		t.Errorf("Config() = %+v: want the configuration given, with default CacheTTL and MinRefresh", c)
+	}
 }
 
 // FuzzVerify sends arbitrary tokens through Verify: never a panic, and
