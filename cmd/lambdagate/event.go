@@ -70,13 +70,14 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var identity multiFlag
 	fs.Var(&identity, "identity-source", "an authorizer identity source, such as `method.request.header.Authorization` (REST) or $request.querystring.key (HTTP APIs) (repeatable)")
 	at := fs.String("time", "", "request time, RFC 3339 (default now)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		fs.Usage()
 		return 2
 	}
@@ -152,7 +153,7 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	if *authEvent != "" {
 		a, err := authorizerEvent(authSpec{kind: kind, payload: payload, stage: *stage, vars: vars, routeKey: *routeKey,
-			typ: *authEvent, sources: identity}, m, fs.Arg(0), h, body, when, *requestID)
+			typ: *authEvent, sources: identity}, m, args[0], h, body, when, *requestID)
 		if err != nil {
 			fmt.Fprintf(stderr, "lambdagate event: %v\n", err)
 			return 1
@@ -173,9 +174,9 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "$disconnect":
 			b.EventType = "DISCONNECT"
 		}
-		req, err = b.Build(m, fs.Arg(0), h, body)
+		req, err = b.Build(m, args[0], h, body)
 	} else {
-		req, err = gatewayEvent(kind, payload, *stage, vars, *routeKey, m, fs.Arg(0), h, body, when, *requestID)
+		req, err = gatewayEvent(kind, payload, *stage, vars, *routeKey, m, args[0], h, body, when, *requestID)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "lambdagate event: %v\n", err)

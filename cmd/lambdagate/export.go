@@ -63,10 +63,11 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	title := fs.String("title", "", "the definition's title")
 	var authFunctions multiFlag
 	fs.Var(&authFunctions, "authorizer-function", "the Lambda function of a Go API's authorizer, `AUTHORIZER=FUNCTION` (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		fs.Usage()
 		return 2
 	}
@@ -82,7 +83,7 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		opts.AuthorizerFunctions[name] = fn
 	}
-	doc, err := exportSource(fs.Arg(0), opts, stdin)
+	doc, err := exportSource(args[0], opts, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "lambdagate export:", err)
 		return 1

@@ -59,18 +59,19 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, matchUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "lambdagate match: want METHOD and PATH, got %d arguments\n", fs.NArg())
+	if len(args) != 2 {
+		fmt.Fprintf(stderr, "lambdagate match: want METHOD and PATH, got %d arguments\n", len(args))
 		fs.Usage()
 		return 2
 	}
-	method, target := fs.Arg(0), fs.Arg(1)
+	method, target := args[0], args[1]
 	kind, _, ok := event.ParseSource(*source)
 	if !ok || kind != event.HTTPAPI && kind != event.REST {
 		fmt.Fprintf(stderr, "lambdagate match: unknown source %q (want http or rest)\n", *source)

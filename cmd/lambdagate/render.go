@@ -94,14 +94,15 @@ exits 1 with the error on standard error.
 Flags:`)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "lambdagate render: unexpected argument %q\n", fs.Arg(0))
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "lambdagate render: unexpected argument %q\n", args[0])
 		return 2
 	}
 	data, err := io.ReadAll(io.LimitReader(stdin, 64<<20))

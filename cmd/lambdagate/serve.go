@@ -76,10 +76,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	fs.Var(&jwks, "jwks", "a JWT authorizer's keys, `NAME=FILE` or NAME=URL of a JWKS, by security scheme name or issuer (repeatable)")
 	fs.Var(&credentials, "iam-credential", "an `ACCESS_KEY_ID:SECRET` that IAM-authorized callers sign with (repeatable)")
 	fs.Var(&keys, "api-key", "an API `key` of at least 20 characters (repeatable)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if *file == "" || fs.NArg() > 0 {
+	if *file == "" || len(args) > 0 {
 		fs.Usage()
 		return 2
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,14 +91,15 @@ func serveTemplate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	watch := fs.Bool("watch", true, "rebuild a function when a file under its CodeUri changes")
 	var overrides multiFlag
 	fs.Var(&overrides, "parameter-overrides", "parameter values, `KEY=VALUE` (several per flag, separated by spaces, or ParameterKey=KEY,ParameterValue=VALUE; repeatable)")
-	if err := fs.Parse(args); err != nil {
+	args, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		fs.Usage()
 		return 2
 	}
-	file := fs.Arg(0)
+	file := args[0]
 	params, err := parseOverrides(overrides)
 	if err != nil {
 		fmt.Fprintln(stderr, "lambdagate serve:", err)
@@ -230,17 +230,96 @@ func kindName(k event.Source) string {
 	return k.String()
 }
 
-// pathParam matches a path parameter of a route key.
-var pathParam = regexp.MustCompile(`\{([^}+]*)\+?\}`)
+// sampleRequest returns the method and a path that reach the route key
+// k of an HTTP or REST API: each path parameter's name stands for its
+// value, and a greedy one's takes two segments, so that the path reaches
+// the greedy route rather than a one-segment variable beside it. A key
+// without a path ($default) gives ANY and "/".
+func sampleRequest(k string) (method, path string) {
+	method, p, ok := strings.Cut(k, " ")
+	if !ok {
+		return "ANY", "/"
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(p, '{')
+		j := strings.IndexByte(p[i+1:], '}')
+		if i < 0 || j < 0 {
+			b.WriteString(p)
+			break
+		}
+		name := p[i+1 : i+1+j]
+		b.WriteString(p[:i])
+		if greedy, ok := strings.CutSuffix(name, "+"); ok {
+			b.WriteString(greedy + "/path")
+		} else {
+			b.WriteString(name)
+		}
+		p = p[i+2+j:]
+	}
+	return method, b.String()
+}
+
+// eventSource is the --source of "lambdagate event" for the events an
+// API's proxy integration sends.
+func eventSource(kind event.Source, p gateway.Proxy) string {
+	switch kind {
+	case event.REST:
+		return "rest"
+	case event.HTTPAPI:
+		if p.PayloadVersion == event.PayloadV1 {
+			return "http1"
+		}
+		return "http"
+	case event.FunctionURL:
+		return "url"
+	case event.WebSocket:
+		return "ws"
+	}
+	return ""
+}
+
+// invokePayload returns the --payload argument of an "aws lambda invoke"
+// of f: the event of the first route that invokes f, as "lambdagate
+// event" prints it, or an empty object when no API invokes f.
+func invokePayload(app *sam.App, f *sam.Function) string {
+	for _, api := range app.APIs {
+		for _, rt := range api.API.Routes {
+			p, ok := rt.Integration.(gateway.Proxy)
+			if !ok || p.Function != f.Invoker() {
+				continue
+			}
+			src := eventSource(api.API.Kind, p)
+			if src == "" {
+				continue
+			}
+			if api.API.Kind == event.WebSocket {
+				return fmt.Sprintf(`"$(lambdagate event --source ws --route '%s' /)"`, rt.Key)
+			}
+			if api.API.Kind == event.FunctionURL {
+				return `"$(lambdagate event --source url /)"`
+			}
+			method, path := sampleRequest(rt.Key)
+			if method == "ANY" {
+				method = "GET"
+			}
+			return fmt.Sprintf(`"$(lambdagate event --source %s --route '%s' -X %s '%s')"`, src, rt.Key, method, path)
+		}
+	}
+	return "'{}'"
+}
 
 // printEndpoints prints each API's address, stages and routes with a
-// request to try, and the Invoke API's.
+// request to try, and for each function an invoke of it through the
+// Invoke API with an event its API would send (the AWS CLI version 2
+// takes a raw JSON payload only with --cli-binary-format
+// raw-in-base64-out).
 func printEndpoints(w io.Writer, app *sam.App, eps []endpoint) {
 	for i, ep := range eps {
 		fmt.Fprintf(w, "%s (%s) on %s\n", ep.name, ep.kind, ep.url)
 		if i == len(eps)-1 {
 			for _, f := range app.Functions {
-				fmt.Fprintf(w, "  aws lambda invoke --endpoint-url %s --function-name %s --payload '{}' out.json\n", ep.url, f.Config.Name)
+				fmt.Fprintf(w, "  aws lambda invoke --endpoint-url %s --function-name %s --cli-binary-format raw-in-base64-out --payload %s out.json\n", ep.url, f.Config.Name, invokePayload(app, f))
 			}
 			continue
 		}
@@ -274,20 +353,16 @@ func printEndpoints(w io.Writer, app *sam.App, eps []endpoint) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			method, p, ok := strings.Cut(k, " ")
-			if !ok || api.Kind == event.WebSocket {
-				fmt.Fprintf(w, "  %s\n", k)
-				if k == "$default" && api.Kind != event.WebSocket {
-					fmt.Fprintf(w, "    curl -i %s/\n", base)
-				}
+			fmt.Fprintf(w, "  %s\n", k)
+			if api.Kind == event.WebSocket {
 				continue
 			}
-			p = pathParam.ReplaceAllString(p, "$1")
+			method, p := sampleRequest(k)
 			args := ""
 			if method != "GET" && method != "ANY" {
 				args = "-X " + method + " "
 			}
-			fmt.Fprintf(w, "  %s\n    curl -i %s'%s%s'\n", k, args, base, p)
+			fmt.Fprintf(w, "    curl -i %s'%s%s'\n", args, base, p)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -21,10 +22,11 @@ import (
 	"github.com/lambdagate/lambdagate/internal/proctest"
 )
 
-// startTemplate runs "lambdagate serve" with args in process and returns
-// its endpoints' URLs by name. When the test ends serve stops, and no
+// startTemplate runs "lambdagate serve" with args in process, its
+// standard output going to stdout, and returns its endpoints' URLs by
+// name. When the test ends serve stops, and no
 // process it started may be left.
-func startTemplate(t *testing.T, args ...string) map[string]string {
+func startTemplate(t *testing.T, stdout io.Writer, args ...string) map[string]string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds functions and starts their processes")
@@ -35,7 +37,7 @@ func startTemplate(t *testing.T, args ...string) map[string]string {
 	stderr := new(proctest.Buffer)
 	done := make(chan int, 1)
 	go func() {
-		done <- serveTemplate(ctx, append([]string{"--port", "0", "--watch=false"}, args...), io.Discard, stderr, func(eps []endpoint) { ready <- eps })
+		done <- serveTemplate(ctx, append([]string{"--port", "0", "--watch=false"}, args...), stdout, stderr, func(eps []endpoint) { ready <- eps })
 		close(ready)
 	}()
 	t.Cleanup(func() {
@@ -97,11 +99,30 @@ func TestServeExamples(t *testing.T) {
 			if tt.args != nil {
 				args, run = tt.args(t)
 			}
-			urls := startTemplate(t, append(args, "../../examples/"+tt.name+"/template.yaml")...)
+			stdout := new(proctest.Buffer)
+			urls := startTemplate(t, stdout, append(args, "../../examples/"+tt.name+"/template.yaml")...)
 			if urls[tt.api] == "" {
 				t.Fatalf("no %s among %v", tt.api, urls)
 			}
 			run(t, gatewaytest.Remote(t, urls[tt.api]))
+
+			// The printed invoke of each function that a proxy route
+			// invokes, with the event the route sends, reaches it through
+			// the Invoke API and succeeds.
+			for name, payload := range printedEvents(t, stdout.String()) {
+				if payload == nil {
+					continue // '{}': no proxy route invokes the function
+				}
+				resp, err := http.Post(urls["Lambda"]+"/2015-03-31/functions/"+name+"/invocations", "application/json", bytes.NewReader(payload))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" || !bytes.Contains(out, []byte(`"statusCode"`)) {
+					t.Errorf("invoke %s with its printed event: %d %s %s", name, resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"), out)
+				}
+			}
 		})
 	}
 }
@@ -125,7 +146,7 @@ func post(t *testing.T, url, body string) (int, string, string) {
 // next invoke starting a new instance; and concurrency, one instance at a
 // time for a reserved concurrency of 1 and several otherwise.
 func TestServeFailures(t *testing.T) {
-	urls := startTemplate(t, "testdata/lambda/template.yaml")
+	urls := startTemplate(t, io.Discard, "testdata/lambda/template.yaml")
 	httpAPI, rest := urls["ServerlessHttpApi"], urls["ServerlessRestApi"]+"/Prod"
 	if urls["ServerlessHttpApi"] == "" || urls["ServerlessRestApi"] == "" {
 		t.Fatalf("endpoints %v", urls)
