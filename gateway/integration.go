@@ -46,13 +46,24 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 		r.info.end = time.Now()
 		done <- r
 	}()
-	defer cancel()
+	streaming := false
+	defer func() {
+		if !streaming {
+			cancel()
+		}
+	}()
 	// What the integration found reaches the access record here, on the
 	// request's goroutine, only when it answered in time.
 	use := func(r result) (*response.Response, bool) {
 		x.rec.IntegrationEnd, x.rec.InvokeStatus, x.rec.LambdaRequestID = r.info.end, r.info.invokeStatus, r.info.lambdaRequestID
 		if !r.own {
 			x.rec.IntegrationStatus = r.resp.Status()
+		}
+		if r.resp != nil && r.resp.Stream != nil {
+			// A streaming function goes on writing while its body
+			// streams: its context ends with the body, not here.
+			r.resp.Stream = &streamBody{Reader: r.resp.Stream, cancel: cancel}
+			streaming = true
 		}
 		return r.resp, r.own
 	}
@@ -365,6 +376,20 @@ func copyStream(w http.ResponseWriter, stream io.Reader) int64 {
 			return total
 		}
 	}
+}
+
+// A streamBody is a streamed response body whose integration context
+// ends when the body is closed: every path that takes a streamed
+// response closes it (copyStream, a HEAD request, a dropped answer).
+type streamBody struct {
+	io.Reader
+	cancel context.CancelFunc
+}
+
+func (b *streamBody) Close() error {
+	closeReader(b.Reader)
+	b.cancel()
+	return nil
 }
 
 func closeReader(r io.Reader) {

@@ -55,6 +55,13 @@ func TestStreaming(t *testing.T) {
 		t.Fatal("the first countdown line did not arrive: the response was not streamed")
 	}
 	resp.Body.Close()
+
+	// With a short tick the whole countdown arrives: the handler's
+	// context lives while its body streams.
+	s = gatewaytest.FunctionURL(t, nethttp.Wrap(NewMux(10*time.Millisecond)), lambdagate.ResponseStream)
+	if _, b := s.Fetch("GET", "/countdown", ""); b != "5\n4\n3\n2\n1\n0\n" {
+		t.Errorf("streamed countdown = %q, want 5 to 0", b)
+	}
 }
 
 // TestEverySource runs the same app under every source with the
