@@ -72,10 +72,7 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	at := fs.String("time", "", "request time, RFC 3339 (default now)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+		return exitCode(err)
 	}
 	if len(args) != 1 {
 		fs.Usage()

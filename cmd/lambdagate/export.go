@@ -65,7 +65,7 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&authFunctions, "authorizer-function", "the Lambda function of a Go API's authorizer, `AUTHORIZER=FUNCTION` (repeatable)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
-		return 2
+		return exitCode(err)
 	}
 	if len(args) != 1 {
 		fs.Usage()

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +37,16 @@ func TestParseArgs(t *testing.T) {
 	fs.SetOutput(io.Discard)
 	if _, err := parseArgs(fs, []string{"t.yaml", "--nope"}); err == nil {
 		t.Error("an unknown flag after the arguments: no error")
+	}
+}
+
+// TestHelp asks every command for its help: it prints its usage and
+// exits with 0.
+func TestHelp(t *testing.T) {
+	for name := range commands {
+		var stderr strings.Builder
+		if code := run([]string{name, "-h"}, strings.NewReader(""), io.Discard, &stderr); code != 0 || !strings.Contains(stderr.String(), "usage: lambdagate "+name) {
+			t.Errorf("lambdagate %s -h = %d\n%s", name, code, stderr.String())
+		}
 	}
 }

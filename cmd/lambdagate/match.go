@@ -61,10 +61,7 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	args, err := parseArgs(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return exitCode(err)
 	}
 	if len(args) != 2 {
 		fmt.Fprintf(stderr, "lambdagate match: want METHOD and PATH, got %d arguments\n", len(args))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -96,10 +95,7 @@ Flags:`)
 	}
 	args, err := parseArgs(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+		return exitCode(err)
 	}
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "lambdagate render: unexpected argument %q\n", args[0])

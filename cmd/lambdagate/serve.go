@@ -78,9 +78,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	fs.Var(&keys, "api-key", "an API `key` of at least 20 characters (repeatable)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
+		return exitCode(err)
+	}
+	switch *file {
+	case "-h", "-help", "--help": // lambdagate serve --openapi -h
+		fs.Usage()
+		return 0
+	case "":
+		fs.Usage()
 		return 2
 	}
-	if *file == "" || len(args) > 0 {
+	if len(args) > 0 {
 		fs.Usage()
 		return 2
 	}

@@ -171,4 +171,9 @@ func TestServeErrors(t *testing.T) {
 			t.Errorf("serve %q = %d, want 2 (%s)", args, code, stderr.String())
 		}
 	}
+	// The help that serve's template usage points to.
+	stderr.Reset()
+	if code := run([]string{"serve", "--openapi", "-h"}, strings.NewReader(""), io.Discard, &stderr); code != 0 || !strings.Contains(stderr.String(), "usage: lambdagate serve --openapi FILE") {
+		t.Errorf("serve --openapi -h = %d %s", code, stderr.String())
+	}
 }

@@ -93,7 +93,7 @@ func serveTemplate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	fs.Var(&overrides, "parameter-overrides", "parameter values, `KEY=VALUE` (several per flag, separated by spaces, or ParameterKey=KEY,ParameterValue=VALUE; repeatable)")
 	args, err := parseArgs(fs, args)
 	if err != nil {
-		return 2
+		return exitCode(err)
 	}
 	if len(args) != 1 {
 		fs.Usage()
