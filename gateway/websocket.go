@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/deadline"
 	"github.com/lambdagate/lambdagate/internal/wsproto"
 	"github.com/lambdagate/lambdagate/response"
 	"github.com/lambdagate/lambdagate/route"
@@ -390,6 +391,7 @@ func (c *wsConn) serve() (int, string) {
 func (c *wsConn) worker() {
 	defer c.inflight.Done()
 	defer c.workers.Add(-1)
+	w := &wsWorker{c: c}
 	for {
 		c.waiting.Add(1)
 		select {
@@ -421,8 +423,19 @@ func (c *wsConn) worker() {
 			c.workers.Add(1)
 			go c.worker()
 		}
-		c.run(msg)
+		w.run(msg)
 	}
+}
+
+// A wsWorker is what a worker keeps from one message to the next: the
+// timer of the integration timeout, and the message it runs.
+type wsWorker struct {
+	c     *wsConn
+	timer *deadline.Timer // made at the first integration
+	// ev is the message's event; answered is set by whichever of the
+	// integration's end and its timeout comes first.
+	ev       *event.Request
+	answered atomic.Bool
 }
 
 // maxMessages is how many messages of one connection run at once; more
@@ -496,7 +509,8 @@ func (c *wsConn) idleCheck() {
 }
 
 // run runs the route a message selects.
-func (c *wsConn) run(msg []byte) {
+func (w *wsWorker) run(msg []byte) {
+	c := w.c
 	a := c.a
 	sel := event.Request{Source: event.WebSocket, Body: msg, Context: event.Context{EventType: "MESSAGE"}}
 	key, ok := a.selector.Select(&sel)
@@ -510,23 +524,19 @@ func (c *wsConn) run(msg []byte) {
 	rt := a.routes[key]
 	// At the integration timeout the client gets the timeout message at
 	// once, whatever the function does after; what it returns later is
-	// dropped.
-	ctx, cancel := context.WithTimeout(context.Background(), a.g.timeout)
-	defer cancel()
-	var answered atomic.Bool
-	timedOut := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() { // runs at the deadline only: stop comes before cancel
-		defer close(timedOut)
-		if answered.CompareAndSwap(false, true) {
-			a.log(ev, http.StatusGatewayTimeout)
-			c.send(errorFrame("Endpoint request timed out", c.id, ev.RequestID))
-		}
-	})
-	resp, failed := a.call(ctx, rt.in, ev)
-	if !stop() {
-		<-timedOut
+	// dropped. The worker's timer serves its messages one after another:
+	// a context.WithTimeout and a context.AfterFunc per message cost 13
+	// allocations and 1.3 µs, the timer 1 and 0.21 µs
+	// (internal/deadline's BenchmarkStart).
+	if w.timer == nil {
+		w.timer = deadline.NewTimer(w.timedOut)
 	}
-	if !answered.CompareAndSwap(false, true) {
+	w.ev = ev
+	w.answered.Store(false)
+	ctx := w.timer.Start(a.g.timeout)
+	resp, failed := a.call(ctx, rt.in, ev)
+	w.timer.Stop() // waits for timedOut if the deadline passed
+	if !w.answered.CompareAndSwap(false, true) {
 		return
 	}
 	a.log(ev, resp.Status())
@@ -539,6 +549,15 @@ func (c *wsConn) run(msg []byte) {
 		c.send(errorFrame(msg, c.id, ev.RequestID))
 	case rt.twoWay && len(resp.Body) > 0:
 		c.send(resp.Body)
+	}
+}
+
+// timedOut answers the client at the integration timeout of the
+// message the worker runs, unless the integration answered first.
+func (w *wsWorker) timedOut() {
+	if w.answered.CompareAndSwap(false, true) {
+		w.c.a.log(w.ev, http.StatusGatewayTimeout)
+		w.c.send(errorFrame("Endpoint request timed out", w.c.id, w.ev.RequestID))
 	}
 }
 
