@@ -1,7 +1,6 @@
 package event
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -14,17 +13,21 @@ import (
 // it; everything that belongs to the connection (its id, connectedAt,
 // stage, identity, domain) is r's. The local gateway builds one such
 // event per connection and each message's from it, which costs a copy
-// and the ids instead of a whole Build: 1.1 µs and 9 allocations against
-// 3.6 µs and 34 (BenchmarkWebSocketMessage).
+// and the ids instead of a whole Build: 1.1 µs and 3 allocations against
+// 3.4 µs and 25 (BenchmarkWebSocketMessage).
 func (r *Request) WebSocketMessage(routeKey string, body []byte, t time.Time) *Request {
 	m := *r
 	m.StageVariables = slices.Clone(r.StageVariables)
 	m.RouteKey = routeKey
-	m.RequestID = unseeded.websocket()
-	m.Context.ExtendedRequestID = m.RequestID
-	m.Context.MessageID = json.RawMessage(`"` + unseeded.websocket() + `"`)
 	m.Time = t.UTC().Truncate(time.Millisecond)
-	m.Context.RequestTime = m.Time.Format(RequestTimeLayout)
+	// The request id and the time share one string, and the message id
+	// is bytes of its own: 3 allocations with the copy, from 9.
+	var buf [16 + len(RequestTimeLayout)]byte
+	s := string(m.Time.AppendFormat(unseeded.appendWebSocket(buf[:0]), RequestTimeLayout))
+	m.RequestID, m.Context.RequestTime = s[:16], s[16:]
+	m.Context.ExtendedRequestID = m.RequestID
+	id := append(make([]byte, 0, 18), '"')
+	m.Context.MessageID = append(unseeded.appendWebSocket(id), '"')
 	m.Body = body
 	if len(body) == 0 {
 		m.Body = nil
