@@ -16,7 +16,23 @@ import (
 // and the ids instead of a whole Build: 1.1 µs and 3 allocations against
 // 3.4 µs and 25 (BenchmarkWebSocketMessage).
 func (r *Request) WebSocketMessage(routeKey string, body []byte, t time.Time) *Request {
-	m := *r
+	m := new(Request)
+	r.SetWebSocketMessage(m, routeKey, body, t)
+	return m
+}
+
+// SetWebSocketMessage sets m, which must not be r, to the event
+// WebSocketMessage returns, reusing m and its message id's bytes: a
+// caller done with each event before it builds the next (the local
+// gateway, when it sends the event as bytes) saves the event's
+// allocation: 0.33 µs and 1 allocation against 1.1 µs and 3
+// (BenchmarkWebSocketMessage).
+func (r *Request) SetWebSocketMessage(m *Request, routeKey string, body []byte, t time.Time) {
+	id := m.Context.MessageID[:0]
+	if cap(id) < 18 {
+		id = make([]byte, 0, 18)
+	}
+	*m = *r
 	m.StageVariables = slices.Clone(r.StageVariables)
 	m.RouteKey = routeKey
 	m.Time = t.UTC().Truncate(time.Millisecond)
@@ -26,13 +42,11 @@ func (r *Request) WebSocketMessage(routeKey string, body []byte, t time.Time) *R
 	s := string(m.Time.AppendFormat(unseeded.appendWebSocket(buf[:0]), RequestTimeLayout))
 	m.RequestID, m.Context.RequestTime = s[:16], s[16:]
 	m.Context.ExtendedRequestID = m.RequestID
-	id := append(make([]byte, 0, 18), '"')
-	m.Context.MessageID = append(unseeded.appendWebSocket(id), '"')
+	m.Context.MessageID = append(unseeded.appendWebSocket(append(id, '"')), '"')
 	m.Body = body
 	if len(body) == 0 {
 		m.Body = nil
 	}
 	// As Build: a body that is not UTF-8 goes in base64.
 	m.IsBase64Encoded = !utf8.Valid(body)
-	return &m
 }

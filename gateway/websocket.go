@@ -436,6 +436,8 @@ type wsWorker struct {
 	// integration's end and its timeout comes first.
 	ev       *event.Request
 	answered atomic.Bool
+	// msg is the event of a message whose integration takes it as bytes.
+	msg event.Request
 }
 
 // maxMessages is how many messages of one connection run at once; more
@@ -514,14 +516,22 @@ func (w *wsWorker) run(msg []byte) {
 	a := c.a
 	sel := event.Request{Source: event.WebSocket, Body: msg, Context: event.Context{EventType: "MESSAGE"}}
 	key, ok := a.selector.Select(&sel)
-	ev := c.message.WebSocketMessage(key, msg, time.Now())
+	rt := a.routes[key]
+	var ev *event.Request
+	if _, proxy := rt.in.(Proxy); proxy || !ok {
+		// The event leaves as bytes or not at all, and the timeout is
+		// over once run returns: the worker's event serves each message.
+		c.message.SetWebSocketMessage(&w.msg, key, msg, time.Now())
+		ev = &w.msg
+	} else {
+		ev = c.message.WebSocketMessage(key, msg, time.Now()) // the handler may keep it
+	}
 	if !ok {
 		// No route takes it [3P] (docs/evidence/gateway.md#websocket-routing).
 		a.log(ev, http.StatusForbidden)
 		c.send(errorFrame("Forbidden", c.id, ev.RequestID))
 		return
 	}
-	rt := a.routes[key]
 	// At the integration timeout the client gets the timeout message at
 	// once, whatever the function does after; what it returns later is
 	// dropped. The worker's timer serves its messages one after another:
