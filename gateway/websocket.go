@@ -512,7 +512,7 @@ type wsWorker struct {
 	ev       *event.Request
 	answered atomic.Bool
 	// msg is the event of a message whose integration takes it as bytes.
-	msg event.Request
+	msg *event.Request
 }
 
 // maxMessages is how many messages of one connection run at once; more
@@ -599,8 +599,12 @@ func (w *wsWorker) run(msg []byte, now time.Time) {
 	if _, proxy := rt.in.(Proxy); proxy || !ok {
 		// The event leaves as bytes or not at all, and the timeout is
 		// over once run returns: the worker's event serves each message.
-		c.message.SetWebSocketMessage(&w.msg, key, msg, now)
-		ev = &w.msg
+		if w.msg == nil {
+			w.msg = c.message.WebSocketMessage(key, msg, now)
+		} else {
+			w.msg.NextWebSocketMessage(key, msg, now)
+		}
+		ev = w.msg
 	} else {
 		ev = c.message.WebSocketMessage(key, msg, now) // the handler may keep it
 	}
