@@ -103,10 +103,14 @@ func (t *Timer) Start(d time.Duration) *Context {
 	}
 	t.running = true
 	c := &Context{deadline: time.Now().Add(d)}
-	if d <= 0 {
-		c.err = context.DeadlineExceeded // as context.WithTimeout does
-	}
 	t.cur.Store(c)
+	if d <= 0 {
+		// Over before it starts, as a context.WithTimeout context is;
+		// the function runs all the same.
+		c.err = context.DeadlineExceeded
+		go t.fire()
+		return c
+	}
 	t.t.Reset(d)
 	return c
 }
