@@ -405,11 +405,9 @@ func (c *wsConn) worker() {
 	defer c.inflight.Done()
 	defer c.workers.Add(-1)
 	w := &wsWorker{c: c}
-	defer func() {
-		if w.handOff != nil {
-			w.handOff.Stop()
-		}
-	}()
+	w.handOff = time.AfterFunc(time.Hour, w.check)
+	w.handOff.Stop() // armed by the first message
+	defer w.handOff.Stop()
 	for held := false; ; {
 		if !held {
 			c.waiting.Add(1)
@@ -438,11 +436,7 @@ func (c *wsConn) worker() {
 		w.passed.Store(false)
 		w.started.Store(int64(now.Sub(epoch)) | 1)
 		if w.armed.CompareAndSwap(false, true) {
-			if w.handOff == nil {
-				w.handOff = time.AfterFunc(handOffAfter, w.check)
-			} else {
-				w.handOff.Reset(handOffAfter)
-			}
+			w.handOff.Reset(handOffAfter)
 		}
 		w.run(msg, now)
 		w.started.Store(0)
