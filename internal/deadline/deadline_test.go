@@ -63,13 +63,13 @@ func TestDeadline(t *testing.T) {
 	var calls atomic.Int32
 	var errAtCall atomic.Value
 	release := make(chan struct{})
-	var cur *Context
-	tm := NewTimer(func() {
-		errAtCall.Store(cur.Err())
+	var tm *Timer
+	tm = NewTimer(func() {
+		errAtCall.Store(tm.cur.Load().Err())
 		calls.Add(1)
 		<-release
 	})
-	cur = tm.Start(time.Millisecond)
+	cur := tm.Start(time.Millisecond)
 	select {
 	case <-cur.Done():
 	case <-time.After(10 * time.Second):
@@ -122,6 +122,41 @@ func TestZero(t *testing.T) {
 	case <-called:
 	default:
 		t.Error("function not called for a run with no time")
+	}
+}
+
+// TestStopAtDeadline runs many runs whose deadline and end race: each
+// run's function call, if any, comes while the run is on (Stop waits for
+// it), and its Context's error says which came first.
+func TestStopAtDeadline(t *testing.T) {
+	var calls, late atomic.Int32
+	var tm *Timer
+	tm = NewTimer(func() {
+		calls.Add(1)
+		if !errors.Is(tm.cur.Load().Err(), context.DeadlineExceeded) {
+			late.Add(1)
+		}
+	})
+	timedOut := 0
+	for i := range 2000 {
+		cur := tm.Start(time.Duration(i%50) * time.Microsecond)
+		time.Sleep(time.Duration(i%7) * 5 * time.Microsecond)
+		before := calls.Load()
+		tm.Stop()
+		err := cur.Err()
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			timedOut++
+			if calls.Load() != before+1 && calls.Load() != before {
+				t.Fatalf("run %d: %d calls", i, calls.Load()-before)
+			}
+		case errors.Is(err, context.Canceled):
+		default:
+			t.Fatalf("run %d: Err() after Stop = %v", i, err)
+		}
+	}
+	if int(calls.Load()) != timedOut || late.Load() != 0 {
+		t.Errorf("%d calls for %d runs over their deadline, %d with the Context not ended", calls.Load(), timedOut, late.Load())
 	}
 }
 
