@@ -746,6 +746,13 @@ func newIDSource(requestID string) *idSource {
 
 func (g *idSource) bytes(n int) []byte {
 	b := make([]byte, n)
+	g.fill(b)
+	return b
+}
+
+// fill fills b with the source's next bytes.
+func (g *idSource) fill(b []byte) {
+	n := len(b)
 	if !g.seeded {
 		// Ids need to be unique, not secret: the runtime's fast generator
 		// serves them without a system call.
@@ -756,7 +763,7 @@ func (g *idSource) bytes(n int) []byte {
 				v >>= 8
 			}
 		}
-		return b
+		return
 	}
 	for i := range b {
 		// splitmix64
@@ -766,7 +773,6 @@ func (g *idSource) bytes(n int) []byte {
 		z = (z ^ z>>27) * 0x94d049bb133111eb
 		b[i] = byte(z ^ z>>31)
 	}
-	return b
 }
 
 func (g *idSource) hex(n int) string { return hex.EncodeToString(g.bytes(n)) }
@@ -777,7 +783,15 @@ func (g *idSource) b64(n int) string {
 
 // websocket returns an id in a WebSocket API's format: 11 random bytes
 // in base64, 16 characters ending in "=" ("R1kmxc2VNjMCFIA=").
-func (g *idSource) websocket() string { return g.b64(11) }
+func (g *idSource) websocket() string { return string(g.appendWebSocket(make([]byte, 0, 16))) }
+
+// appendWebSocket appends an id in a WebSocket API's format to dst: the
+// padded base64 of 11 bytes is 15 characters and one "=".
+func (g *idSource) appendWebSocket(dst []byte) []byte {
+	var b [11]byte
+	g.fill(b[:])
+	return base64.URLEncoding.AppendEncode(dst, b[:])
+}
 
 func (g *idSource) uuid() string {
 	b := g.bytes(16)

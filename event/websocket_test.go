@@ -187,6 +187,10 @@ func TestWebSocketMessage(t *testing.T) {
 	}
 }
 
+// wsSink keeps BenchmarkWebSocketMessage's events on the heap, as the
+// gateway's are.
+var wsSink *event.Request
+
 // BenchmarkWebSocketMessage compares a message event made from the
 // connection's template with one built from scratch.
 func BenchmarkWebSocketMessage(b *testing.B) {
@@ -197,7 +201,14 @@ func BenchmarkWebSocketMessage(b *testing.B) {
 	b.Run("template", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			tmpl.WebSocketMessage("echo", body, time.Now())
+			wsSink = tmpl.WebSocketMessage("echo", body, time.Now())
+		}
+	})
+	b.Run("next", func(b *testing.B) {
+		b.ReportAllocs()
+		m := tmpl.WebSocketMessage("echo", body, time.Now())
+		for range b.N {
+			m.NextWebSocketMessage("echo", body, time.Now())
 		}
 	})
 	b.Run("build", func(b *testing.B) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lambdagate/lambdagate/event"
+	"github.com/lambdagate/lambdagate/internal/race"
 )
 
 func TestSelectionExpression(t *testing.T) {
@@ -149,6 +150,36 @@ func TestWebSocketSampleEvents(t *testing.T) {
 	} {
 		if k, ok := w.Select(tc.req); k != tc.want || !ok {
 			t.Errorf("Select(%s) = %q, %t, want %q", tc.req.Context.EventType, k, ok, tc.want)
+		}
+	}
+}
+
+// TestSelectAllocs checks that selecting a message's route by its body
+// allocates nothing when the key is a route's, escaped or not, and that
+// keys needing a string of their own still select the right route.
+func TestSelectAllocs(t *testing.T) {
+	w, _ := NewWebSocket("$request.body.action")
+	w.Register("send message", echo(""))
+	w.Register("$default", echo(""))
+	for _, tc := range []struct {
+		body, want string
+		allocs     bool
+	}{
+		{`{"action":"send message","data":"hi"}`, "send message", false},
+		{`{"action":"send\u0020message"}`, "send message", true},
+		{`{"action":"other"}`, "$default", false},
+		{`{"action":["send message"]}`, "$default", true},
+		{`not json`, "$default", true},
+	} {
+		req := &event.Request{Source: event.WebSocket, Body: []byte(tc.body), Context: event.Context{EventType: "MESSAGE"}}
+		if k, ok := w.Select(req); k != tc.want || !ok {
+			t.Errorf("Select(%s) = %q, %t, want %q", tc.body, k, ok, tc.want)
+		}
+		if tc.allocs || race.Enabled {
+			continue
+		}
+		if n := testing.AllocsPerRun(100, func() { w.Select(req) }); n != 0 {
+			t.Errorf("Select(%s): %v allocations, want 0", tc.body, n)
 		}
 	}
 }
