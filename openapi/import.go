@@ -93,24 +93,49 @@ type Result struct {
 // from it. A definition API Gateway would refuse, or one whose functions
 // Options does not give, is an [*Error] listing every problem.
 func Import(src []byte, opts Options) (*Result, error) {
+	res, again, err := importOnce(src, opts, false)
+	if again {
+		res, _, err = importOnce(src, opts, true)
+	}
+	return res, err
+}
+
+// importOnce imports a definition. Without checkRoutes, the route keys
+// are parsed and checked for conflicts once, by gateway.New, and a
+// definition with any problem asks to be imported again (again) with
+// checkRoutes: then each key is also registered in a router of the
+// importer's own as its operation is read, so that a malformed or
+// conflicting key is reported at its operation, which is then left
+// out, as the rest of the definition is read. Registering every route
+// twice was 23% of BenchmarkColdStart/proxy/import; a definition with
+// problems is read twice instead.
+func importOnce(src []byte, opts Options, checkRoutes bool) (res *Result, again bool, err error) {
 	r := &report{src: src}
 	def := read(src, opts.MaxSize, r)
 	if def == nil {
-		return nil, &Error{Name: opts.Name, Problems: sorted(r.problems)}
+		return nil, false, &Error{Name: opts.Name, Problems: sorted(r.problems)}
 	}
 	im := &importer{r: r, def: def, doc: def.doc, opts: opts, rs: &resolver{functions: opts.Functions, any: opts.AnyFunction}}
+	if checkRoutes {
+		im.routes = map[string]string{}
+	}
 	api := im.api()
 	var g *gateway.Gateway
 	if len(r.problems) == 0 {
-		var err error
 		if g, err = gateway.New(api); err != nil {
+			if !checkRoutes {
+				return nil, true, nil
+			}
 			im.gatewayErrors(err)
 		}
 	}
 	if len(r.problems) > 0 {
-		return nil, &Error{Name: opts.Name, Problems: sorted(r.problems)}
+		if !checkRoutes {
+			return nil, true, nil
+		}
+		return nil, false, &Error{Name: opts.Name, Problems: sorted(r.problems)}
 	}
-	return &Result{API: api, Gateway: g, Notes: sorted(r.notes)}, nil
+	return &Result{API: api, Gateway: g, Notes: sorted(r.notes)}, false, nil
 }
 
 // importer holds one import's state.
@@ -127,7 +152,10 @@ type importer struct {
 	modelTexts map[string]string
 	validators map[string]mapping.RequestValidator
 	defaultVal string
-	routes     map[string]string // route key → the pointer of its operation
+	// routes are the route keys read, each with the pointer of its
+	// operation, when the importer checks keys itself (importOnce); nil
+	// otherwise.
+	routes map[string]string
 	// schemes are the security schemes by name; authPtrs the pointers of
 	// the API's authorizers by name.
 	schemes   map[string]*scheme
@@ -362,8 +390,10 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 	if im.doc.Paths == nil {
 		return nil
 	}
-	im.routes = map[string]string{}
-	check := route.New(route.Config{Source: im.kind})
+	var check *route.Router
+	if im.routes != nil {
+		check = route.New(route.Config{Source: im.kind})
+	}
 	var routes []gateway.Route
 	for _, path := range slices.Sorted(maps.Keys(im.doc.Paths.Map())) {
 		pi := im.doc.Paths.Value(path)
@@ -395,21 +425,22 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 				key = "$default"
 			}
 			im.checkExtensions(ptr, o.op.Extensions, opExtensions)
-			if err := check.Register(key, noop); err != nil {
-				var ce *route.ConflictError
-				if errors.As(err, &ce) {
-					r.fail(ptr, "%q conflicts with %q (%s): %s", ce.Route, ce.Existing, im.routes[ce.Existing], ce.Reason)
-				} else {
-					r.fail(pptr, "%s", strings.TrimPrefix(err.Error(), "route: "))
+			if check != nil {
+				if err := check.Register(key, noop); err != nil {
+					var ce *route.ConflictError
+					if errors.As(err, &ce) {
+						r.fail(ptr, "%q conflicts with %q (%s): %s", ce.Route, ce.Existing, im.routes[ce.Existing], ce.Reason)
+					} else {
+						r.fail(pptr, "%s", strings.TrimPrefix(err.Error(), "route: "))
+					}
+					continue
 				}
-				continue
+				im.routes[key] = ptr
 			}
-			im.routes[key] = ptr
 			rt, ok := im.routeOf(key, ptr, pi, o)
 			if !im.routeSecurity(api, &rt, ptr, o) || !ok {
 				continue
 			}
-			im.routes[key] = ptr
 			routes = append(routes, rt)
 		}
 	}
