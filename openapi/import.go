@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -508,12 +507,12 @@ func (im *importer) integrationOf(ptr string, o op) (*xIntegration, string, bool
 			v, iptr = target, pointer("components", "x-amazon-apigateway-integrations", name)
 		}
 	}
-	var in xIntegration
-	if err := decodeStrict(v, &in); err != nil {
+	in, err := decodeIntegration(v)
+	if err != nil {
 		im.r.fail(iptr, "%v", err)
 		return nil, "", false
 	}
-	return &in, iptr, true
+	return in, iptr, true
 }
 
 // routeOf builds the route of one operation.
@@ -863,20 +862,6 @@ func (im *importer) gatewayErrors(err error) {
 		}
 		im.r.fail(ptr, "%s", msg)
 	}
-}
-
-// decodeStrict decodes a JSON-like value into v, refusing unknown fields.
-func decodeStrict(v any, into any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(into); err != nil {
-		return fmt.Errorf("invalid value: %v", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	return nil
 }
 
 // intValue reads an integer written as a number or a string.
