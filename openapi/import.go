@@ -659,8 +659,8 @@ func (im *importer) routeOf(key, ptr string, pi *openapi3.PathItem, o op) (gatew
 				rt.Integration = in
 			}
 		case "aws":
-			if sm := serviceURI.FindStringSubmatch(uriText); sm != nil && sm[1] != "lambda" {
-				r.note(join(iptr, "uri"), "AWS service integrations (%s) are not emulated: the route answers 500", sm[1])
+			if service, ok := integrationService(uriText); ok && service != "lambda" {
+				r.note(join(iptr, "uri"), "AWS service integrations (%s) are not emulated: the route answers 500", service)
 				rt.Integration = im.notEmulated()
 				return rt, true
 			}
