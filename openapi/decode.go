@@ -41,8 +41,10 @@ var (
 	pathItemFields  = []string{"$ref", "summary", "description", "servers", "parameters", "additionalOperations"}
 	operationFields = []string{"tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody", "responses", "callbacks", "deprecated", "security", "servers"}
 	schemeFields    = []string{"type", "description", "name", "in", "scheme", "bearerFormat", "flows", "openIdConnectUrl"}
-	// pathMethods are the operations of a path item, by their key.
+	// pathMethods are the operations of a path item, by their key, and
+	// methods the methods they stand for.
 	pathMethods = []string{"connect", "delete", "get", "head", "options", "patch", "post", "put", "query", "trace"}
+	methods     = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE"}
 )
 
 // extensionsOf returns the members of m that are not fixed fields, or
@@ -177,10 +179,10 @@ func (b *builder) pathItem(v any, ptr string) *openapi3.PathItem {
 	if ps, ok := m["parameters"]; ok {
 		pi.Parameters = b.parameters(ps, join(ptr, "parameters"))
 	}
-	for _, method := range pathMethods {
-		if ov, ok := m[method]; ok {
-			if op := b.operation(ov, join(ptr, method)); op != nil {
-				pi.SetOperation(strings.ToUpper(method), op)
+	for i, key := range pathMethods {
+		if ov, ok := m[key]; ok {
+			if op := b.operation(ov, join(ptr, key)); op != nil {
+				pi.SetOperation(methods[i], op)
 			}
 		}
 	}

@@ -299,10 +299,14 @@ func (im *importer) detectKind() event.Source {
 // checkExtensions reports the x-amazon-apigateway-* extensions at ptr
 // that are not in known: refused, noted or unknown.
 func (im *importer) checkExtensions(ptr string, ext map[string]any, known []string) {
-	for _, k := range slices.Sorted(maps.Keys(ext)) {
-		if !strings.HasPrefix(k, "x-amazon-apigateway-") || slices.Contains(known, k) {
-			continue
+	var keys []string
+	for k := range ext {
+		if strings.HasPrefix(k, "x-amazon-apigateway-") && !slices.Contains(known, k) {
+			keys = append(keys, k)
 		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
 		p := join(ptr, k)
 		switch {
 		case notedExtensions[k] != "":
@@ -350,8 +354,15 @@ type op struct {
 // operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
 func (im *importer) operations(pi *openapi3.PathItem, ptr string) []op {
 	var ops []op
-	for m, o := range pi.Operations() {
-		ops = append(ops, op{method: strings.ToUpper(m), key: strings.ToLower(m), op: o})
+	for i, m := range methods {
+		if o := pi.GetOperation(m); o != nil {
+			ops = append(ops, op{method: m, key: pathMethods[i], op: o})
+		}
+	}
+	for m, o := range pi.AdditionalOperations {
+		if shadowed := slices.Contains(methods, m) && pi.GetOperation(m) != nil; o != nil && !shadowed {
+			ops = append(ops, op{method: strings.ToUpper(m), key: strings.ToLower(m), op: o})
+		}
 	}
 	if v, ok := pi.Extensions["x-amazon-apigateway-any-method"]; ok {
 		key := "x-amazon-apigateway-any-method"
