@@ -48,17 +48,26 @@ var (
 )
 
 // extensionsOf returns the members of m that are not fixed fields, or
-// nil.
+// nil: m itself when it has no fixed fields (neither is changed).
 func extensionsOf(m map[string]any, fixed []string, more ...[]string) map[string]any {
-	var ext map[string]any
+	isFixed := func(k string) bool { return slices.Contains(fixed, k) || len(more) > 0 && slices.Contains(more[0], k) }
+	n := 0
+	for k := range m {
+		if isFixed(k) {
+			n++
+		}
+	}
+	switch n {
+	case len(m):
+		return nil
+	case 0:
+		return m
+	}
+	ext := make(map[string]any, len(m)-n)
 	for k, v := range m {
-		if slices.Contains(fixed, k) || len(more) > 0 && slices.Contains(more[0], k) {
-			continue
+		if !isFixed(k) {
+			ext[k] = v
 		}
-		if ext == nil {
-			ext = map[string]any{}
-		}
-		ext[k] = v
 	}
 	return ext
 }

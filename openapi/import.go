@@ -404,7 +404,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 	if im.routes != nil {
 		check = route.New(route.Config{Source: im.kind})
 	}
-	var routes []gateway.Route
+	routes := make([]gateway.Route, 0, im.doc.Paths.Len())
 	for _, path := range slices.Sorted(maps.Keys(im.doc.Paths.Map())) {
 		pi := im.doc.Paths.Value(path)
 		pptr := pointer("paths", path)
@@ -414,7 +414,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 			continue
 		}
 		bad := false
-		for _, seg := range strings.Split(path[1:], "/") {
+		for seg := range strings.SplitSeq(path[1:], "/") {
 			if !validSegment(seg) {
 				r.fail(pptr, "path segment %q: API Gateway allows letters, digits, _ - . , : and {name} parameters", seg)
 				bad = true
@@ -543,15 +543,18 @@ func (im *importer) routeOf(key, ptr string, pi *openapi3.PathItem, o op) (gatew
 		return rt, false
 	}
 	timeout, timeoutOK := im.timeout(iptr, in)
-	for field, set := range map[string]bool{
-		"contentHandling":      in.ContentHandling != "",
-		"cacheKeyParameters":   len(in.CacheKeyParameters) > 0,
-		"credentials":          in.Credentials != nil,
-		"tlsConfig":            in.TLSConfig != nil,
-		"responseTransferMode": in.ResponseTransferMode != "" && !strings.EqualFold(in.ResponseTransferMode, "BUFFERED"),
+	for _, f := range [...]struct {
+		name string
+		set  bool
+	}{
+		{"contentHandling", in.ContentHandling != ""},
+		{"cacheKeyParameters", len(in.CacheKeyParameters) > 0},
+		{"credentials", in.Credentials != nil},
+		{"tlsConfig", in.TLSConfig != nil},
+		{"responseTransferMode", in.ResponseTransferMode != "" && !strings.EqualFold(in.ResponseTransferMode, "BUFFERED")},
 	} {
-		if set {
-			r.note(join(iptr, field), "%s is not emulated", field)
+		if f.set {
+			r.note(join(iptr, f.name), "%s is not emulated", f.name)
 		}
 	}
 	if strings.EqualFold(in.ConnectionType, "VPC_LINK") {
@@ -775,7 +778,7 @@ func (im *importer) timeout(iptr string, in *xIntegration) (time.Duration, bool)
 
 // payloadVersion reads payloadFormatVersion.
 func (im *importer) payloadVersion(iptr string, in *xIntegration) (event.PayloadVersion, bool) {
-	ptr := join(iptr, "payloadFormatVersion")
+	const field = "payloadFormatVersion"
 	v := ""
 	switch p := in.PayloadFormatVersion.(type) {
 	case nil:
@@ -786,7 +789,7 @@ func (im *importer) payloadVersion(iptr string, in *xIntegration) (event.Payload
 	}
 	if im.kind == event.REST {
 		if in.PayloadFormatVersion != nil && v != "1.0" {
-			im.r.fail(ptr, "REST APIs send payload format 1.0 only")
+			im.r.fail(join(iptr, field), "REST APIs send payload format 1.0 only")
 			return "", false
 		}
 		return event.PayloadDefault, true
@@ -801,7 +804,7 @@ func (im *importer) payloadVersion(iptr string, in *xIntegration) (event.Payload
 	case v == "2.0" && strings.EqualFold(in.Type, "aws_proxy"):
 		return event.PayloadV2, true
 	default:
-		im.r.fail(ptr, "payload format %q: want 1.0 or, for Lambda, 2.0", v)
+		im.r.fail(join(iptr, field), "payload format %q: want 1.0 or, for Lambda, 2.0", v)
 	}
 	return "", false
 }
