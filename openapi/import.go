@@ -281,7 +281,7 @@ func (im *importer) detectKind() event.Source {
 			if path == "/$default" {
 				return event.HTTPAPI
 			}
-			for _, op := range im.operations(pi, pointer("paths", path)) {
+			for _, op := range im.operations(pi, path) {
 				if m, ok := op.op.Extensions["x-amazon-apigateway-integration"].(map[string]any); ok {
 					if _, ok := m["payloadFormatVersion"]; ok {
 						return event.HTTPAPI
@@ -352,7 +352,7 @@ type op struct {
 }
 
 // operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
-func (im *importer) operations(pi *openapi3.PathItem, ptr string) []op {
+func (im *importer) operations(pi *openapi3.PathItem, path string) []op {
 	var ops []op
 	for i, m := range methods {
 		if o := pi.GetOperation(m); o != nil {
@@ -369,7 +369,7 @@ func (im *importer) operations(pi *openapi3.PathItem, ptr string) []op {
 		o, built := im.anyOps[pi]
 		if !built {
 			// Built once: its problems are reported once.
-			if o = im.def.b.operation(v, join(ptr, key)); o == nil {
+			if o = im.def.b.operation(v, pointer("paths", path, key)); o == nil {
 				o = &openapi3.Operation{}
 			}
 			if im.anyOps == nil {
@@ -424,7 +424,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 		if bad {
 			continue
 		}
-		for _, o := range im.operations(pi, pptr) {
+		for _, o := range im.operations(pi, path) {
 			ptr := join(pptr, o.key)
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {

@@ -150,11 +150,11 @@ func plainMap[V any](v any, read func(any) (V, bool)) (map[string]V, bool) {
 	}
 	out := make(map[string]V, len(m))
 	for k, e := range m {
-		x, ok := read(e)
+		e, ok := read(e)
 		if !ok || !utf8.ValidString(k) {
 			return nil, false
 		}
-		out[k] = x
+		out[k] = e
 	}
 	return out, true
 }
@@ -181,16 +181,17 @@ func plainValue(v any, depth int) (any, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
-	switch v := v.(type) {
+	switch x := v.(type) {
 	case nil, bool:
 		return v, true
 	case float64:
-		return v, !math.IsInf(v, 0) && !math.IsNaN(v)
+		return v, !math.IsInf(x, 0) && !math.IsNaN(x)
 	case string:
-		return plainString(v)
+		_, ok := plainString(x)
+		return v, ok
 	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
+		out := make([]any, len(x))
+		for i, e := range x {
 			var ok bool
 			if out[i], ok = plainValue(e, depth+1); !ok {
 				return nil, false
@@ -198,7 +199,7 @@ func plainValue(v any, depth int) (any, bool) {
 		}
 		return out, true
 	case map[string]any:
-		return plainMap(v, func(e any) (any, bool) { return plainValue(e, depth+1) })
+		return plainMap(x, func(e any) (any, bool) { return plainValue(e, depth+1) })
 	}
 	return nil, false
 }
