@@ -407,16 +407,20 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 	routes := make([]gateway.Route, 0, im.doc.Paths.Len())
 	for _, path := range slices.Sorted(maps.Keys(im.doc.Paths.Map())) {
 		pi := im.doc.Paths.Value(path)
-		pptr := pointer("paths", path)
-		im.checkExtensions(pptr, pi.Extensions, []string{"x-amazon-apigateway-any-method"})
+		// The pointers of a path and its operations are written only to
+		// report on them or to find them again.
+		pptr := func() string { return pointer("paths", path) }
+		if len(pi.Extensions) > 0 {
+			im.checkExtensions(pptr(), pi.Extensions, []string{"x-amazon-apigateway-any-method"})
+		}
 		if !strings.HasPrefix(path, "/") {
-			r.fail(pptr, "path %q does not start with /", path)
+			r.fail(pptr(), "path %q does not start with /", path)
 			continue
 		}
 		bad := false
 		for seg := range strings.SplitSeq(path[1:], "/") {
 			if !validSegment(seg) {
-				r.fail(pptr, "path segment %q: API Gateway allows letters, digits, _ - . , : and {name} parameters", seg)
+				r.fail(pptr(), "path segment %q: API Gateway allows letters, digits, _ - . , : and {name} parameters", seg)
 				bad = true
 				break
 			}
@@ -425,7 +429,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 			continue
 		}
 		for _, o := range im.operations(pi, path) {
-			ptr := join(pptr, o.key)
+			ptr := pointer("paths", path, o.key)
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
 				if o.method != "ANY" {
@@ -441,7 +445,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 					if errors.As(err, &ce) {
 						r.fail(ptr, "%q conflicts with %q (%s): %s", ce.Route, ce.Existing, im.routes[ce.Existing], ce.Reason)
 					} else {
-						r.fail(pptr, "%s", strings.TrimPrefix(err.Error(), "route: "))
+						r.fail(pptr(), "%s", strings.TrimPrefix(err.Error(), "route: "))
 					}
 					continue
 				}

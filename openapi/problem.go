@@ -69,7 +69,7 @@ var unescapeToken = strings.NewReplacer("~1", "/", "~0", "~")
 func join(p string, tokens ...string) string {
 	n := len(p)
 	for _, t := range tokens {
-		n += 1 + len(t)
+		n += 1 + len(t) + strings.Count(t, "~") + strings.Count(t, "/")
 	}
 	var b strings.Builder
 	b.Grow(n)
