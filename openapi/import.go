@@ -277,11 +277,13 @@ func (im *importer) detectKind() event.Source {
 		return event.HTTPAPI
 	}
 	if im.doc.Paths != nil {
+		var ops []op
 		for path, pi := range im.doc.Paths.Map() {
 			if path == "/$default" {
 				return event.HTTPAPI
 			}
-			for _, op := range im.operations(pi, path) {
+			ops = im.operations(ops[:0], pi, path)
+			for _, op := range ops {
 				if m, ok := op.op.Extensions["x-amazon-apigateway-integration"].(map[string]any); ok {
 					if _, ok := m["payloadFormatVersion"]; ok {
 						return event.HTTPAPI
@@ -351,9 +353,10 @@ type op struct {
 	op        *openapi3.Operation
 }
 
-// operations returns a path item's operations, x-amazon-apigateway-any-method included, in method order.
-func (im *importer) operations(pi *openapi3.PathItem, path string) []op {
-	var ops []op
+// operations returns a path item's operations,
+// x-amazon-apigateway-any-method included, in method order, appended to
+// ops (whose array callers reuse from path to path).
+func (im *importer) operations(ops []op, pi *openapi3.PathItem, path string) []op {
 	for i, m := range methods {
 		if o := pi.GetOperation(m); o != nil {
 			ops = append(ops, op{method: m, key: pathMethods[i], op: o})
@@ -405,6 +408,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 		check = route.New(route.Config{Source: im.kind})
 	}
 	routes := make([]gateway.Route, 0, im.doc.Paths.Len())
+	var ops []op
 	for _, path := range slices.Sorted(maps.Keys(im.doc.Paths.Map())) {
 		pi := im.doc.Paths.Value(path)
 		// The pointers of a path and its operations are written only to
@@ -428,7 +432,8 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 		if bad {
 			continue
 		}
-		for _, o := range im.operations(pi, path) {
+		ops = im.operations(ops[:0], pi, path)
+		for _, o := range ops {
 			ptr := pointer("paths", path, o.key)
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
