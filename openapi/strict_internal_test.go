@@ -2,8 +2,6 @@ package openapi
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,23 +63,10 @@ func integrations(v any, depth int, out []any) []any {
 // every integration object of the test definitions and on objects that
 // a JSON round trip changes or refuses.
 func TestDecodeIntegration(t *testing.T) {
-	files, _ := filepath.Glob("testdata/*")
 	plain := 0
-	for _, f := range files {
-		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
-			continue // the fuzz corpus
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &report{src: b}
-		def := read(b, 0, r)
-		if def == nil {
-			continue
-		}
-		for _, in := range integrations(def.b.root, 0, nil) {
-			if sameAsStrict(t, f, in) {
+	for _, d := range testDefinitions(t) {
+		for _, in := range integrations(d.def.b.root, 0, nil) {
+			if sameAsStrict(t, d.name, in) {
 				plain++
 			}
 		}
