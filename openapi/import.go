@@ -434,7 +434,9 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 		}
 		ops = im.operations(ops[:0], pi, path)
 		for _, o := range ops {
-			ptr := pointer("paths", path, o.key)
+			// The operation's pointer begins its integration's: one string.
+			iptr := pointer("paths", path, o.key, "x-amazon-apigateway-integration")
+			ptr := iptr[:len(iptr)-len("/x-amazon-apigateway-integration")]
 			key := o.method + " " + path
 			if im.kind == event.HTTPAPI && (path == "/$default" || o.isDefault) {
 				if o.method != "ANY" {
@@ -456,7 +458,7 @@ func (im *importer) routesOf(api *gateway.API) []gateway.Route {
 				}
 				im.routes[key] = ptr
 			}
-			rt, ok := im.routeOf(key, ptr, pi, o)
+			rt, ok := im.routeOf(key, ptr, iptr, pi, o)
 			if !im.routeSecurity(api, &rt, ptr, o) || !ok {
 				continue
 			}
@@ -501,10 +503,11 @@ type xResponse struct {
 }
 
 // integrationOf returns an operation's integration object and its
-// pointer, following a $ref to components/x-amazon-apigateway-integrations.
-func (im *importer) integrationOf(ptr string, o op) (*xIntegration, string, bool) {
+// pointer, following a $ref to components/x-amazon-apigateway-integrations;
+// ptr is the operation's pointer and iptr the pointer of its
+// x-amazon-apigateway-integration.
+func (im *importer) integrationOf(ptr, iptr string, o op) (*xIntegration, string, bool) {
 	v, ok := o.op.Extensions["x-amazon-apigateway-integration"]
-	iptr := join(ptr, "x-amazon-apigateway-integration")
 	if !ok {
 		im.r.fail(ptr, "no x-amazon-apigateway-integration: API Gateway cannot deploy a method without an integration")
 		return nil, "", false
@@ -535,10 +538,11 @@ func (im *importer) integrationOf(ptr string, o op) (*xIntegration, string, bool
 	return in, iptr, true
 }
 
-// routeOf builds the route of one operation.
-func (im *importer) routeOf(key, ptr string, pi *openapi3.PathItem, o op) (gateway.Route, bool) {
+// routeOf builds the route of one operation, at ptr, whose
+// x-amazon-apigateway-integration is at iptr.
+func (im *importer) routeOf(key, ptr, iptr string, pi *openapi3.PathItem, o op) (gateway.Route, bool) {
 	r := im.r
-	in, iptr, ok := im.integrationOf(ptr, o)
+	in, iptr, ok := im.integrationOf(ptr, iptr, o)
 	if !ok {
 		return gateway.Route{}, false
 	}
