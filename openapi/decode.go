@@ -170,7 +170,7 @@ func (b *builder) doc(m map[string]any) *openapi3.T {
 				t.Paths.Extensions[path] = item
 				continue
 			}
-			if pi := b.pathItem(item, pointer("paths", path)); pi != nil {
+			if pi := b.pathItem(item, path); pi != nil {
 				t.Paths.Set(path, pi)
 			}
 		}
@@ -178,19 +178,23 @@ func (b *builder) doc(m map[string]any) *openapi3.T {
 	return t
 }
 
-// pathItem builds a path item, following a $ref.
-func (b *builder) pathItem(v any, ptr string) *openapi3.PathItem {
-	m, ref, ok := b.referenced(v, ptr, "path item")
+// pathItem builds the path item of path, following a $ref. Its pointer,
+// and its operations', are written only to report on them (or on their
+// members).
+func (b *builder) pathItem(v any, path string) *openapi3.PathItem {
+	target, ref := b.deref(v)
+	m, ok := target.(map[string]any)
 	if !ok {
+		b.object(target, pointer("paths", path), "path item")
 		return nil
 	}
 	pi := &openapi3.PathItem{Ref: ref, Extensions: extensionsOf(m, pathItemFields, pathMethods)}
 	if ps, ok := m["parameters"]; ok {
-		pi.Parameters = b.parameters(ps, join(ptr, "parameters"))
+		pi.Parameters = b.parameters(ps, pointer("paths", path, "parameters"))
 	}
 	for i, key := range pathMethods {
 		if ov, ok := m[key]; ok {
-			if op := b.operation(ov, join(ptr, key)); op != nil {
+			if op := b.operation(ov, path, key); op != nil {
 				pi.SetOperation(methods[i], op)
 			}
 		}
@@ -198,21 +202,26 @@ func (b *builder) pathItem(v any, ptr string) *openapi3.PathItem {
 	return pi
 }
 
-// operation builds an operation.
-func (b *builder) operation(v any, ptr string) *openapi3.Operation {
-	m, ok := b.object(v, ptr, "operation")
+// operation builds the operation of path under key.
+func (b *builder) operation(v any, path, key string) *openapi3.Operation {
+	m, ok := v.(map[string]any)
 	if !ok {
+		b.object(v, pointer("paths", path, key), "operation")
 		return nil
 	}
-	op := &openapi3.Operation{OperationID: b.str(m, "operationId", ptr), Extensions: extensionsOf(m, operationFields)}
+	at := func(member string) string { return pointer("paths", path, key, member) }
+	op := &openapi3.Operation{Extensions: extensionsOf(m, operationFields)}
+	if _, ok := m["operationId"]; ok {
+		op.OperationID = b.str(m, "operationId", pointer("paths", path, key))
+	}
 	if ps, ok := m["parameters"]; ok {
-		op.Parameters = b.parameters(ps, join(ptr, "parameters"))
+		op.Parameters = b.parameters(ps, at("parameters"))
 	}
 	if rb, ok := m["requestBody"]; ok {
-		op.RequestBody = b.requestBody(rb, join(ptr, "requestBody"))
+		op.RequestBody = b.requestBody(rb, at("requestBody"))
 	}
 	if sv, ok := m["security"]; ok {
-		op.Security = new(b.security(sv, join(ptr, "security")))
+		op.Security = new(b.security(sv, at("security")))
 	}
 	return op
 }

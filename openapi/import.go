@@ -372,7 +372,7 @@ func (im *importer) operations(ops []op, pi *openapi3.PathItem, path string) []o
 		o, built := im.anyOps[pi]
 		if !built {
 			// Built once: its problems are reported once.
-			if o = im.def.b.operation(v, pointer("paths", path, key)); o == nil {
+			if o = im.def.b.operation(v, path, key); o == nil {
 				o = &openapi3.Operation{}
 			}
 			if im.anyOps == nil {
