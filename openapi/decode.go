@@ -41,22 +41,33 @@ var (
 	pathItemFields  = []string{"$ref", "summary", "description", "servers", "parameters", "additionalOperations"}
 	operationFields = []string{"tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody", "responses", "callbacks", "deprecated", "security", "servers"}
 	schemeFields    = []string{"type", "description", "name", "in", "scheme", "bearerFormat", "flows", "openIdConnectUrl"}
-	// pathMethods are the operations of a path item, by their key.
+	// pathMethods are the operations of a path item, by their key, and
+	// methods the methods they stand for.
 	pathMethods = []string{"connect", "delete", "get", "head", "options", "patch", "post", "put", "query", "trace"}
+	methods     = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY", "TRACE"}
 )
 
 // extensionsOf returns the members of m that are not fixed fields, or
-// nil.
+// nil: m itself when it has no fixed fields (neither is changed).
 func extensionsOf(m map[string]any, fixed []string, more ...[]string) map[string]any {
-	var ext map[string]any
+	isFixed := func(k string) bool { return slices.Contains(fixed, k) || len(more) > 0 && slices.Contains(more[0], k) }
+	n := 0
+	for k := range m {
+		if isFixed(k) {
+			n++
+		}
+	}
+	switch n {
+	case len(m):
+		return nil
+	case 0:
+		return m
+	}
+	ext := make(map[string]any, len(m)-n)
 	for k, v := range m {
-		if slices.Contains(fixed, k) || len(more) > 0 && slices.Contains(more[0], k) {
-			continue
+		if !isFixed(k) {
+			ext[k] = v
 		}
-		if ext == nil {
-			ext = map[string]any{}
-		}
-		ext[k] = v
 	}
 	return ext
 }
@@ -159,7 +170,7 @@ func (b *builder) doc(m map[string]any) *openapi3.T {
 				t.Paths.Extensions[path] = item
 				continue
 			}
-			if pi := b.pathItem(item, pointer("paths", path)); pi != nil {
+			if pi := b.pathItem(item, path); pi != nil {
 				t.Paths.Set(path, pi)
 			}
 		}
@@ -167,41 +178,50 @@ func (b *builder) doc(m map[string]any) *openapi3.T {
 	return t
 }
 
-// pathItem builds a path item, following a $ref.
-func (b *builder) pathItem(v any, ptr string) *openapi3.PathItem {
-	m, ref, ok := b.referenced(v, ptr, "path item")
+// pathItem builds the path item of path, following a $ref. Its pointer,
+// and its operations', are written only to report on them (or on their
+// members).
+func (b *builder) pathItem(v any, path string) *openapi3.PathItem {
+	target, ref := b.deref(v)
+	m, ok := target.(map[string]any)
 	if !ok {
+		b.object(target, pointer("paths", path), "path item")
 		return nil
 	}
 	pi := &openapi3.PathItem{Ref: ref, Extensions: extensionsOf(m, pathItemFields, pathMethods)}
 	if ps, ok := m["parameters"]; ok {
-		pi.Parameters = b.parameters(ps, join(ptr, "parameters"))
+		pi.Parameters = b.parameters(ps, pointer("paths", path, "parameters"))
 	}
-	for _, method := range pathMethods {
-		if ov, ok := m[method]; ok {
-			if op := b.operation(ov, join(ptr, method)); op != nil {
-				pi.SetOperation(strings.ToUpper(method), op)
+	for i, key := range pathMethods {
+		if ov, ok := m[key]; ok {
+			if op := b.operation(ov, path, key); op != nil {
+				pi.SetOperation(methods[i], op)
 			}
 		}
 	}
 	return pi
 }
 
-// operation builds an operation.
-func (b *builder) operation(v any, ptr string) *openapi3.Operation {
-	m, ok := b.object(v, ptr, "operation")
+// operation builds the operation of path under key.
+func (b *builder) operation(v any, path, key string) *openapi3.Operation {
+	m, ok := v.(map[string]any)
 	if !ok {
+		b.object(v, pointer("paths", path, key), "operation")
 		return nil
 	}
-	op := &openapi3.Operation{OperationID: b.str(m, "operationId", ptr), Extensions: extensionsOf(m, operationFields)}
+	at := func(member string) string { return pointer("paths", path, key, member) }
+	op := &openapi3.Operation{Extensions: extensionsOf(m, operationFields)}
+	if _, ok := m["operationId"]; ok {
+		op.OperationID = b.str(m, "operationId", pointer("paths", path, key))
+	}
 	if ps, ok := m["parameters"]; ok {
-		op.Parameters = b.parameters(ps, join(ptr, "parameters"))
+		op.Parameters = b.parameters(ps, at("parameters"))
 	}
 	if rb, ok := m["requestBody"]; ok {
-		op.RequestBody = b.requestBody(rb, join(ptr, "requestBody"))
+		op.RequestBody = b.requestBody(rb, at("requestBody"))
 	}
 	if sv, ok := m["security"]; ok {
-		op.Security = new(b.security(sv, join(ptr, "security")))
+		op.Security = new(b.security(sv, at("security")))
 	}
 	return op
 }

@@ -127,12 +127,18 @@ func sameAsKin(t *testing.T, name string, data []byte) {
 	}
 }
 
-// TestBuilderMatchesKin decodes every OpenAPI 3.0 test definition (and
-// edge cases of references and extensions) with kin and with the
-// builder: the importer reads the same model from both.
-func TestBuilderMatchesKin(t *testing.T) {
+// A testDefinition is a test definition file, read.
+type testDefinition struct {
+	name string
+	src  []byte
+	def  *definition
+}
+
+// testDefinitions reads the test definitions that read accepts.
+func testDefinitions(t *testing.T) []testDefinition {
+	t.Helper()
 	files, _ := filepath.Glob("testdata/*")
-	compared := 0
+	var defs []testDefinition
 	for _, f := range files {
 		if fi, err := os.Stat(f); err != nil || fi.IsDir() {
 			continue // the fuzz corpus
@@ -141,16 +147,37 @@ func TestBuilderMatchesKin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &report{src: b}
-		def := read(b, 0, r)
-		if def == nil || def.swagger || def.samKind != "" {
+		if def := read(b, 0, &report{src: b}); def != nil {
+			defs = append(defs, testDefinition{f, b, def})
+		}
+	}
+	return defs
+}
+
+// addJSONDefinitions seeds a fuzz test with the JSON test definitions.
+func addJSONDefinitions(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.json")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+}
+
+// TestBuilderMatchesKin decodes every OpenAPI 3.0 test definition (and
+// edge cases of references and extensions) with kin and with the
+// builder: the importer reads the same model from both.
+func TestBuilderMatchesKin(t *testing.T) {
+	compared := 0
+	for _, d := range testDefinitions(t) {
+		if d.def.swagger || d.def.samKind != "" {
 			continue
 		}
-		data, err := JSON(b)
+		data, err := JSON(d.src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sameAsKin(t, f, data)
+		sameAsKin(t, d.name, data)
 		compared++
 	}
 	if compared < 3 {
@@ -198,12 +225,7 @@ func TestBuilderProblems(t *testing.T) {
 // FuzzBuilder checks the builder against kin on any JSON document kin
 // reads and API Gateway could: the importer sees the same model.
 func FuzzBuilder(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.json")
-	for _, name := range files {
-		if b, err := os.ReadFile(name); err == nil {
-			f.Add(b)
-		}
-	}
+	addJSONDefinitions(f)
 	f.Add([]byte(`{"openapi":"3.0.1","paths":{"/a":{"get":{"parameters":[{"$ref":"#/components/parameters/p"}]}}},"components":{"parameters":{"p":{"name":"p","in":"query"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v map[string]any

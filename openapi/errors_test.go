@@ -87,6 +87,12 @@ func TestImportRefusals(t *testing.T) {
 		{"service", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"x-amazon-apigateway-integration":{"type":"aws","uri":"arn:aws:apigateway:us-east-1:s3:path/bucket/key","httpMethod":"GET"}}}}}`, "AWS service integrations (s3) are not emulated", true},
 		{"documentation", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-documentation":{"version":"1"}}`, "documentation parts are not emulated", true},
 		{"unknown extension", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{},"x-amazon-apigateway-shiny":true}`, "unknown or misplaced extension x-amazon-apigateway-shiny", true},
+		// Problems that only gateway.New finds when nothing else is wrong,
+		// reported at their operations all the same.
+		{"conflict alone", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/f/{id}":{"get":{"x-amazon-apigateway-integration":{"type":"mock"}}},"/f/{name}":{"get":{"x-amazon-apigateway-integration":{"type":"mock"}}}}}`,
+			`/paths/~1f~1{name}/get: "GET /f/{name}" conflicts with "GET /f/{id}" (/paths/~1f~1{id}/get)`, false},
+		{"greedy not last alone", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a/{rest+}/b":{"get":{"x-amazon-apigateway-integration":{"type":"mock"}}}}}`,
+			`1:64: /paths/~1a~1{rest+}~1b: parsing "GET /a/{rest+}/b": at offset 7: a greedy variable must be the last segment`, false},
 		{"content handling", `{"openapi":"3.0.1","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"x-amazon-apigateway-integration":{"type":"mock","contentHandling":"CONVERT_TO_TEXT"}}}}}`, "contentHandling is not emulated", true},
 	} {
 		res, err := openapi.Import([]byte(tt.doc), openapi.Options{Kind: event.REST})

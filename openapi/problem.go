@@ -60,24 +60,35 @@ func (e *Error) Error() string {
 }
 
 // pointer builds a JSON pointer from its reference tokens.
-func pointer(tokens ...string) string {
+func pointer(tokens ...string) string { return join("", tokens...) }
+
+// unescapeToken reads a pointer's reference tokens (RFC 6901).
+var unescapeToken = strings.NewReplacer("~1", "/", "~0", "~")
+
+// join appends tokens to a pointer, escaping them (RFC 6901).
+func join(p string, tokens ...string) string {
+	n := len(p)
+	for _, t := range tokens {
+		n += 1 + len(t) + strings.Count(t, "~") + strings.Count(t, "/")
+	}
 	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(p)
 	for _, t := range tokens {
 		b.WriteByte('/')
-		b.WriteString(escapeToken.Replace(t))
+		for i := range len(t) {
+			switch t[i] {
+			case '~':
+				b.WriteString("~0")
+			case '/':
+				b.WriteString("~1")
+			default:
+				b.WriteByte(t[i])
+			}
+		}
 	}
 	return b.String()
 }
-
-// escapeToken and unescapeToken write and read a pointer's reference
-// tokens (RFC 6901).
-var (
-	escapeToken   = strings.NewReplacer("~", "~0", "/", "~1")
-	unescapeToken = strings.NewReplacer("~1", "/", "~0", "~")
-)
-
-// join appends tokens to a pointer.
-func join(p string, tokens ...string) string { return p + pointer(tokens...) }
 
 // positions finds the line and column of JSON pointers in a document. It
 // is built only when there is something to report, so that a definition

@@ -78,9 +78,12 @@ func read(src []byte, max int, r *report) *definition {
 			return nil
 		}
 	} else {
-		if err := json.Unmarshal(src, &v); err != nil {
-			r.fail("", "not a valid JSON document: %v", strings.TrimPrefix(err.Error(), "json: "))
-			return nil
+		var ok bool
+		if v, ok = decodeJSON(src); !ok {
+			if err := json.Unmarshal(src, &v); err != nil {
+				r.fail("", "not a valid JSON document: %v", strings.TrimPrefix(err.Error(), "json: "))
+				return nil
+			}
 		}
 		data = src
 		if m, ok := v.(map[string]any); ok && m["Resources"] != nil {
