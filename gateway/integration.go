@@ -40,12 +40,12 @@ func (g *Gateway) call(x *exchange) (*response.Response, bool) {
 		info invokeInfo
 	}
 	done := make(chan result, 1)
-	go func() {
+	runIntegration(func() {
 		var r result
 		r.resp, r.own, r.info = g.run(ctx, x, x.binding.integration)
 		r.info.end = time.Now()
 		done <- r
-	}()
+	})
 	streaming := false
 	defer func() {
 		if !streaming {
