@@ -70,13 +70,9 @@ func runEvent(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var identity multiFlag
 	fs.Var(&identity, "identity-source", "an authorizer identity source, such as `method.request.header.Authorization` (REST) or $request.querystring.key (HTTP APIs) (repeatable)")
 	at := fs.String("time", "", "request time, RFC 3339 (default now)")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
-	}
-	if len(args) != 1 {
-		fs.Usage()
-		return 2
+	args, code, ok := parseArgs(fs, args, 1)
+	if !ok {
+		return code
 	}
 	kind, payload, ok := event.ParseSource(*source)
 	if !ok {

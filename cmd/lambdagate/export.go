@@ -63,13 +63,9 @@ func runExport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	title := fs.String("title", "", "the definition's title")
 	var authFunctions multiFlag
 	fs.Var(&authFunctions, "authorizer-function", "the Lambda function of a Go API's authorizer, `AUTHORIZER=FUNCTION` (repeatable)")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
-	}
-	if len(args) != 1 {
-		fs.Usage()
-		return 2
+	args, code, ok := parseArgs(fs, args, 1)
+	if !ok {
+		return code
 	}
 	opts := openapi.ExportOptions{Function: *function, SAM: *sam, Title: *title}
 	for _, a := range authFunctions {

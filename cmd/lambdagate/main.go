@@ -63,29 +63,31 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // parseArgs parses args with fs and returns the arguments that are not
 // flags. Flags may follow the arguments too (lambdagate serve
 // template.yaml --port 4000), as most command-line tools take them;
-// after "--" everything is an argument.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
+// after "--" everything is an argument. When the flags do not parse, or
+// n >= 0 and there are not n arguments, it returns the command's exit
+// code and false: 0 for -h, which printed the usage, 2 otherwise, after
+// printing the usage.
+func parseArgs(fs *flag.FlagSet, args []string, n int) (rest []string, code int, ok bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, 0, false
+			}
+			return nil, 2, false
 		}
 		left := fs.Args()
-		if len(left) == 0 {
-			return rest, nil
+		if parsed := args[:len(args)-len(left)]; len(left) > 0 && len(parsed) > 0 && parsed[len(parsed)-1] == "--" {
+			rest = append(rest, left...)
+			break
 		}
-		if parsed := args[:len(args)-len(left)]; len(parsed) > 0 && parsed[len(parsed)-1] == "--" {
-			return append(rest, left...), nil
+		if len(left) == 0 {
+			break
 		}
 		rest, args = append(rest, left[0]), left[1:]
 	}
-}
-
-// exitCode is the exit code of a command whose flags did not parse: 0
-// for -h, which printed the usage, and 2 otherwise.
-func exitCode(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
+	if n >= 0 && len(rest) != n {
+		fs.Usage()
+		return nil, 2, false
 	}
-	return 2
+	return rest, 0, true
 }

@@ -28,15 +28,18 @@ func TestParseArgs(t *testing.T) {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		port := fs.String("port", "3000", "")
-		rest, err := parseArgs(fs, tt.args)
-		if err != nil || *port != tt.port || !slices.Equal(rest, tt.rest) {
-			t.Errorf("parseArgs(%q) = %q, port %s, %v; want %q, port %s", tt.args, rest, *port, err, tt.rest, tt.port)
+		rest, code, ok := parseArgs(fs, tt.args, -1)
+		if !ok || *port != tt.port || !slices.Equal(rest, tt.rest) {
+			t.Errorf("parseArgs(%q) = %q, port %s, %d; want %q, port %s", tt.args, rest, *port, code, tt.rest, tt.port)
 		}
 	}
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	if _, err := parseArgs(fs, []string{"t.yaml", "--nope"}); err == nil {
-		t.Error("an unknown flag after the arguments: no error")
+	if _, code, ok := parseArgs(fs, []string{"t.yaml", "--nope"}, -1); ok || code != 2 {
+		t.Errorf("an unknown flag after the arguments: %v, exit code %d; want 2", ok, code)
+	}
+	if _, code, ok := parseArgs(fs, []string{"a", "b"}, 1); ok || code != 2 {
+		t.Errorf("two arguments where one is wanted: %v, exit code %d; want 2", ok, code)
 	}
 }
 

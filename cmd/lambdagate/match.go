@@ -59,9 +59,9 @@ func runMatch(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, matchUsage)
 		fs.PrintDefaults()
 	}
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
+	args, code, ok := parseArgs(fs, args, -1)
+	if !ok {
+		return code
 	}
 	if len(args) != 2 {
 		fmt.Fprintf(stderr, "lambdagate match: want METHOD and PATH, got %d arguments\n", len(args))

@@ -93,9 +93,9 @@ exits 1 with the error on standard error.
 Flags:`)
 		fs.PrintDefaults()
 	}
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
+	args, code, ok := parseArgs(fs, args, -1)
+	if !ok {
+		return code
 	}
 	if len(args) > 0 {
 		fmt.Fprintf(stderr, "lambdagate render: unexpected argument %q\n", args[0])

@@ -76,19 +76,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	fs.Var(&jwks, "jwks", "a JWT authorizer's keys, `NAME=FILE` or NAME=URL of a JWKS, by security scheme name or issuer (repeatable)")
 	fs.Var(&credentials, "iam-credential", "an `ACCESS_KEY_ID:SECRET` that IAM-authorized callers sign with (repeatable)")
 	fs.Var(&keys, "api-key", "an API `key` of at least 20 characters (repeatable)")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
+	if _, code, ok := parseArgs(fs, args, 0); !ok {
+		return code
 	}
 	switch *file {
 	case "-h", "-help", "--help": // lambdagate serve --openapi -h
 		fs.Usage()
 		return 0
 	case "":
-		fs.Usage()
-		return 2
-	}
-	if len(args) > 0 {
 		fs.Usage()
 		return 2
 	}

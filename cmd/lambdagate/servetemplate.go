@@ -91,13 +91,9 @@ func serveTemplate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	watch := fs.Bool("watch", true, "rebuild a function when a file under its CodeUri changes")
 	var overrides multiFlag
 	fs.Var(&overrides, "parameter-overrides", "parameter values, `KEY=VALUE` (several per flag, separated by spaces, or ParameterKey=KEY,ParameterValue=VALUE; repeatable)")
-	args, err := parseArgs(fs, args)
-	if err != nil {
-		return exitCode(err)
-	}
-	if len(args) != 1 {
-		fs.Usage()
-		return 2
+	args, code, ok := parseArgs(fs, args, 1)
+	if !ok {
+		return code
 	}
 	file := args[0]
 	params, err := parseOverrides(overrides)
@@ -199,7 +195,7 @@ func serveTemplate(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if ready != nil {
 		ready(eps)
 	}
-	code := 0
+	code = 0
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -260,25 +256,6 @@ func sampleRequest(k string) (method, path string) {
 	return method, b.String()
 }
 
-// eventSource is the --source of "lambdagate event" for the events an
-// API's proxy integration sends.
-func eventSource(kind event.Source, p gateway.Proxy) string {
-	switch kind {
-	case event.REST:
-		return "rest"
-	case event.HTTPAPI:
-		if p.PayloadVersion == event.PayloadV1 {
-			return "http1"
-		}
-		return "http"
-	case event.FunctionURL:
-		return "url"
-	case event.WebSocket:
-		return "ws"
-	}
-	return ""
-}
-
 // invokePayload returns the --payload argument of an "aws lambda invoke"
 // of f: the event of the first route that invokes f, as "lambdagate
 // event" prints it, or an empty object when no API invokes f.
@@ -289,15 +266,10 @@ func invokePayload(app *sam.App, f *sam.Function) string {
 			if !ok || p.Function != f.Invoker() {
 				continue
 			}
-			src := eventSource(api.API.Kind, p)
-			if src == "" {
-				continue
-			}
-			if api.API.Kind == event.WebSocket {
-				return fmt.Sprintf(`"$(lambdagate event --source ws --route '%s' /)"`, rt.Key)
-			}
-			if api.API.Kind == event.FunctionURL {
-				return `"$(lambdagate event --source url /)"`
+			// The name event.ParseSource reads, which lambdagate event takes.
+			src := api.API.Kind.String()
+			if p.PayloadVersion == event.PayloadV1 {
+				src = "http1"
 			}
 			method, path := sampleRequest(rt.Key)
 			if method == "ANY" {
